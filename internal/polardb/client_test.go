@@ -1,0 +1,323 @@
+package polardb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/aliyun/credentials-go/credentials"
+)
+
+func TestMain(m *testing.M) {
+	// credentials-go must never reach for the ECS metadata service in tests.
+	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	os.Exit(m.Run())
+}
+
+const okBody = `{"RequestId":"REQ-1","Items":{"BackupJob":[
+ {"StartTime":"2020-08-08T07:24:01Z","Process":"0","BackupJobId":"11111111","JobMode":"Automated","BackupProgressStatus":"NoStart","TaskAction":"NormalBackupTask"},
+ {"StartTime":"2020-08-09T07:24:01Z","Process":"42","BackupJobId":"22222222","JobMode":"Manual","BackupProgressStatus":"Uploading","TaskAction":"TempBackupTask"}]}}`
+
+func testCredential(t testing.TB) credentials.Credential {
+	t.Helper()
+	c, err := credentials.NewCredential(&credentials.Config{
+		Type: dara.String("access_key"), AccessKeyId: dara.String("LTAI5tTestKeyId0000"), AccessKeySecret: dara.String("test-secret-value"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newTestClient points a client at an httptest server answering with handler.
+func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Duration) (*Client, *httptest.Server) {
+	t.Helper()
+	server := httptest.NewServer(handler)
+	t.Cleanup(server.Close)
+	client, err := NewClient(Config{
+		Endpoint:    strings.TrimPrefix(server.URL, "http://"),
+		Protocol:    "HTTP",
+		Credential:  testCredential(t),
+		ReadTimeout: readTimeout,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, server
+}
+
+func answer(status int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}
+}
+
+func TestDescribeBackupTasksDecodesJobsAndSendsOnlySetParameters(t *testing.T) {
+	var got *http.Request
+	client, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r.Clone(context.Background())
+		answer(200, "application/json", okBody)(w, r)
+	}, 0)
+
+	resp, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != http.MethodPost || got.URL.Path != "/" {
+		t.Errorf("request = %s %s, want POST /", got.Method, got.URL.Path)
+	}
+	if h := got.Header; h.Get("x-acs-action") != "DescribeBackupTasks" || h.Get("x-acs-version") != "2017-08-01" ||
+		!strings.HasPrefix(h.Get("Authorization"), "ACS3-HMAC-SHA256 ") {
+		t.Errorf("headers = %v, want ACS3-HMAC-SHA256 signed DescribeBackupTasks 2017-08-01", h)
+	}
+	if q := got.URL.Query(); q.Get("DBClusterId") != "pc-abc" || q.Has("BackupJobId") || q.Has("BackupMode") {
+		t.Errorf("query = %v, want DBClusterId only", q)
+	}
+	jobs := resp.Body.Items.BackupJob
+	if len(jobs) != 2 || *jobs[1].BackupJobId != "22222222" || *jobs[1].Process != "42" ||
+		*jobs[1].BackupProgressStatus != "Uploading" || *jobs[1].TaskAction != "TempBackupTask" || *resp.Body.RequestId != "REQ-1" {
+		t.Errorf("decoded %+v", resp.Body)
+	}
+
+	_, err = client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{
+		DBClusterId: dara.String("pc-abc"), BackupJobId: dara.String("11111111"), BackupMode: dara.String("Manual"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := got.URL.Query(); q.Get("BackupJobId") != "11111111" || q.Get("BackupMode") != "Manual" {
+		t.Errorf("query = %v, want both filters", q)
+	}
+}
+
+func TestDescribeBackupTasksErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		check   func(t *testing.T, err error)
+	}{{
+		name: "API error keeps status, code, message, request ID and recommend",
+		handler: answer(400, "application/json", `{"RequestId":"REQ-404","HostId":"polardb.aliyuncs.com","Code":"InvalidDBClusterId.NotFound",`+
+			`"Message":"The DBClusterId provided does not exist in our records.","Recommend":"https://api.aliyun.com/troubleshoot?q=x"}`),
+		check: func(t *testing.T, err error) {
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("err = %T %v, want *APIError", err, err)
+			}
+			want := APIError{StatusCode: 400, Code: "InvalidDBClusterId.NotFound", Message: "The DBClusterId provided does not exist in our records.",
+				RequestID: "REQ-404", Recommend: "https://api.aliyun.com/troubleshoot?q=x", HostID: "polardb.aliyuncs.com"}
+			if *apiErr != want {
+				t.Errorf("got %+v, want %+v", *apiErr, want)
+			}
+		},
+	}, {
+		name:    "server error 503",
+		handler: answer(503, "application/json", `{"RequestId":"REQ-503","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}`),
+		check: func(t *testing.T, err error) {
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != "ServiceUnavailable" || apiErr.RequestID != "REQ-503" {
+				t.Fatalf("err = %#v", err)
+			}
+		},
+	}, {
+		name:    "throttling",
+		handler: answer(400, "application/json", `{"RequestId":"REQ-T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}`),
+		check: func(t *testing.T, err error) {
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.Code != "Throttling.User" || apiErr.RequestID != "REQ-T" {
+				t.Fatalf("err = %#v", err)
+			}
+		},
+	}, {
+		name:    "HTML 502 from a proxy",
+		handler: answer(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"),
+		check: func(t *testing.T, err error) {
+			var respErr *ResponseError
+			if !errors.As(err, &respErr) || respErr.StatusCode != 502 || respErr.ContentType != "text/html" {
+				t.Fatalf("err = %#v", err)
+			}
+			if want := "502 Bad Gateway 502 Bad Gateway nginx"; respErr.Excerpt != want {
+				t.Errorf("excerpt = %q, want %q", respErr.Excerpt, want)
+			}
+			if !strings.Contains(err.Error(), "HTTP 502") || !strings.Contains(err.Error(), "not valid JSON") {
+				t.Errorf("message = %q", err)
+			}
+		},
+	}, {
+		name:    "truncated 200 body",
+		handler: answer(200, "application/json", okBody[:60]),
+		check: func(t *testing.T, err error) {
+			var respErr *ResponseError
+			if !errors.As(err, &respErr) || respErr.StatusCode != 200 || respErr.Problem != "body is not valid JSON" {
+				t.Fatalf("err = %#v", err)
+			}
+		},
+	}, {
+		name:    "empty 200 body",
+		handler: answer(200, "application/json", ""),
+		check: func(t *testing.T, err error) {
+			var respErr *ResponseError
+			if !errors.As(err, &respErr) || respErr.Problem != "empty body" {
+				t.Fatalf("err = %#v", err)
+			}
+		},
+	}, {
+		name:    "200 of the wrong shape",
+		handler: answer(200, "application/json", `{"RequestId":"R","Items":{"BackupJob":"oops"}}`),
+		check: func(t *testing.T, err error) {
+			var respErr *ResponseError
+			if !errors.As(err, &respErr) || !strings.Contains(respErr.Problem, "DescribeBackupTasks shape") || strings.Contains(err.Error(), "content-length") {
+				t.Fatalf("err = %#v", err)
+			}
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, _ := newTestClient(t, tt.handler, 0)
+			_, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), "test-secret-value") {
+				t.Errorf("error leaks the secret: %v", err)
+			}
+			tt.check(t, err)
+		})
+	}
+}
+
+func TestNetworkErrorNamesTheHost(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := listener.Addr().String()
+	listener.Close() // nothing listens there now: connection refused
+
+	client, err := NewClient(Config{Endpoint: addr, Protocol: "HTTP", Credential: testCredential(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
+	var netErr *NetworkError
+	if !errors.As(err, &netErr) || netErr.Host != addr || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("err = %v, want a NetworkError naming %s", err, addr)
+	}
+	if strings.Contains(err.Error(), "DBClusterId") {
+		t.Errorf("error repeats the request URL: %v", err)
+	}
+}
+
+func TestReadTimeoutAndCancellationEndTheCall(t *testing.T) {
+	release := make(chan struct{})
+	hang := func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}
+	t.Cleanup(func() { close(release) })
+
+	client, _ := newTestClient(t, hang, 200*time.Millisecond)
+	_, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("read timeout: err = %v, want a deadline error", err)
+	}
+
+	client, _ = newTestClient(t, hang, time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, err = client.DescribeBackupTasks(ctx, &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
+	var netErr *NetworkError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &netErr) {
+		t.Errorf("cancel: err = %v, want a NetworkError wrapping context.Canceled", err)
+	}
+}
+
+func TestConcurrentReadsShareKeepAliveConnections(t *testing.T) {
+	var conns atomic.Int32
+	server := httptest.NewUnstartedServer(answer(200, "application/json", okBody))
+	server.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	server.Start()
+	t.Cleanup(server.Close)
+	client, err := NewClient(Config{Endpoint: strings.TrimPrefix(server.URL, "http://"), Protocol: "HTTP", Credential: testCredential(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const parallel, rounds = 10, 5
+	for range rounds {
+		var wg sync.WaitGroup
+		for range parallel {
+			wg.Go(func() {
+				if _, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := conns.Load(); n > parallel {
+		t.Errorf("%d reads opened %d connections, want at most %d (one per concurrent read)", parallel*rounds, n, parallel)
+	}
+}
+
+func TestNewClientChecksItsConfig(t *testing.T) {
+	if _, err := NewClient(Config{Region: "cn-hangzhou"}); err == nil {
+		t.Error("no error without a credential")
+	}
+	if _, err := NewClient(Config{Region: "cn-hangzhou", Protocol: "FTP", Credential: testCredential(t)}); err == nil {
+		t.Error("no error for protocol FTP")
+	}
+	c, err := NewClient(Config{Region: "ap-southeast-1", Credential: testCredential(t)})
+	if err != nil || c.Endpoint() != "polardb.ap-southeast-1.aliyuncs.com" {
+		t.Errorf("endpoint = %q, %v", c.Endpoint(), err)
+	}
+}
+
+func TestResolveEndpoint(t *testing.T) {
+	central := []string{"cn-qingdao", "cn-beijing", "cn-wulanchabu", "cn-hangzhou", "cn-shanghai", "cn-heyuan", "cn-hangzhou-finance",
+		"cn-beijing-finance-1", "cn-beijing-gov-1", "cn-edge-1", "cn-fujian", "cn-wuhan", "cn-zhangbei", "eu-west-1-oxs", "rus-west-1-pop"}
+	for _, region := range central {
+		if got := ResolveEndpoint(region, ""); got != "polardb.aliyuncs.com" {
+			t.Errorf("ResolveEndpoint(%q) = %q, want polardb.aliyuncs.com", region, got)
+		}
+	}
+	for _, region := range []string{"cn-shenzhen", "cn-hongkong", "ap-southeast-1", "us-west-1", "eu-central-1", "me-east-1", "xx-new-9"} {
+		if got, want := ResolveEndpoint(region, ""), "polardb."+region+".aliyuncs.com"; got != want {
+			t.Errorf("ResolveEndpoint(%q) = %q, want %q", region, got, want)
+		}
+	}
+	if got := ResolveEndpoint("cn-hangzhou", "127.0.0.1:9000"); got != "127.0.0.1:9000" {
+		t.Errorf("explicit endpoint lost: %q", got)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text":                       "plain text",
+		"<p>a</p>\n\n<p>b</p>":             "a b",
+		"bad \xff utf8\x00ctl":             "bad \uFFFD utf8 ctl",
+		strings.Repeat("x", maxExcerpt+10): strings.Repeat("x", maxExcerpt) + "…",
+	} {
+		if got := excerpt([]byte(in)); got != want {
+			t.Errorf("excerpt(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

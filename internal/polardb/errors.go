@@ -1,0 +1,146 @@
+package polardb
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alibabacloud-go/tea/tea"
+)
+
+// APIError is an error answer from the PolarDB API: a JSON body with a Code.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	RequestID  string
+	Recommend  string
+	HostID     string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("PolarDB API error %s (HTTP %d): %s (request ID %s)", e.Code, e.StatusCode, e.Message, e.RequestID)
+}
+
+// ResponseError is an answer that is not a valid API answer: a proxy's HTML
+// error page, an empty or truncated body, or JSON of the wrong shape.
+type ResponseError struct {
+	Host        string
+	StatusCode  int
+	ContentType string
+	Problem     string // what is wrong with the answer
+	Excerpt     string // the start of the body, cleaned for display
+}
+
+func (e *ResponseError) Error() string {
+	msg := fmt.Sprintf("unexpected answer from PolarDB API at %s (HTTP %d", e.Host, e.StatusCode)
+	if e.ContentType != "" {
+		msg += ", " + e.ContentType
+	}
+	msg += "): " + e.Problem
+	if e.Excerpt != "" {
+		msg += fmt.Sprintf("; body starts: %q", e.Excerpt)
+	}
+	return msg
+}
+
+// NetworkError is a failure to exchange a request with the endpoint: DNS,
+// connection refused or reset, TLS, timeouts, cancellation.
+type NetworkError struct {
+	Host string
+	Err  error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("calling PolarDB API at %s: %v", e.Host, e.Err)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// apiErrorBody is the JSON error body the API answers with. The runtime keeps
+// it, re-encoded, in tea.SDKError.Data.
+type apiErrorBody struct {
+	RequestID string `json:"RequestId"`
+	HostID    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+// fromRuntime turns an error from the darabonba runtime into one of this
+// package's types. The runtime flattens API errors into *tea.SDKError whose
+// Message mixes status, message and request ID; the clean fields are only in
+// Data, the re-encoded error body.
+func fromRuntime(err error, host string) error {
+	var sdkErr *tea.SDKError
+	if !errors.As(err, &sdkErr) {
+		return err
+	}
+	apiErr := &APIError{
+		StatusCode: tea.IntValue(sdkErr.StatusCode),
+		Code:       tea.StringValue(sdkErr.Code),
+		Message:    tea.StringValue(sdkErr.Message),
+	}
+	var body apiErrorBody
+	if json.Unmarshal([]byte(tea.StringValue(sdkErr.Data)), &body) == nil {
+		apiErr.RequestID = body.RequestID
+		apiErr.HostID = body.HostID
+		apiErr.Recommend = body.Recommend
+		if body.Message != "" {
+			apiErr.Message = body.Message
+		}
+		if body.Code != "" {
+			apiErr.Code = body.Code
+		}
+	}
+	if apiErr.Code == "" {
+		// Not an API answer: the runtime's own failure (for example a
+		// credential provider that could not produce keys).
+		return &NetworkError{Host: host, Err: errors.New(tea.StringValue(sdkErr.Message))}
+	}
+	return apiErr
+}
+
+// maxExcerpt bounds how much of an unexpected body is shown to the user.
+const maxExcerpt = 160
+
+// excerpt makes the start of a body readable in a diagnostic: markup tags
+// dropped, whitespace and control characters collapsed, invalid UTF-8
+// replaced, cut at maxExcerpt runes.
+func excerpt(body []byte) string {
+	var b strings.Builder
+	inTag, space := false, false
+	runes := 0
+	for len(body) > 0 && runes < maxExcerpt {
+		r, size := utf8.DecodeRune(body)
+		body = body[size:]
+		switch {
+		case r == '<':
+			inTag = true
+			space = b.Len() > 0
+			continue
+		case r == '>' && inTag:
+			inTag = false
+			continue
+		case inTag:
+			continue
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		runes++
+	}
+	out := b.String()
+	if len(body) > 0 {
+		out += "…"
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package polardb
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// maxBodyBytes bounds a response held in memory. A 10,000-task answer is
+// about 2 MiB; anything near this bound is not a DescribeBackupTasks answer.
+const maxBodyBytes = 32 << 20
+
+// idleConnsPerHost keeps enough warm connections for Terraform's default
+// parallelism of 10 concurrent reads, with headroom.
+const idleConnsPerHost = 16
+
+// httpClient is the runtime's HTTP layer (it implements dara.HttpClient).
+// Owning it gives one connection pool per provider, explicit timeouts, and a
+// place to check the answer's envelope before the runtime parses it: the
+// runtime turns a non-JSON body into a bare JSON syntax error that has lost
+// the status and the body.
+type httpClient struct {
+	client *http.Client
+}
+
+func newHTTPClient(connectTimeout, readTimeout time.Duration) *httpClient {
+	dialer := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   connectTimeout,
+		ResponseHeaderTimeout: readTimeout,
+		MaxIdleConns:          4 * idleConnsPerHost,
+		MaxIdleConnsPerHost:   idleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	return &httpClient{client: &http.Client{
+		Transport: transport,
+		// One attempt, body included, may take at most this long.
+		Timeout: connectTimeout + readTimeout,
+		// The API never redirects; a redirect means a proxy or portal that
+		// should be reported, not followed with signed headers.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Call sends the request with the provider's pool; the runtime's per-call
+// transport is ignored.
+func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	host := req.URL.Host
+	resp, err := c.client.Do(req)
+	if err != nil {
+		// url.Error repeats the whole URL, query included; the host is enough.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return nil, &NetworkError{Host: host, Err: err}
+	}
+	defer resp.Body.Close()
+
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, &NetworkError{Host: host, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
+	if problem := envelopeProblem(body); problem != "" {
+		return nil, &ResponseError{
+			Host:        host,
+			StatusCode:  resp.StatusCode,
+			ContentType: resp.Header.Get("Content-Type"),
+			Problem:     problem,
+			Excerpt:     excerpt(body),
+		}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+// envelopeProblem says why a body cannot be an API answer, or "" if it can.
+// Every answer, success or error, is one JSON object.
+func envelopeProblem(body []byte) string {
+	switch {
+	case len(body) > maxBodyBytes:
+		return fmt.Sprintf("body larger than %d MiB", maxBodyBytes>>20)
+	case len(bytes.TrimSpace(body)) == 0:
+		return "empty body"
+	case !json.Valid(body):
+		return "body is not valid JSON"
+	case bytes.TrimSpace(body)[0] != '{':
+		return "body is not a JSON object"
+	}
+	return ""
+}

@@ -1,0 +1,238 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+var _ datasource.DataSourceWithConfigure = &backupTasksDataSource{}
+
+// defaultReadTimeout bounds a read when timeouts.read is not set.
+const defaultReadTimeout = 5 * time.Minute
+
+var (
+	clusterIDPattern   = regexp.MustCompile(`^pc-[a-z0-9]+$`)
+	backupJobIDPattern = regexp.MustCompile(`^\S+$`)
+)
+
+func newBackupTasksDataSource() datasource.DataSource { return &backupTasksDataSource{} }
+
+type backupTasksDataSource struct {
+	provider *providerData
+}
+
+type backupTasksModel struct {
+	ID          types.String      `tfsdk:"id"`
+	ClusterID   types.String      `tfsdk:"cluster_id"`
+	BackupJobID types.String      `tfsdk:"backup_job_id"`
+	BackupMode  types.String      `tfsdk:"backup_mode"`
+	IDs         []string          `tfsdk:"ids"`
+	Tasks       []backupTaskModel `tfsdk:"tasks"`
+	Timeouts    timeouts.Value    `tfsdk:"timeouts"`
+}
+
+type backupTaskModel struct {
+	BackupJobID          types.String `tfsdk:"backup_job_id"`
+	StartTime            types.String `tfsdk:"start_time"`
+	Process              types.String `tfsdk:"process"`
+	JobMode              types.String `tfsdk:"job_mode"`
+	BackupProgressStatus types.String `tfsdk:"backup_progress_status"`
+	TaskAction           types.String `tfsdk:"task_action"`
+}
+
+func (d *backupTasksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backup_tasks"
+}
+
+func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the backup tasks of a PolarDB cluster (API `DescribeBackupTasks`): backups that are " +
+			"scheduled, running or just finished. Use it to gate changes on running backups in `check` blocks and conditions.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The cluster ID.",
+				Computed:            true,
+			},
+			"cluster_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`).",
+				Required:            true,
+				Validators: []validator.String{stringvalidator.RegexMatches(clusterIDPattern,
+					`a PolarDB cluster ID: "pc-" followed by lowercase letters and digits, such as pc-2zed3m89cw7xxxxxx`)},
+			},
+			"backup_job_id": schema.StringAttribute{
+				MarkdownDescription: "Only the task with this backup job ID (`BackupJobId`).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(backupJobIDPattern, "a backup job ID: non-empty, with no whitespace")},
+			},
+			"backup_mode": schema.StringAttribute{
+				MarkdownDescription: "Only tasks of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "The `backup_job_id` of every task, in the API's order. Empty when there are none.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"tasks": schema.ListNestedAttribute{
+				MarkdownDescription: "The backup tasks, in the API's order, with the API's values verbatim. Empty when there are none.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"backup_job_id": schema.StringAttribute{
+						MarkdownDescription: "ID of the backup task (`BackupJobId`).",
+						Computed:            true,
+					},
+					"start_time": schema.StringAttribute{
+						MarkdownDescription: "When the task started, ISO 8601 in UTC such as `2020-08-08T07:24:01Z` (`StartTime`).",
+						Computed:            true,
+					},
+					"process": schema.StringAttribute{
+						MarkdownDescription: "Progress in percent, as a string such as `\"42\"` (`Process`).",
+						Computed:            true,
+					},
+					"job_mode": schema.StringAttribute{
+						MarkdownDescription: "Backup mode: `Automated` or `Manual` (`JobMode`).",
+						Computed:            true,
+					},
+					"backup_progress_status": schema.StringAttribute{
+						MarkdownDescription: "State of the task: `NoStart`, `Preparing`, `Waiting`, `Uploading`, `Checking` or `Finished` (`BackupProgressStatus`).",
+						Computed:            true,
+					},
+					"task_action": schema.StringAttribute{
+						MarkdownDescription: "Kind of task: `TempBackupTask` (an ad hoc backup) or `NormalBackupTask` (a scheduled one) (`TaskAction`).",
+						Computed:            true,
+					},
+				}},
+			},
+			"timeouts": timeouts.Attributes(ctx),
+		},
+	}
+}
+
+func (d *backupTasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // not configured yet, or configured with unknown values
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	d.provider = data
+}
+
+func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model backupTasksModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.provider == nil {
+		resp.Diagnostics.AddError("PolarDB provider not configured",
+			"The polardb provider block has values that are not known until apply (for example a region taken from a resource "+
+				"that does not exist yet), so backup tasks cannot be read during this plan. Use values known at plan time in the provider block.")
+		return
+	}
+	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	ctx = tflog.MaskMessageStrings(ctx, d.provider.secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.provider.secrets...)
+
+	request := &polardb.DescribeBackupTasksRequest{DBClusterId: model.ClusterID.ValueStringPointer()}
+	if v := model.BackupJobID.ValueString(); v != "" {
+		request.BackupJobId = &v
+	}
+	if v := model.BackupMode.ValueString(); v != "" {
+		request.BackupMode = &v
+	}
+
+	start := time.Now()
+	response, err := d.provider.client.DescribeBackupTasks(ctx, request)
+	logFields := map[string]any{
+		"action":        "DescribeBackupTasks",
+		"endpoint":      d.provider.client.Endpoint(),
+		"access_key_id": maskAccessKeyID(d.provider.accessKeyID),
+		"cluster_id":    model.ClusterID.ValueString(),
+		"backup_job_id": model.BackupJobID.ValueString(),
+		"backup_mode":   model.BackupMode.ValueString(),
+		"duration_ms":   time.Since(start).Milliseconds(),
+	}
+	if err != nil {
+		logFields["error"] = err.Error()
+		tflog.Debug(ctx, "PolarDB API call failed", logFields)
+		resp.Diagnostics.Append(readErrorDiagnostics(err, readContext{
+			clusterID:   model.ClusterID.ValueString(),
+			backupMode:  model.BackupMode.ValueString(),
+			endpoint:    d.provider.client.Endpoint(),
+			region:      d.provider.region,
+			accessKeyID: d.provider.accessKeyID,
+			readTimeout: readTimeout,
+		})...)
+		return
+	}
+
+	model.ID = model.ClusterID
+	model.IDs, model.Tasks = flattenBackupJobs(response.Body)
+	logFields["request_id"] = requestID(response)
+	logFields["tasks"] = len(model.Tasks)
+	tflog.Debug(ctx, "PolarDB API call", logFields)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// flattenBackupJobs converts the API's jobs to the schema's lists, which are
+// empty, never null, when there are no jobs.
+func flattenBackupJobs(body *polardb.DescribeBackupTasksResponseBody) ([]string, []backupTaskModel) {
+	var jobs []*polardb.DescribeBackupTasksResponseBodyItemsBackupJob
+	if body != nil && body.Items != nil {
+		jobs = body.Items.BackupJob
+	}
+	ids := make([]string, 0, len(jobs))
+	tasks := make([]backupTaskModel, 0, len(jobs))
+	for _, job := range jobs {
+		if job == nil {
+			continue
+		}
+		ids = append(ids, deref(job.BackupJobId))
+		tasks = append(tasks, backupTaskModel{
+			BackupJobID:          types.StringPointerValue(job.BackupJobId),
+			StartTime:            types.StringPointerValue(job.StartTime),
+			Process:              types.StringPointerValue(job.Process),
+			JobMode:              types.StringPointerValue(job.JobMode),
+			BackupProgressStatus: types.StringPointerValue(job.BackupProgressStatus),
+			TaskAction:           types.StringPointerValue(job.TaskAction),
+		})
+	}
+	return ids, tasks
+}
+
+func requestID(response *polardb.DescribeBackupTasksResponse) string {
+	if response.Body != nil && response.Body.RequestId != nil {
+		return *response.Body.RequestId
+	}
+	return ""
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+// readContext is what a diagnostic may tell about the failed read. It holds
+// no secret.
+type readContext struct {
+	clusterID, backupMode string
+	endpoint, region      string
+	accessKeyID           string
+	readTimeout           time.Duration
+}
+
+// credentialCodes are the API's ways of saying the credentials were refused.
+var credentialCodes = map[string]string{
+	"InvalidAccessKeyId.NotFound": "The AccessKey ID does not exist: check `access_key` (or ALIBABA_CLOUD_ACCESS_KEY_ID) and that the key was not deleted.",
+	"InvalidAccessKeyId.Inactive": "The AccessKey is disabled: enable it in the RAM console or use another key.",
+	"SignatureDoesNotMatch":       "The AccessKey secret does not match the AccessKey ID: check `secret_key` (or ALIBABA_CLOUD_ACCESS_KEY_SECRET) for a rotated key or stray characters.",
+	"IncompleteSignature":         "The request's signature was incomplete: check that `access_key` and `secret_key` are both set, and that no proxy rewrites requests.",
+}
+
+// readErrorDiagnostics turns a failed DescribeBackupTasks call into one
+// diagnostic a user can act on. Every API error shows its code, message and
+// request ID.
+func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var apiErr *polardb.APIError
+	var respErr *polardb.ResponseError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		diags.AddError("Reading PolarDB backup tasks timed out",
+			fmt.Sprintf("No complete answer from the PolarDB API at %s in time: %v.\n\n"+
+				"The whole read may take %s (`timeouts = { read = \"...\" }` on the data source), and one call waits at most %s for an answer. "+
+				"Check network access to the endpoint, or raise the read timeout.",
+				rc.endpoint, err, rc.readTimeout, polardb.DefaultReadTimeout))
+	case errors.Is(err, context.Canceled):
+		diags.AddError("Reading PolarDB backup tasks was cancelled", err.Error())
+	case errors.As(err, &apiErr):
+		diags.Append(apiErrorDiagnostic(apiErr, rc))
+	case errors.As(err, &respErr):
+		diags.AddError("Unexpected answer from the PolarDB API",
+			respErr.Error()+"\n\nThe endpoint answered with something that is not a PolarDB API answer: "+
+				"a proxy, gateway or wrong `endpoint` is the usual cause. If it persists, check `endpoint` and any HTTP(S)_PROXY setting.")
+	default:
+		diags.AddError("Cannot reach the PolarDB API",
+			fmt.Sprintf("%v\n\nCheck `region`/`endpoint`, network access to %s, and any HTTP(S)_PROXY setting.", err, rc.endpoint))
+	}
+	return diags
+}
+
+func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
+	facts := apiErrorFacts(e)
+	switch code := e.Code; {
+	case code == "InvalidDBClusterId.NotFound":
+		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster not found",
+			fmt.Sprintf("No PolarDB cluster %q exists at endpoint %s%s. Check the cluster ID, and that the provider's "+
+				"`region` (or `endpoint`) is the cluster's region.\n\n%s", rc.clusterID, rc.endpoint, inRegion(rc.region), facts))
+	case code == "InvalidBackupMode.Malformed":
+		return diag.NewAttributeErrorDiagnostic(path.Root("backup_mode"), "Invalid backup mode",
+			fmt.Sprintf("The API refused backup_mode %q: use \"Automated\" or \"Manual\".\n\n%s", rc.backupMode, facts))
+	case code == "Forbidden.RAM" || code == "NoPermission":
+		region := rc.region
+		if region == "" {
+			region = "{regionId}"
+		}
+		return diag.NewErrorDiagnostic("Not authorized to read PolarDB backup tasks",
+			fmt.Sprintf("The credentials (AccessKey ID %s) are valid but may not call the RAM action polardb:DescribeBackupTasks "+
+				"on acs:polardb:%s:{accountId}:dbcluster/%s. Attach a RAM policy to the user or role that allows "+
+				"\"Action\": \"polardb:DescribeBackupTasks\" on \"Resource\": \"acs:polardb:{regionId}:{accountId}:dbcluster/{dbClusterId}\" "+
+				"(or \"acs:polardb:*:*:dbcluster/*\").\n\n%s", maskAccessKeyID(rc.accessKeyID), region, rc.clusterID, facts))
+	case credentialCodes[code] != "" || strings.HasPrefix(code, "InvalidSecurityToken."):
+		hint := credentialCodes[code]
+		if hint == "" {
+			hint = "The STS security token is expired, malformed or does not belong to the AccessKey ID: get fresh temporary credentials " +
+				"and set `security_token` (or ALIBABA_CLOUD_SECURITY_TOKEN) together with their `access_key` and `secret_key`."
+		}
+		return diag.NewErrorDiagnostic("PolarDB API refused the credentials",
+			fmt.Sprintf("The API at %s refused AccessKey ID %s. %s\n\n%s", rc.endpoint, maskAccessKeyID(rc.accessKeyID), hint, facts))
+	default:
+		return diag.NewErrorDiagnostic("PolarDB API error: "+e.Code,
+			fmt.Sprintf("DescribeBackupTasks for cluster %q at %s failed.\n\n%s", rc.clusterID, rc.endpoint, facts))
+	}
+}
+
+// apiErrorFacts lists what the API said, for the user and for support.
+func apiErrorFacts(e *polardb.APIError) string {
+	lines := []string{
+		"Code: " + e.Code,
+		"Message: " + e.Message,
+		"Request ID: " + e.RequestID,
+		fmt.Sprintf("HTTP status: %d", e.StatusCode),
+	}
+	if e.Recommend != "" {
+		lines = append(lines, "Recommend: "+e.Recommend)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func inRegion(region string) string {
+	if region == "" {
+		return ""
+	}
+	return " (region " + region + ")"
+}
+
+// maskAccessKeyID keeps enough of an AccessKey ID to tell keys apart.
+func maskAccessKeyID(id string) string {
+	if len(id) < 12 {
+		return "****"
+	}
+	return id[:4] + "****" + id[len(id)-4:]
+}
