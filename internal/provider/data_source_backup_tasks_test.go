@@ -1,0 +1,293 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"regexp"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+const tasksAddress = "data.polardb_backup_tasks.this"
+
+// taskValue is the state a job must produce: the API's values verbatim.
+func taskValue(job emulator.BackupJob) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"backup_job_id":          knownvalue.StringExact(job.BackupJobId),
+		"start_time":             knownvalue.StringExact(job.StartTime),
+		"process":                knownvalue.StringExact(job.Process),
+		"job_mode":               knownvalue.StringExact(job.JobMode),
+		"backup_progress_status": knownvalue.StringExact(job.BackupProgressStatus),
+		"task_action":            knownvalue.StringExact(job.TaskAction),
+	})
+}
+
+// expectTasks checks tasks and ids against jobs, in order.
+func expectTasks(address string, jobs ...emulator.BackupJob) []statecheck.StateCheck {
+	tasks, ids := []knownvalue.Check{}, []knownvalue.Check{}
+	for _, job := range jobs {
+		tasks = append(tasks, taskValue(job))
+		ids = append(ids, knownvalue.StringExact(job.BackupJobId))
+	}
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("tasks"), knownvalue.ListExact(tasks)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
+	}
+}
+
+// expectEveryRequest fails unless the emulator saw at least one request and
+// every request carried exactly want as its API parameters.
+func expectEveryRequest(t *testing.T, emu *testEmulator, want map[string]string) {
+	t.Helper()
+	params := emu.requestParams()
+	if len(params) == 0 {
+		t.Fatal("the emulator saw no request")
+	}
+	for i, got := range params {
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("request %d sent %v, want exactly %v", i, got, want)
+		}
+	}
+}
+
+func TestAccBackupTasks_allTasksOfACluster(t *testing.T) {
+	emu := startEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.config(fmt.Sprintf(`
+data "polardb_backup_tasks" "this" {
+  cluster_id = %q
+  timeouts = {
+    read = "2m"
+  }
+}`, clusterWithJobs)),
+			ConfigStateChecks: append(expectTasks(tasksAddress, testJobs...),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact(clusterWithJobs))),
+		}},
+	})
+	expectEveryRequest(t, emu, map[string]string{"DBClusterId": clusterWithJobs})
+	for _, r := range emu.Requests() {
+		if r.Action != "DescribeBackupTasks" || r.Version != "2017-08-01" || r.SignatureMode != "ACS3-HMAC-SHA256" || r.AccessKeyID != testAccessKeyID {
+			t.Errorf("request %+v, want DescribeBackupTasks 2017-08-01 signed ACS3-HMAC-SHA256 by %s", r, testAccessKeyID)
+		}
+	}
+}
+
+func TestAccBackupTasks_filters(t *testing.T) {
+	tests := []struct {
+		name, argument, value string
+		param                 string
+		want                  []emulator.BackupJob
+	}{
+		{"backup_mode Manual", "backup_mode", "Manual", "BackupMode", []emulator.BackupJob{testJobs[1]}},
+		{"backup_mode Automated", "backup_mode", "Automated", "BackupMode", []emulator.BackupJob{testJobs[0], testJobs[2]}},
+		{"backup_job_id", "backup_job_id", "31000003", "BackupJobId", []emulator.BackupJob{testJobs[2]}},
+		{"backup_job_id matching nothing", "backup_job_id", "99999999", "BackupJobId", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			emu := startEmulator(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: emu.config(fmt.Sprintf(`
+data "polardb_backup_tasks" "this" {
+  cluster_id = %q
+  %s = %q
+}`, clusterWithJobs, tt.argument, tt.value)),
+					ConfigStateChecks: expectTasks(tasksAddress, tt.want...),
+				}},
+			})
+			expectEveryRequest(t, emu, map[string]string{"DBClusterId": clusterWithJobs, tt.param: tt.value})
+		})
+	}
+}
+
+func TestAccBackupTasks_noTasksIsAnEmptyList(t *testing.T) {
+	emu := startEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.config(fmt.Sprintf(`
+data "polardb_backup_tasks" "this" {
+  cluster_id = %q
+}
+output "task_count" {
+  value = length(data.polardb_backup_tasks.this.tasks)
+}`, clusterWithoutJobs)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownOutputValue("task_count", knownvalue.Int64Exact(0)),
+			},
+		}},
+	})
+}
+
+func TestAccBackupTasks_apiErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		config func(*testEmulator) string
+		want   string
+	}{{
+		name: "missing cluster",
+		config: func(e *testEmulator) string {
+			return e.config(`data "polardb_backup_tasks" "this" { cluster_id = "pc-nosuchcluster" }`)
+		},
+		want: `(?s)PolarDB cluster not found.*"pc-nosuchcluster".*Code: InvalidDBClusterId\.NotFound.*Message: The DBClusterId provided does not exist.*Request\s+ID:\s+[0-9A-F]{8}-[0-9A-F-]+`,
+	}, {
+		name: "wrong secret",
+		config: func(e *testEmulator) string {
+			return e.providerBlock("not-the-secret") + `data "polardb_backup_tasks" "this" { cluster_id = "` + clusterWithJobs + `" }`
+		},
+		want: `(?s)PolarDB API refused the credentials.*LTAI\*\*\*\*0001.*secret_key.*Code: SignatureDoesNotMatch.*Request\s+ID:\s+[0-9A-F]{8}-`,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			emu := startEmulator(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tt.config(emu), ExpectError: regexp.MustCompile(tt.want)}},
+			})
+		})
+	}
+}
+
+// Invalid arguments are refused by validation, before any request is sent.
+func TestAccBackupTasks_invalidArgumentsRefusedAtPlanTime(t *testing.T) {
+	tests := []struct{ argument, value, want string }{
+		{"backup_mode", "manual", `(?s)Attribute\s+backup_mode\s+value\s+must\s+be\s+one\s+of.*"Automated".*"Manual".*got:\s+"manual"`},
+		{"backup_mode", "", `(?s)Attribute\s+backup_mode\s+value\s+must\s+be\s+one\s+of.*got:\s+""`},
+		{"cluster_id", "PC-2ZE123", `(?s)Attribute\s+cluster_id\s+a\s+PolarDB\s+cluster\s+ID:.*pc-.*got:\s+PC-2ZE123`},
+		{"cluster_id", "rm-2ze123", `(?s)Attribute\s+cluster_id.*got:\s+rm-2ze123`},
+		{"backup_job_id", "", `(?s)Attribute\s+backup_job_id\s+a\s+backup\s+job\s+ID:\s+non-empty`},
+		{"backup_job_id", "12 34", `(?s)Attribute\s+backup_job_id.*no\s+whitespace.*got:\s+12\s+34`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.argument+"="+tt.value, func(t *testing.T) {
+			emu := startEmulator(t)
+			cluster := clusterWithJobs
+			extra := fmt.Sprintf("%s = %q", tt.argument, tt.value)
+			if tt.argument == "cluster_id" {
+				cluster, extra = tt.value, ""
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: emu.config(fmt.Sprintf(`
+data "polardb_backup_tasks" "this" {
+  cluster_id = %q
+  %s
+}`, cluster, extra)),
+					ExpectError: regexp.MustCompile(tt.want),
+				}},
+			})
+			if n := len(emu.Requests()); n != 0 {
+				t.Errorf("the emulator saw %d requests, want none", n)
+			}
+		})
+	}
+}
+
+func TestAccBackupTasks_clusterIDUnknownUntilApply(t *testing.T) {
+	emu := startEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.config(fmt.Sprintf(`
+resource "terraform_data" "cluster" {
+  input = %q
+}
+data "polardb_backup_tasks" "this" {
+  cluster_id = terraform_data.cluster.output
+}`, clusterWithJobs)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(tasksAddress, tfjsonpath.New("tasks"))},
+			},
+			ConfigStateChecks: expectTasks(tasksAddress, testJobs...),
+		}},
+	})
+}
+
+// noRunningBackup is a check block and a postcondition, as a user gating a
+// change would write them.
+const noRunningBackup = `
+data "polardb_backup_tasks" "this" {
+  cluster_id = %[1]q
+}
+check "no_running_backup" {
+  assert {
+    condition     = length([for t in data.polardb_backup_tasks.this.tasks : t if contains(["Preparing", "Waiting", "Uploading", "Checking"], t.backup_progress_status)]) == 0
+    error_message = "A backup of %[1]s is running."
+  }
+}
+`
+
+const postconditionNoRunningBackup = `
+data "polardb_backup_tasks" "this" {
+  cluster_id = %[1]q
+  lifecycle {
+    postcondition {
+      condition     = alltrue([for t in self.tasks : contains(["NoStart", "Finished"], t.backup_progress_status)])
+      error_message = "Cluster %[1]s has a backup in progress."
+    }
+  }
+}
+`
+
+// expectCheckStatus asserts the recorded status of a check block.
+type expectCheckStatus struct {
+	name   string
+	status tfjson.CheckStatus
+}
+
+func (e expectCheckStatus) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	for _, c := range req.State.Checks {
+		if c.Address.Kind == tfjson.CheckKindCheckBlock && c.Address.Name == e.name {
+			if c.Status != e.status {
+				resp.Error = fmt.Errorf("check %q is %q, want %q", e.name, c.Status, e.status)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("check %q not in state", e.name)
+}
+
+func TestAccBackupTasks_checkBlock(t *testing.T) {
+	emu := startEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            emu.config(fmt.Sprintf(noRunningBackup, clusterWithoutJobs)),
+			ConfigStateChecks: []statecheck.StateCheck{expectCheckStatus{"no_running_backup", tfjson.CheckStatusPass}},
+		}, {
+			// A failing check block warns; the apply itself succeeds.
+			Config:            emu.config(fmt.Sprintf(noRunningBackup, clusterWithJobs)),
+			ConfigStateChecks: []statecheck.StateCheck{expectCheckStatus{"no_running_backup", tfjson.CheckStatusFail}},
+		}},
+	})
+}
+
+func TestAccBackupTasks_postcondition(t *testing.T) {
+	emu := startEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            emu.config(fmt.Sprintf(postconditionNoRunningBackup, clusterWithoutJobs)),
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0))},
+		}, {
+			Config:      emu.config(fmt.Sprintf(postconditionNoRunningBackup, clusterWithJobs)),
+			ExpectError: regexp.MustCompile(`(?s)Resource\s+postcondition\s+failed.*Cluster\s+` + clusterWithJobs + `\s+has\s+a\s+backup\s+in\s+progress`),
+		}},
+	})
+}

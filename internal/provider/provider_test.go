@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+func TestMain(m *testing.M) {
+	// credentials-go must never reach for the ECS metadata service in tests.
+	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	os.Exit(m.Run())
+}
+
+// protoV6ProviderFactories runs the provider in the test process; the
+// Terraform (or OpenTofu) CLI talks to it over the plugin protocol.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"polardb": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const (
+	testAccessKeyID     = "LTAI5tAccTestKey0001"
+	testAccessKeySecret = "acc-test-secret-9f8e7d"
+	clusterWithJobs     = "pc-2zeacc0000000001"
+	clusterWithoutJobs  = "pc-2zeacc0000000002"
+)
+
+// testJobs are the backup jobs of clusterWithJobs, in the API's order.
+var testJobs = []emulator.BackupJob{
+	{StartTime: "2026-11-20T02:00:00Z", Process: "100", BackupJobId: "31000001", JobMode: "Automated", BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask"},
+	{StartTime: "2026-11-26T08:15:30Z", Process: "42", BackupJobId: "31000002", JobMode: "Manual", BackupProgressStatus: "Uploading", TaskAction: "TempBackupTask"},
+	{StartTime: "2026-11-26T09:00:00Z", Process: "0", BackupJobId: "31000003", JobMode: "Automated", BackupProgressStatus: "NoStart", TaskAction: "NormalBackupTask"},
+}
+
+// testEmulator is a PolarDB API emulator on loopback for one test.
+type testEmulator struct {
+	*emulator.Server
+	endpoint string
+}
+
+func startEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	server := emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+		Clusters: []emulator.Cluster{
+			{ID: clusterWithJobs, Region: "cn-hangzhou", BackupJobs: testJobs},
+			{ID: clusterWithoutJobs, Region: "cn-hangzhou"},
+		},
+	})
+	httpServer := httptest.NewServer(server)
+	t.Cleanup(httpServer.Close)
+	return &testEmulator{Server: server, endpoint: strings.TrimPrefix(httpServer.URL, "http://")}
+}
+
+// providerBlock configures the provider for the emulator with the given secret.
+func (e *testEmulator) providerBlock(secret string) string {
+	return fmt.Sprintf(`
+provider "polardb" {
+  endpoint   = %q
+  protocol   = "HTTP"
+  region     = "cn-hangzhou"
+  access_key = %q
+  secret_key = %q
+}
+`, e.endpoint, testAccessKeyID, secret)
+}
+
+// config is a configuration for the emulator with the right credentials.
+func (e *testEmulator) config(body string) string {
+	return e.providerBlock(testAccessKeySecret) + body
+}
+
+// requestParams returns the API parameters of every request the emulator saw.
+func (e *testEmulator) requestParams() []map[string]string {
+	var out []map[string]string
+	for _, r := range e.Requests() {
+		out = append(out, r.Params)
+	}
+	return out
+}
