@@ -28,6 +28,9 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 const (
 	testAccessKeyID     = "LTAI5tAccTestKey0001"
 	testAccessKeySecret = "acc-test-secret-9f8e7d"
+	testSTSKeyID        = "STS.NTestAccSts0002"
+	testSTSKeySecret    = "acc-sts-secret-1a2b3c"
+	testSTSToken        = "acc-sts-token-CAIS0123456789"
 	clusterWithJobs     = "pc-2zeacc0000000001"
 	clusterWithoutJobs  = "pc-2zeacc0000000002"
 )
@@ -48,7 +51,10 @@ type testEmulator struct {
 func startEmulator(t *testing.T) *testEmulator {
 	t.Helper()
 	server := emulator.New(emulator.Data{
-		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+		Credentials: []emulator.Credential{
+			{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret},
+			{AccessKeyID: testSTSKeyID, AccessKeySecret: testSTSKeySecret, SecurityToken: testSTSToken},
+		},
 		Clusters: []emulator.Cluster{
 			{ID: clusterWithJobs, Region: "cn-hangzhou", BackupJobs: testJobs},
 			{ID: clusterWithoutJobs, Region: "cn-hangzhou"},
