@@ -29,9 +29,17 @@ const okBody = `{"RequestId":"REQ-1","Items":{"BackupJob":[
  {"StartTime":"2020-08-09T07:24:01Z","Process":"42","BackupJobId":"22222222","JobMode":"Manual","BackupProgressStatus":"Uploading","TaskAction":"TempBackupTask"}]}}`
 
 func testCredential(t testing.TB) credentials.Credential {
+	return credentialFor(t, "LTAI5tTestKeyId0000", "test-secret-value")
+}
+
+func benchCredential(t testing.TB) credentials.Credential {
+	return credentialFor(t, benchKeyID, benchSecret)
+}
+
+func credentialFor(t testing.TB, id, secret string) credentials.Credential {
 	t.Helper()
 	c, err := credentials.NewCredential(&credentials.Config{
-		Type: dara.String("access_key"), AccessKeyId: dara.String("LTAI5tTestKeyId0000"), AccessKeySecret: dara.String("test-secret-value"),
+		Type: dara.String("access_key"), AccessKeyId: dara.String(id), AccessKeySecret: dara.String(secret),
 	})
 	if err != nil {
 		t.Fatal(err)
