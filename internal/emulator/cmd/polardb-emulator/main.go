@@ -1,0 +1,117 @@
+// Command polardb-emulator serves the local PolarDB API emulator.
+//
+//	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote]
+//
+// Its first line on stdout is POLARDB_ENDPOINT=host:port. Without --data it
+// serves the built-in demo data and then prints the demo credentials. It
+// stops on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "polardb-emulator:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done. stdout gets only the lines a script reads.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("polardb-emulator", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	dataPath := flags.String("data", "", "JSON data file to serve (default: the built-in demo data)")
+	listen := flags.String("listen", "127.0.0.1:0", "address to listen on")
+	allowRemote := flags.Bool("allow-remote", false, "allow a non-loopback listen address")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	}
+
+	data := emulator.SampleData()
+	if *dataPath != "" {
+		var err error
+		if data, err = emulator.LoadData(*dataPath); err != nil {
+			return err
+		}
+	}
+
+	// The emulator accepts demo credentials; it should not be reachable
+	// from other machines unless asked for.
+	if !*allowRemote && !isLoopback(*listen) {
+		return fmt.Errorf("refusing to listen on %q, which is not a loopback address; pass --allow-remote to do so", *listen)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	if !*allowRemote && !isLoopback(ln.Addr().String()) { // "localhost" resolved elsewhere
+		_ = ln.Close()
+		return fmt.Errorf("%q resolved to %s, which is not a loopback address", *listen, ln.Addr())
+	}
+
+	// os.Stdout is unbuffered: each line is out as soon as it is written.
+	fmt.Fprintf(stdout, "POLARDB_ENDPOINT=%s\n", ln.Addr())
+	if *dataPath == "" {
+		demo := data.Credentials[0]
+		fmt.Fprintf(stdout, "ALIBABA_CLOUD_ACCESS_KEY_ID=%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", demo.AccessKeyID, demo.AccessKeySecret)
+	}
+
+	logger := log.New(stderr, "polardb-emulator: ", log.LstdFlags)
+	srv := &http.Server{
+		Handler:           emulator.New(data, emulator.WithLogger(logger)),
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          logger,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// isLoopback reports whether a host:port names only the loopback interface.
+func isLoopback(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+)
+
+// runMainEnv makes the test binary act as the command, so the tests run
+// the real main without needing a toolchain to build it.
+const runMainEnv = "POLARDB_EMULATOR_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	for _, name := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
+		_ = os.Unsetenv(name)
+	}
+	os.Exit(m.Run())
+}
+
+// syncBuffer collects the command's stderr while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs the command and returns its stdout lines as they come.
+func start(t *testing.T, args ...string) (*exec.Cmd, <-chan string, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	return cmd, lines, stderr
+}
+
+func nextLine(t *testing.T, lines <-chan string) string {
+	t.Helper()
+	select {
+	case line, ok := <-lines:
+		if !ok {
+			t.Fatal("stdout closed")
+		}
+		return line
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for a line on stdout")
+	}
+	return ""
+}
+
+func valueOf(t *testing.T, line, name string) string {
+	t.Helper()
+	value, ok := strings.CutPrefix(line, name+"=")
+	if !ok {
+		t.Fatalf("line %q, want %s=...", line, name)
+	}
+	return value
+}
+
+type plainHTTP struct{}
+
+func (plainHTTP) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
+	return (&http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}).Do(r)
+}
+
+func describe(t *testing.T, endpoint, ak, secret, cluster string) (map[string]any, error) {
+	t.Helper()
+	c, err := openapi.NewClient(&openapiutil.Config{
+		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
+		Endpoint: dara.String(endpoint), Protocol: dara.String("HTTP"), HttpClient: plainHTTP{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return c.CallApiWithCtx(ctx, &openapiutil.Params{
+		Action: dara.String("DescribeBackupTasks"), Version: dara.String("2017-08-01"), Protocol: dara.String("HTTP"),
+		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"), Style: dara.String("RPC"),
+		ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
+	}, &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
+}
+
+func interruptAndWait(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGINT: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still running 10s after SIGINT")
+	}
+}
+
+func TestServesDemoDataUntilInterrupted(t *testing.T) {
+	cmd, lines, stderr := start(t, "--listen", "127.0.0.1:0")
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	if !strings.HasPrefix(endpoint, "127.0.0.1:") {
+		t.Errorf("endpoint %q is not on loopback", endpoint)
+	}
+
+	res, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001")
+	if err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	items := res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].([]any)
+	if len(items) != 3 {
+		t.Errorf("demo cluster has %d jobs, want 3", len(items))
+	}
+
+	interruptAndWait(t, cmd)
+	log := stderr.String()
+	if !strings.Contains(log, `action="DescribeBackupTasks" cluster="pc-2zedemo0000000001" status=200`) {
+		t.Errorf("stderr has no line for the request:\n%s", log)
+	}
+	if strings.Contains(log, secret) {
+		t.Errorf("stderr shows the secret:\n%s", log)
+	}
+}
+
+func TestDataFileSecretsAreNotPrinted(t *testing.T) {
+	const secret = "file-secret-do-not-print"
+	path := filepath.Join(t.TempDir(), "data.json")
+	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "` + secret + `"}],
+	          "clusters": [{"id": "pc-file", "region": "cn-beijing", "backup_jobs": []}]}`
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd, lines, stderr := start(t, "--data", path)
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	if _, err := describe(t, endpoint, "AKFILE", secret, "pc-file"); err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	if _, err := describe(t, endpoint, "AKFILE", "wrong", "pc-file"); err == nil {
+		t.Error("wrong secret accepted")
+	}
+	interruptAndWait(t, cmd)
+	var rest []string
+	for line := range lines {
+		rest = append(rest, line)
+	}
+	if len(rest) != 0 {
+		t.Errorf("more stdout after the endpoint: %q", rest)
+	}
+	if strings.Contains(stderr.String(), secret) {
+		t.Errorf("stderr shows the secret:\n%s", stderr)
+	}
+}
+
+func TestRunRefuses(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"all interfaces", []string{"--listen", "0.0.0.0:0"}, "--allow-remote"},
+		{"all interfaces, no host", []string{"--listen", ":0"}, "--allow-remote"},
+		{"IPv6 any", []string{"--listen", "[::]:0"}, "--allow-remote"},
+		{"a host name", []string{"--listen", "example.com:0"}, "--allow-remote"},
+		{"missing data file", []string{"--data", filepath.Join(t.TempDir(), "absent.json")}, "absent.json"},
+		{"unknown flag", []string{"--port", "1"}, "flag provided but not defined"},
+		{"stray argument", []string{"serve"}, "unexpected arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout bytes.Buffer
+			err := run(context.Background(), tt.args, &stdout, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run error = %v, want one mentioning %q", err, tt.want)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", stdout.String())
+			}
+		})
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:0": true, "127.0.0.2:8080": true, "[::1]:0": true, "localhost:0": true,
+		"0.0.0.0:0": false, ":0": false, "[::]:0": false, "10.0.0.1:80": false, "127.0.0.1": false,
+	} {
+		if got := isLoopback(addr); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}

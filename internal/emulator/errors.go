@@ -1,0 +1,123 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/http"
+)
+
+// apiError is a refusal, answered with Alibaba Cloud's status, code and
+// message so that clients exercise the same error paths as against the cloud.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+// The messages are the ones Alibaba Cloud sends; some carry a detail after
+// them that says which part of the request was at fault. None of them
+// repeats a secret or a security token.
+
+func errIncompleteSignature(detail string) *apiError {
+	return &apiError{http.StatusBadRequest, "IncompleteSignature",
+		"The request signature does not conform to Aliyun standards. " + detail}
+}
+
+func errAccessKeyNotFound() *apiError {
+	return &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+}
+
+func errSignatureDoesNotMatch(detail string) *apiError {
+	msg := "Specified signature is not matched with our calculation."
+	if detail != "" {
+		msg += " " + detail
+	}
+	return &apiError{http.StatusBadRequest, "SignatureDoesNotMatch", msg}
+}
+
+func errTimestampFormat(detail string) *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidTimeStamp.Format",
+		"Specified time stamp or date value is not well formatted. " + detail}
+}
+
+func errTimestampExpired() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidTimeStamp.Expired",
+		"Specified time stamp or date value is expired."}
+}
+
+func errNonceUsed() *apiError {
+	return &apiError{http.StatusBadRequest, "SignatureNonceUsed", "Specified signature nonce was used already."}
+}
+
+func errTokenMalformed() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed."}
+}
+
+func errTokenMismatch() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidSecurityToken.MismatchWithAccessKey",
+		"Specified SecurityToken mismatch with the AccessKey."}
+}
+
+func errAPINotFound() *apiError {
+	return &apiError{http.StatusNotFound, "InvalidApi.NotFound",
+		"Specified api is not found, please check your url and method."}
+}
+
+func errMethodNotAllowed() *apiError {
+	return &apiError{http.StatusMethodNotAllowed, "UnsupportedHTTPMethod",
+		"This http method is not supported. Use GET or POST."}
+}
+
+func errBodyTooLarge() *apiError {
+	return &apiError{http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+		fmt.Sprintf("The request body is larger than %d bytes.", maxBodyBytes)}
+}
+
+func errBodyUnreadable() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidParameter", "The request body could not be read."}
+}
+
+func errMissingDBClusterID() *apiError {
+	return &apiError{http.StatusBadRequest, "MissingDBClusterId", "DBClusterId is mandatory for this action."}
+}
+
+func errClusterNotFound() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidDBClusterId.NotFound",
+		"The DBClusterId provided does not exist in our records."}
+}
+
+func errBackupModeMalformed() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidBackupMode.Malformed",
+		"The specified parameter BackupMode is not valid."}
+}
+
+// errorBody is the JSON body of every refusal.
+type errorBody struct {
+	RequestId string `json:"RequestId"`
+	HostId    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+func newErrorBody(e *apiError, requestID, host string) errorBody {
+	return errorBody{
+		RequestId: requestID,
+		HostId:    host,
+		Code:      e.code,
+		Message:   e.message,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + e.code + "&product=polardb&requestId=" + requestID,
+	}
+}
+
+// newRequestID returns a random UUID (version 4) in upper case, the shape of
+// Alibaba Cloud request IDs.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails: crypto/rand.Read aborts the program instead
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,357 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+)
+
+func TestMain(m *testing.M) {
+	// The SDK must never look for credentials or a proxy outside the test:
+	// all traffic stays on loopback.
+	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	for _, name := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
+		_ = os.Unsetenv(name)
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	testAK     = "LTAI5tTestAccessKey000001"
+	testSecret = "test-secret-0001"
+	stsAK      = "STS.NTestStsAccessKey0001"
+	stsSecret  = "sts-secret-0001"
+	stsToken   = "CAIS-test-security-token/+=0001"
+
+	clusterJobs  = "pc-bp1test000000001"
+	clusterEmpty = "pc-bp1test000000002"
+)
+
+var requestIDPattern = regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$`)
+
+func testData() Data {
+	job := func(id, mode, status, process, action string) BackupJob {
+		return BackupJob{StartTime: "2024-03-0" + id[len(id)-1:] + "T01:00:00Z", Process: process, BackupJobId: id,
+			JobMode: mode, BackupProgressStatus: status, TaskAction: action}
+	}
+	return Data{
+		Credentials: []Credential{
+			{AccessKeyID: testAK, AccessKeySecret: testSecret},
+			{AccessKeyID: stsAK, AccessKeySecret: stsSecret, SecurityToken: stsToken},
+		},
+		Clusters: []Cluster{
+			{ID: clusterJobs, Region: "cn-hangzhou", BackupJobs: []BackupJob{
+				job("1000000004", "Automated", "Finished", "100", "NormalBackupTask"),
+				job("1000000002", "Manual", "Finished", "100", "TempBackupTask"),
+				job("1000000003", "Automated", "NoStart", "0", "NormalBackupTask"),
+				job("1000000001", "Manual", "Uploading", "42", "TempBackupTask"),
+			}},
+			{ID: clusterEmpty, Region: "cn-hangzhou"}, // nil jobs must still answer []
+		},
+	}
+}
+
+// startServer serves testData on a loopback httptest server and returns
+// the server and its endpoint (host:port).
+func startServer(t *testing.T, opts ...Option) (*Server, string) {
+	t.Helper()
+	s := New(testData(), opts...)
+	return s, startHandler(t, s)
+}
+
+func startHandler(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return strings.TrimPrefix(ts.URL, "http://")
+}
+
+// clientConfig says how to build an SDK client.
+type clientConfig struct {
+	legacy     bool // SignatureAlgorithm "v2": HMAC-SHA1 RPC signatures
+	ak, secret string
+	token      string
+	httpClient dara.HttpClient
+}
+
+var modes = []struct {
+	name   string
+	legacy bool
+	mode   string
+}{
+	{"ACS3", false, modeACS3},
+	{"v2", true, modeRPC},
+}
+
+func newClient(t *testing.T, endpoint string, c clientConfig) *openapi.Client {
+	t.Helper()
+	cfg := &openapiutil.Config{
+		AccessKeyId:     dara.String(c.ak),
+		AccessKeySecret: dara.String(c.secret),
+		Endpoint:        dara.String(endpoint),
+		Protocol:        dara.String("HTTP"),
+		HttpClient:      c.httpClient,
+	}
+	if cfg.HttpClient == nil {
+		// The SDK's shared default client writes its Timeout while other
+		// calls read it (a data race inside dara), so each test client
+		// brings its own.
+		cfg.HttpClient = loopbackClient{}
+	}
+	if c.token != "" {
+		cfg.SecurityToken = dara.String(c.token)
+	}
+	if c.legacy {
+		cfg.SignatureAlgorithm = dara.String("v2")
+	}
+	client, err := openapi.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("openapi.NewClient: %v", err)
+	}
+	return client
+}
+
+func apiParams() *openapiutil.Params {
+	return &openapiutil.Params{
+		Action:      dara.String("DescribeBackupTasks"),
+		Version:     dara.String("2017-08-01"),
+		Protocol:    dara.String("HTTP"),
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("json"),
+	}
+}
+
+// query builds a request from name, value pairs.
+func query(kv ...string) *openapiutil.OpenApiRequest {
+	q := map[string]*string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		q[kv[i]] = dara.String(kv[i+1])
+	}
+	return &openapiutil.OpenApiRequest{Query: q}
+}
+
+func call(t *testing.T, c *openapi.Client, p *openapiutil.Params, req *openapiutil.OpenApiRequest) (map[string]any, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return c.CallApiWithCtx(ctx, p, req, &dara.RuntimeOptions{})
+}
+
+// mustCall expects success and returns the decoded body and headers.
+func mustCall(t *testing.T, c *openapi.Client, p *openapiutil.Params, req *openapiutil.OpenApiRequest) (body map[string]any, headers map[string]any) {
+	t.Helper()
+	res, err := call(t, c, p, req)
+	if err != nil {
+		t.Fatalf("call refused: %v", err)
+	}
+	body, _ = res["body"].(map[string]any)
+	headers, _ = res["headers"].(map[string]any)
+	if body == nil {
+		t.Fatalf("no JSON body in %v", res)
+	}
+	return body, headers
+}
+
+// jobIDs lists Items.BackupJob[].BackupJobId, failing unless BackupJob is a
+// JSON array (never null).
+func jobIDs(t *testing.T, body map[string]any) []string {
+	t.Helper()
+	items, _ := body["Items"].(map[string]any)
+	list, ok := items["BackupJob"].([]any)
+	if !ok {
+		t.Fatalf("Items.BackupJob is not an array: %#v", body["Items"])
+	}
+	ids := []string{}
+	for _, j := range list {
+		job, _ := j.(map[string]any)
+		id, _ := job["BackupJobId"].(string)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// apiErrorOf unpacks an SDK error: the code, the HTTP status and the error
+// body the server sent.
+func apiErrorOf(t *testing.T, err error) (code string, status int, body errorBody) {
+	t.Helper()
+	sdkErr, ok := errors.AsType[*tea.SDKError](err)
+	if !ok {
+		t.Fatalf("not an SDK error: %T %v", err, err)
+	}
+	if sdkErr.Data != nil {
+		if err := json.Unmarshal([]byte(*sdkErr.Data), &body); err != nil {
+			t.Fatalf("error data %q: %v", *sdkErr.Data, err)
+		}
+	}
+	return dara.StringValue(sdkErr.Code), dara.IntValue(sdkErr.StatusCode), body
+}
+
+// loopback sends replayed requests; it never uses a proxy.
+var loopback = &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
+
+// loopbackClient is a dara.HttpClient that sends through loopback.
+type loopbackClient struct{}
+
+func (loopbackClient) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
+	return loopback.Do(r)
+}
+
+// captured is a request exactly as the SDK handed it to its HTTP layer.
+type captured struct {
+	method, url, host string
+	header            http.Header
+	body              []byte
+}
+
+// recorder is a dara.HttpClient that keeps every request the SDK sends.
+// With forward set it passes them on to the server and keeps the raw
+// answers; otherwise it answers a canned success itself, so the captured
+// request is still unused (its nonce fresh) on the server.
+type recorder struct {
+	forward bool
+
+	mu      sync.Mutex
+	reqs    []captured
+	answers [][]byte
+}
+
+func (rc *recorder) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		var err error
+		if body, err = io.ReadAll(r.Body); err != nil {
+			return nil, err
+		}
+	}
+	// The SDK sets lower-case header keys directly; canonical ones let the
+	// tests use Header.Get, Set and Del.
+	header := http.Header{}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			header.Add(k, v)
+		}
+	}
+	rc.mu.Lock()
+	rc.reqs = append(rc.reqs, captured{r.Method, r.URL.String(), r.Host, header, body})
+	rc.mu.Unlock()
+	if !rc.forward {
+		return &http.Response{
+			StatusCode: http.StatusOK,
+			Header:     http.Header{"Content-Type": {"application/json"}},
+			Body:       io.NopCloser(strings.NewReader(`{"RequestId":"captured","Items":{"BackupJob":[]}}`)),
+			Request:    r,
+		}, nil
+	}
+	out := r.Clone(r.Context())
+	out.Body = io.NopCloser(bytes.NewReader(body))
+	resp, err := loopback.Do(out)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	rc.mu.Lock()
+	rc.answers = append(rc.answers, answer)
+	rc.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	return resp, nil
+}
+
+func (rc *recorder) last(t *testing.T) captured {
+	t.Helper()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.reqs) == 0 {
+		t.Fatal("no request captured")
+	}
+	return rc.reqs[len(rc.reqs)-1]
+}
+
+// send replays a copy of c, changed by mutate, and returns the status and
+// the decoded error body (zero on success).
+func send(t *testing.T, c captured, mutate func(*captured)) (int, errorBody) {
+	t.Helper()
+	c.header, c.body = c.header.Clone(), bytes.Clone(c.body)
+	if mutate != nil {
+		mutate(&c)
+	}
+	req, err := http.NewRequest(c.method, c.url, bytes.NewReader(c.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header, req.Host = c.header, c.host
+	resp, err := loopback.Do(req)
+	if err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body errorBody
+	if resp.StatusCode != http.StatusOK {
+		if err := json.Unmarshal(raw, &body); err != nil {
+			t.Fatalf("error body %q: %v", raw, err)
+		}
+	}
+	return resp.StatusCode, body
+}
+
+// editQuery changes the decoded value of one query parameter of c.
+func editQuery(t *testing.T, c *captured, name string, edit func(string) string) {
+	t.Helper()
+	u, err := url.Parse(c.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if !q.Has(name) {
+		t.Fatalf("no query parameter %s in %s", name, c.url)
+	}
+	q.Set(name, edit(q.Get(name)))
+	u.RawQuery = q.Encode()
+	c.url = u.String()
+}
+
+// flip changes one byte of s, its first letter or digit, into another of
+// the same kind, so the result stays validly encoded.
+func flip(t *testing.T, s string) string {
+	t.Helper()
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '8', c >= 'a' && c <= 'y', c >= 'A' && c <= 'Y':
+			b[i] = c + 1
+			return string(b)
+		case c == '9', c == 'z', c == 'Z':
+			b[i] = c - 1
+			return string(b)
+		}
+	}
+	t.Fatalf("nothing to flip in %q", s)
+	return ""
+}
