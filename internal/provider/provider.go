@@ -144,7 +144,6 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 		accessKeyID: settings.accessKey,
 	}
 	resp.DataSourceData = data
-	resp.ResourceData = data
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
