@@ -1,0 +1,73 @@
+# Configuration used by `make demo` (scripts/demo.sh) against the local
+# PolarDB emulator. The demo script supplies, through the environment:
+#
+#   POLARDB_ENDPOINT                  the emulator's host:port
+#   ALIBABA_CLOUD_ACCESS_KEY_ID       the emulator's demo credentials
+#   ALIBABA_CLOUD_ACCESS_KEY_SECRET
+#   TF_CLI_CONFIG_FILE                dev_overrides pointing at a fresh build
+#
+# The source address is spelled out in full so that Terraform and OpenTofu
+# both match it against the same dev_overrides entry.
+terraform {
+  required_providers {
+    polardb = {
+      source = "registry.terraform.io/polardb-community/polardb"
+    }
+  }
+}
+
+provider "polardb" {
+  region = "cn-hangzhou"
+  # The emulator speaks plain HTTP; against the real service keep the
+  # default, HTTPS. The endpoint comes from POLARDB_ENDPOINT.
+  protocol = "HTTP"
+}
+
+locals {
+  cluster_id = "pc-2zedemo0000000001"
+}
+
+data "polardb_backup_tasks" "all" {
+  cluster_id = local.cluster_id
+}
+
+data "polardb_backup_tasks" "manual" {
+  cluster_id  = local.cluster_id
+  backup_mode = "Manual"
+}
+
+locals {
+  running = [
+    for t in data.polardb_backup_tasks.all.tasks : t
+    if t.backup_progress_status != "Finished"
+  ]
+}
+
+output "tasks" {
+  description = "Every backup task of the cluster."
+  value       = data.polardb_backup_tasks.all.tasks
+}
+
+output "manual_tasks" {
+  description = "Backup tasks of manual backups only."
+  value       = data.polardb_backup_tasks.manual.tasks
+}
+
+output "running" {
+  description = "Backup tasks that have not finished."
+  value       = local.running
+}
+
+check "no_backup_running" {
+  assert {
+    condition = length(local.running) == 0
+    error_message = format(
+      "Backups not finished on %s: %s.",
+      local.cluster_id,
+      join(", ", [
+        for t in local.running :
+        "job ${t.backup_job_id} is ${t.backup_progress_status} (${t.process}%)"
+      ]),
+    )
+  }
+}

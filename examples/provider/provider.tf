@@ -1,0 +1,19 @@
+terraform {
+  required_providers {
+    polardb = {
+      source = "polardb-community/polardb"
+    }
+  }
+}
+
+# Keep credentials out of configuration files. The provider reads them from
+# the environment:
+#
+#   export ALIBABA_CLOUD_ACCESS_KEY_ID=...
+#   export ALIBABA_CLOUD_ACCESS_KEY_SECRET=...
+#   export ALIBABA_CLOUD_SECURITY_TOKEN=...   # only for STS credentials
+#
+# The region may come from ALIBABA_CLOUD_REGION instead of the block below.
+provider "polardb" {
+  region = "cn-hangzhou"
+}
