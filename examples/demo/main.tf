@@ -37,7 +37,7 @@ data "polardb_backup_tasks" "manual" {
 }
 
 locals {
-  running = [
+  unfinished = [
     for t in data.polardb_backup_tasks.all.tasks : t
     if t.backup_progress_status != "Finished"
   ]
@@ -53,19 +53,19 @@ output "manual_tasks" {
   value       = data.polardb_backup_tasks.manual.tasks
 }
 
-output "running" {
+output "unfinished" {
   description = "Backup tasks that have not finished."
-  value       = local.running
+  value       = local.unfinished
 }
 
-check "no_backup_running" {
+check "no_backup_unfinished" {
   assert {
-    condition = length(local.running) == 0
+    condition = length(local.unfinished) == 0
     error_message = format(
       "Backups not finished on %s: %s.",
       local.cluster_id,
       join(", ", [
-        for t in local.running :
+        for t in local.unfinished :
         "job ${t.backup_job_id} is ${t.backup_progress_status} (${t.process}%)"
       ]),
     )

@@ -48,7 +48,7 @@ func credentialFor(t testing.TB, id, secret string) credentials.Credential {
 }
 
 // newTestClient points a client at an httptest server answering with handler.
-func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Duration) (*Client, *httptest.Server) {
+func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Duration) *Client {
 	t.Helper()
 	server := httptest.NewServer(handler)
 	t.Cleanup(server.Close)
@@ -61,7 +61,7 @@ func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Dura
 	if err != nil {
 		t.Fatal(err)
 	}
-	return client, server
+	return client
 }
 
 func answer(status int, contentType, body string) http.HandlerFunc {
@@ -74,7 +74,7 @@ func answer(status int, contentType, body string) http.HandlerFunc {
 
 func TestDescribeBackupTasksDecodesJobsAndSendsOnlySetParameters(t *testing.T) {
 	var got *http.Request
-	client, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+	client := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		got = r.Clone(context.Background())
 		answer(200, "application/json", okBody)(w, r)
 	}, 0)
@@ -193,7 +193,7 @@ func TestDescribeBackupTasksErrors(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			client, _ := newTestClient(t, tt.handler, 0)
+			client := newTestClient(t, tt.handler, 0)
 			_, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
 			if err == nil {
 				t.Fatal("no error")
@@ -238,13 +238,13 @@ func TestReadTimeoutAndCancellationEndTheCall(t *testing.T) {
 	}
 	t.Cleanup(func() { close(release) })
 
-	client, _ := newTestClient(t, hang, 200*time.Millisecond)
+	client := newTestClient(t, hang, 200*time.Millisecond)
 	_, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("read timeout: err = %v, want a deadline error", err)
 	}
 
-	client, _ = newTestClient(t, hang, time.Minute)
+	client = newTestClient(t, hang, time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	_, err = client.DescribeBackupTasks(ctx, &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})

@@ -36,16 +36,16 @@ func taskValue(job emulator.BackupJob) knownvalue.Check {
 	})
 }
 
-// expectTasks checks tasks and ids against jobs, in order.
-func expectTasks(address string, jobs ...emulator.BackupJob) []statecheck.StateCheck {
+// expectTasks checks the data source's tasks and ids against jobs, in order.
+func expectTasks(jobs ...emulator.BackupJob) []statecheck.StateCheck {
 	tasks, ids := []knownvalue.Check{}, []knownvalue.Check{}
 	for _, job := range jobs {
 		tasks = append(tasks, taskValue(job))
 		ids = append(ids, knownvalue.StringExact(job.BackupJobId))
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(address, tfjsonpath.New("tasks"), knownvalue.ListExact(tasks)),
-		statecheck.ExpectKnownValue(address, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
+		statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListExact(tasks)),
+		statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
 	}
 }
 
@@ -76,7 +76,7 @@ data "polardb_backup_tasks" "this" {
     read = "2m"
   }
 }`, clusterWithJobs)),
-			ConfigStateChecks: append(expectTasks(tasksAddress, testJobs...),
+			ConfigStateChecks: append(expectTasks(testJobs...),
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact(clusterWithJobs))),
 		}},
 	})
@@ -110,7 +110,7 @@ data "polardb_backup_tasks" "this" {
   cluster_id = %q
   %s = %q
 }`, clusterWithJobs, tt.argument, tt.value)),
-					ConfigStateChecks: expectTasks(tasksAddress, tt.want...),
+					ConfigStateChecks: expectTasks(tt.want...),
 				}},
 			})
 			expectEveryRequest(t, emu, map[string]string{"DBClusterId": clusterWithJobs, tt.param: tt.value})
@@ -219,7 +219,7 @@ data "polardb_backup_tasks" "this" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(tasksAddress, tfjsonpath.New("tasks"))},
 			},
-			ConfigStateChecks: expectTasks(tasksAddress, testJobs...),
+			ConfigStateChecks: expectTasks(testJobs...),
 		}},
 	})
 }
@@ -374,7 +374,7 @@ data "polardb_backup_tasks" "this" {
   cluster_id  = %q
   backup_mode = "Manual"
 }`, emu.endpoint, clusterWithJobs),
-			ConfigStateChecks: expectTasks(tasksAddress, testJobs[1]),
+			ConfigStateChecks: expectTasks(testJobs[1]),
 		}},
 	})
 	raw, err := os.ReadFile(logPath)

@@ -174,7 +174,7 @@ provider "polardb" {
 			if tt.wantErr != "" {
 				step.ExpectError = regexp.MustCompile(tt.wantErr)
 			} else {
-				step.ConfigStateChecks = expectTasks(tasksAddress, testJobs...)
+				step.ConfigStateChecks = expectTasks(testJobs...)
 			}
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
 		})
