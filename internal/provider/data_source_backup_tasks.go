@@ -170,6 +170,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 		"action":        "DescribeBackupTasks",
 		"endpoint":      d.provider.client.Endpoint(),
 		"access_key_id": maskAccessKeyID(d.provider.accessKeyID),
+		"credentials":   d.provider.credentialSource,
 		"cluster_id":    model.ClusterID.ValueString(),
 		"backup_job_id": model.BackupJobID.ValueString(),
 		"backup_mode":   model.BackupMode.ValueString(),
@@ -184,6 +185,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 			endpoint:    d.provider.client.Endpoint(),
 			region:      d.provider.region,
 			accessKeyID: d.provider.accessKeyID,
+			credentials: d.provider.credentialSource,
 			readTimeout: readTimeout,
 		})...)
 		return

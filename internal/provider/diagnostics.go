@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/polardb-community/terraform-provider-polardb/internal/auth"
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
@@ -19,6 +20,7 @@ type readContext struct {
 	clusterID, backupMode string
 	endpoint, region      string
 	accessKeyID           string
+	credentials           string // where the credentials came from
 	readTimeout           time.Duration
 }
 
@@ -37,6 +39,7 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var apiErr *polardb.APIError
 	var respErr *polardb.ResponseError
+	var credErr *auth.CredentialError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		diags.AddError("Reading PolarDB backup tasks timed out",
@@ -46,6 +49,8 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 				rc.endpoint, err, rc.readTimeout, polardb.DefaultReadTimeout))
 	case errors.Is(err, context.Canceled):
 		diags.AddError("Reading PolarDB backup tasks was cancelled", err.Error())
+	case errors.As(err, &credErr):
+		diags.Append(credentialErrorDiagnostic(credErr))
 	case errors.As(err, &apiErr):
 		diags.Append(apiErrorDiagnostic(apiErr, rc))
 	case errors.As(err, &respErr):
@@ -86,11 +91,41 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 				"and set `security_token` (or ALIBABA_CLOUD_SECURITY_TOKEN) together with their `access_key` and `secret_key`."
 		}
 		return diag.NewErrorDiagnostic("PolarDB API refused the credentials",
-			fmt.Sprintf("The API at %s refused AccessKey ID %s. %s\n\n%s", rc.endpoint, maskAccessKeyID(rc.accessKeyID), hint, facts))
+			fmt.Sprintf("The API at %s refused the credentials from %s (AccessKey ID %s). %s\n\n%s",
+				rc.endpoint, rc.credentials, maskAccessKeyID(rc.accessKeyID), hint, facts))
 	default:
 		return diag.NewErrorDiagnostic("PolarDB API error: "+e.Code,
 			fmt.Sprintf("DescribeBackupTasks for cluster %q at %s failed.\n\n%s", rc.clusterID, rc.endpoint, facts))
 	}
+}
+
+// credentialErrorDiagnostic reports temporary credentials that could not be
+// obtained: STS refused to issue them, or the credentials URI or instance
+// metadata service failed.
+func credentialErrorDiagnostic(e *auth.CredentialError) diag.Diagnostic {
+	if e.Code == "" {
+		return diag.NewErrorDiagnostic("Cannot obtain PolarDB credentials",
+			fmt.Sprintf("Getting temporary credentials from %s failed: %v\n\nSee %s.", e.Source, e.Err, auth.DocsURL))
+	}
+	hint := "Check the role ARN, that the role's trust policy lets these credentials assume it, and `sts_endpoint`."
+	switch {
+	case strings.HasPrefix(e.Code, "AuthenticationFail.OIDCToken") || strings.Contains(e.Code, "OIDCProvider"):
+		hint = "Check the OIDC token file (RRSA mounts a fresh one into the pod), `oidc_provider_arn`, and that the role trusts this OIDC provider."
+	case strings.HasPrefix(e.Code, "InvalidParameter."):
+		hint = "Check the `assume_role` (or profile) arguments: session_expiration must be 900 to 43200 and at most the role's maximum session duration; policy must be a valid RAM policy."
+	case credentialCodes[e.Code] != "" || strings.HasPrefix(e.Code, "InvalidSecurityToken."):
+		hint = "STS refused the credentials used to assume the role: check them as for a direct call."
+	}
+	return diag.NewErrorDiagnostic("Cannot obtain PolarDB credentials",
+		fmt.Sprintf("STS refused temporary credentials for %s. %s\n\nCode: %s\nMessage: %s\nRequest ID: %s%s",
+			e.Source, hint, e.Code, e.Message, e.RequestID, recommendLine(e.Recommend)))
+}
+
+func recommendLine(recommend string) string {
+	if recommend == "" {
+		return ""
+	}
+	return "\nRecommend: " + recommend
 }
 
 // apiErrorFacts lists what the API said, for the user and for support.
@@ -101,10 +136,7 @@ func apiErrorFacts(e *polardb.APIError) string {
 		"Request ID: " + e.RequestID,
 		fmt.Sprintf("HTTP status: %d", e.StatusCode),
 	}
-	if e.Recommend != "" {
-		lines = append(lines, "Recommend: "+e.Recommend)
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n") + recommendLine(e.Recommend)
 }
 
 func inRegion(region string) string {

@@ -3,17 +3,20 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"regexp"
+	"errors"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/polardb-community/terraform-provider-polardb/internal/auth"
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
@@ -31,12 +34,36 @@ type polardbProvider struct {
 // providerModel is the provider block. An empty string counts as unset, so
 // that modules can pass "" to fall back on the environment.
 type providerModel struct {
-	Region        types.String `tfsdk:"region"`
-	AccessKey     types.String `tfsdk:"access_key"`
-	SecretKey     types.String `tfsdk:"secret_key"`
-	SecurityToken types.String `tfsdk:"security_token"`
-	Endpoint      types.String `tfsdk:"endpoint"`
-	Protocol      types.String `tfsdk:"protocol"`
+	Region                types.String             `tfsdk:"region"`
+	AccessKey             types.String             `tfsdk:"access_key"`
+	SecretKey             types.String             `tfsdk:"secret_key"`
+	SecurityToken         types.String             `tfsdk:"security_token"`
+	Profile               types.String             `tfsdk:"profile"`
+	SharedCredentialsFile types.String             `tfsdk:"shared_credentials_file"`
+	AssumeRole            *assumeRoleModel         `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC    *assumeRoleWithOIDCModel `tfsdk:"assume_role_with_oidc"`
+	ECSRoleName           types.String             `tfsdk:"ecs_role_name"`
+	CredentialsURI        types.String             `tfsdk:"credentials_uri"`
+	STSEndpoint           types.String             `tfsdk:"sts_endpoint"`
+	Endpoint              types.String             `tfsdk:"endpoint"`
+	Protocol              types.String             `tfsdk:"protocol"`
+}
+
+type assumeRoleModel struct {
+	RoleArn           types.String `tfsdk:"role_arn"`
+	SessionName       types.String `tfsdk:"session_name"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	ExternalID        types.String `tfsdk:"external_id"`
+	Policy            types.String `tfsdk:"policy"`
+}
+
+type assumeRoleWithOIDCModel struct {
+	RoleArn           types.String `tfsdk:"role_arn"`
+	OIDCProviderArn   types.String `tfsdk:"oidc_provider_arn"`
+	OIDCTokenFile     types.String `tfsdk:"oidc_token_file"`
+	RoleSessionName   types.String `tfsdk:"role_session_name"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	Policy            types.String `tfsdk:"policy"`
 }
 
 // providerData is what Configure hands to every data source.
@@ -45,14 +72,13 @@ type providerData struct {
 	region string
 	// secrets are masked in every log line written while reading.
 	secrets []string
-	// accessKeyID is logged masked, to tell which key was used.
+	// accessKeyID is logged masked, to tell which key was used; "" with
+	// temporary credentials fetched later.
 	accessKeyID string
+	// credentialSource says where the credentials came from, for logs and
+	// diagnostics; it holds no secret.
+	credentialSource string
 }
-
-var (
-	regionPattern   = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*)?$`)
-	endpointPattern = regexp.MustCompile(`^(([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$|^$`)
-)
 
 func (p *polardbProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "polardb"
@@ -62,31 +88,61 @@ func (p *polardbProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads Alibaba Cloud PolarDB through the PolarDB API (version 2017-08-01). " +
-			"Every argument is optional and falls back on an environment variable; an empty string counts as unset.",
+			"Every argument is optional and falls back on an environment variable; an empty string counts as unset. " +
+			"Credentials are looked for in a fixed order: see the [authentication guide](guides/authentication).",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Region ID of the clusters, such as `cn-hangzhou`; it selects the API endpoint. " +
-					"Environment: `" + envRegion[0] + "`, then `" + envRegion[1] + "`. Required unless `endpoint` is set.",
+					"Environment: " + envNames(envRegion) + "; then the `region_id` of the aliyun CLI profile in use. Required unless `endpoint` is set.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "a region ID: lowercase letters and digits in dash-separated words, such as cn-hangzhou")},
 			},
 			"access_key": schema.StringAttribute{
-				MarkdownDescription: "AccessKey ID. Environment: `" + envAccessKey[0] + "`, then `" + envAccessKey[1] + "`.",
+				MarkdownDescription: "AccessKey ID. Environment: " + envNames(auth.EnvAccessKey) + ".",
 				Optional:            true,
 			},
 			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "AccessKey secret. Environment: `" + envSecretKey[0] + "`, then `" + envSecretKey[1] + "`.",
+				MarkdownDescription: "AccessKey secret. Environment: " + envNames(auth.EnvSecretKey) + ".",
 				Optional:            true,
 				Sensitive:           true,
 			},
 			"security_token": schema.StringAttribute{
-				MarkdownDescription: "STS security token, for temporary credentials. Environment: `" + envSecurityToken[0] + "`, then `" + envSecurityToken[1] + "`.",
+				MarkdownDescription: "STS security token, for temporary credentials, with `access_key` and `secret_key`. Environment: " + envNames(auth.EnvSecurityToken) + ".",
 				Optional:            true,
 				Sensitive:           true,
 			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: "Profile of the aliyun CLI configuration (`shared_credentials_file`), or section of the SDKs' credentials file " +
+					"(`~/.alibabacloud/credentials`, or " + envNames(auth.EnvCredentialsFile) + "). Environment: " + envNames(auth.EnvProfile) +
+					". Default: the CLI configuration's `current` profile, else `default`. Modes AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC and CredentialsURI.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a profile name without whitespace")},
+			},
+			"shared_credentials_file": schema.StringAttribute{
+				MarkdownDescription: "Path of the aliyun CLI configuration; `~` is the home directory. Environment: " + envNames(auth.EnvConfigFile) + ". Default: `~/.aliyun/config.json`.",
+				Optional:            true,
+			},
+			"ecs_role_name": schema.StringAttribute{
+				MarkdownDescription: "RAM role of the ECS instance Terraform runs on; its temporary credentials come from the instance metadata service. " +
+					"Environment: " + envNames(auth.EnvECSRoleName) + ". The metadata service is contacted only when an ECS role is asked for.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a RAM role name without whitespace")},
+			},
+			"credentials_uri": schema.StringAttribute{
+				MarkdownDescription: "URL answering with temporary credentials (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). Environment: " + envNames(auth.EnvCredentialsURI) + ".",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(uriPattern, "an http:// or https:// URL")},
+			},
+			"sts_endpoint": schema.StringAttribute{
+				MarkdownDescription: "STS host with an optional port and no scheme, for `assume_role`, `assume_role_with_oidc` and RAM role profiles, " +
+					"such as a VPC endpoint `sts-vpc.cn-hangzhou.aliyuncs.com`. STS is always called over HTTPS. Environment: " + envNames(auth.EnvSTSEndpoint) +
+					". Default: `" + auth.DefaultSTSEndpoint + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as sts.cn-hangzhou.aliyuncs.com")},
+			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "API host with an optional port and no scheme or path, such as `polardb.aliyuncs.com` or `127.0.0.1:8080`. " +
-					"Environment: `" + envEndpoint[0] + "`, then `" + envEndpoint[1] + "`. " +
+					"Environment: " + envNames(envEndpoint) + ". " +
 					"Default: `polardb.aliyuncs.com` for the central regions (cn-hangzhou, cn-beijing, cn-shanghai and others), `polardb.<region>.aliyuncs.com` elsewhere.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080")},
@@ -95,6 +151,52 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "`HTTPS` (default) or `HTTP`. Use `HTTP` only for a local emulator or a trusted private network.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf("HTTPS", "HTTP")},
+			},
+		},
+		// Blocks, not nested attributes, so that an assume_role block
+		// written for the alicloud provider works here unchanged.
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Assume a RAM role with the credentials found otherwise, through STS. Environment: " +
+					envNames(auth.EnvAssumeRoleArn) + " for `role_arn` (" + auth.EnvOIDCRoleArn[0] + " only when " + auth.EnvOIDCProviderArn[0] + " is unset), " +
+					envNames(auth.EnvRoleSessionName) + " for `session_name`.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the role, such as `acs:ram::1234567890123456:role/polardb-reader`. Required in the block.",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape)},
+					},
+					"session_name":       sessionNameAttribute(),
+					"session_expiration": sessionExpirationAttribute(),
+					"external_id": schema.StringAttribute{
+						MarkdownDescription: "External ID the role's trust policy requires, if any.",
+						Optional:            true,
+					},
+					"policy": policyAttribute(),
+				},
+				Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRelative().AtName("role_arn"))},
+			},
+			"assume_role_with_oidc": schema.SingleNestedBlock{
+				MarkdownDescription: "Assume a RAM role with an OIDC token (RRSA on Container Service for Kubernetes). Each argument falls back on the environment variable RRSA sets.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the role. Environment: `" + auth.EnvOIDCRoleArn[0] + "`.",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape)},
+					},
+					"oidc_provider_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the OIDC identity provider, such as `acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123`. Environment: `" + auth.EnvOIDCProviderArn[0] + "`.",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.RegexMatches(oidcProviderArnPattern, "an OIDC provider ARN such as acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123")},
+					},
+					"oidc_token_file": schema.StringAttribute{
+						MarkdownDescription: "Path of the file holding the OIDC token; it is read again at every refresh. Environment: `" + auth.EnvOIDCTokenFile[0] + "`.",
+						Optional:            true,
+					},
+					"role_session_name":  sessionNameAttribute(),
+					"session_expiration": sessionExpirationAttribute(),
+					"policy":             policyAttribute(),
+				},
 			},
 		},
 	}
@@ -117,33 +219,41 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 
 	settings := resolveSettings(model, lookupEnv)
-	if summary, detail := settings.missing(); summary != "" {
-		resp.Diagnostics.AddError(summary, detail)
+	creds, err := auth.Resolve(model.authConfig(), auth.OSEnv())
+	var noCreds auth.NoCredentialsError
+	switch {
+	case errors.As(err, &noCreds):
+		resp.Diagnostics.AddError(missingConfiguration(noCreds.Error(), settings))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Invalid PolarDB provider credentials", err.Error())
 		return
 	}
-	credential, err := newCredential(settings)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid PolarDB provider credentials", err.Error())
+	if settings.region == "" {
+		settings.region = creds.Region
+	}
+	if settings.region == "" && settings.endpoint == "" {
+		resp.Diagnostics.AddError(missingConfiguration("", settings))
 		return
 	}
 	client, err := polardb.NewClient(polardb.Config{
 		Region:     settings.region,
 		Endpoint:   settings.endpoint,
 		Protocol:   settings.protocol,
-		Credential: credential,
-		UserAgent:  fmt.Sprintf("terraform-provider-polardb/%s terraform/%s", p.version, req.TerraformVersion),
+		Credential: creds.Credential,
+		UserAgent:  userAgent(p.version, req.TerraformVersion, lookupEnv),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the PolarDB API client", err.Error())
 		return
 	}
-	data := &providerData{
-		client:      client,
-		region:      settings.region,
-		secrets:     settings.secrets(),
-		accessKeyID: settings.accessKey,
+	resp.DataSourceData = &providerData{
+		client:           client,
+		region:           settings.region,
+		secrets:          creds.Secrets,
+		accessKeyID:      creds.AccessKeyID,
+		credentialSource: creds.Source,
 	}
-	resp.DataSourceData = data
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -154,9 +264,17 @@ func (p *polardbProvider) Resources(context.Context) []func() resource.Resource 
 	return nil
 }
 
-// hasUnknown reports whether any attribute's value is not known yet.
+// hasUnknown reports whether any argument's value is not known yet.
 func (m providerModel) hasUnknown() bool {
-	for _, v := range []types.String{m.Region, m.AccessKey, m.SecretKey, m.SecurityToken, m.Endpoint, m.Protocol} {
+	values := []attr.Value{m.Region, m.AccessKey, m.SecretKey, m.SecurityToken, m.Profile, m.SharedCredentialsFile,
+		m.ECSRoleName, m.CredentialsURI, m.STSEndpoint, m.Endpoint, m.Protocol}
+	if r := m.AssumeRole; r != nil {
+		values = append(values, r.RoleArn, r.SessionName, r.SessionExpiration, r.ExternalID, r.Policy)
+	}
+	if o := m.AssumeRoleWithOIDC; o != nil {
+		values = append(values, o.RoleArn, o.OIDCProviderArn, o.OIDCTokenFile, o.RoleSessionName, o.SessionExpiration, o.Policy)
+	}
+	for _, v := range values {
 		if v.IsUnknown() {
 			return true
 		}

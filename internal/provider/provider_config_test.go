@@ -9,18 +9,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/auth"
 )
 
-// allEnv is every environment variable the provider reads.
-var allEnv = [][]string{envRegion, envAccessKey, envSecretKey, envSecurityToken, envEndpoint}
+// allEnv is every environment variable the provider reads, and those
+// credentials-go reads on its own.
+var allEnv = [][]string{envRegion, envEndpoint, {envAppendUserAgent},
+	auth.EnvAccessKey, auth.EnvSecretKey, auth.EnvSecurityToken, auth.EnvProfile, auth.EnvConfigFile, auth.EnvCredentialsFile,
+	auth.EnvAssumeRoleArn, auth.EnvRoleSessionName, auth.EnvOIDCProviderArn, auth.EnvOIDCTokenFile, auth.EnvECSRoleName,
+	auth.EnvCredentialsURI, auth.EnvSTSEndpoint,
+	{"ALIBABA_CLOUD_OIDC_TOKEN", "ALIBABA_CLOUD_STS_REGION", "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED", "ALIBABA_CLOUD_IMDSV1_DISABLED"}}
 
-// clearProviderEnv makes a test independent of the caller's environment.
+// clearProviderEnv makes a test independent of the caller's environment
+// and profile files: every variable empty, and an empty home directory.
 func clearProviderEnv(t *testing.T) {
 	for _, names := range allEnv {
 		for _, name := range names {
 			t.Setenv(name, "")
 		}
 	}
+	t.Setenv("HOME", t.TempDir())
 }
 
 const readClusterWithJobs = `

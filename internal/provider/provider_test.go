@@ -14,9 +14,17 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// credentials-go must never reach for the ECS metadata service in tests.
+	// Nothing in a test may reach for the ECS metadata service, or read the
+	// profiles of the user running the tests.
 	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	os.Exit(m.Run())
+	home, err := os.MkdirTemp("", "polardb-provider-test-home")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("HOME", home)
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
 }
 
 // protoV6ProviderFactories runs the provider in the test process; the

@@ -5,23 +5,26 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/auth"
 )
 
 // Environment variables read when an argument is unset, in order of
 // preference: the Alibaba Cloud SDKs' names first, then the alicloud
-// provider's.
+// provider's. Those of credentials are in package auth.
 var (
-	envRegion        = []string{"ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"}
-	envAccessKey     = []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"}
-	envSecretKey     = []string{"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"}
-	envSecurityToken = []string{"ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"}
-	envEndpoint      = []string{"ALIBABA_CLOUD_ENDPOINT_POLARDB", "POLARDB_ENDPOINT"}
+	envRegion   = []string{"ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"}
+	envEndpoint = []string{"ALIBABA_CLOUD_ENDPOINT_POLARDB", "POLARDB_ENDPOINT"}
 )
 
-// settings is the provider configuration after environment fallbacks.
+// envAppendUserAgent is Terraform's convention for adding to every
+// provider's User-Agent.
+const envAppendUserAgent = "TF_APPEND_USER_AGENT"
+
+// settings is where the provider sends its requests, after environment
+// fallbacks. Credentials are auth's concern.
 type settings struct {
-	region, endpoint, protocol          string
-	accessKey, secretKey, securityToken string
+	region, endpoint, protocol string
 }
 
 func lookupEnv(name string) string { return os.Getenv(name) }
@@ -41,42 +44,67 @@ func resolveSettings(m providerModel, getenv func(string) string) settings {
 		return ""
 	}
 	return settings{
-		region:        pick(m.Region, envRegion),
-		endpoint:      pick(m.Endpoint, envEndpoint),
-		protocol:      pick(m.Protocol, nil),
-		accessKey:     pick(m.AccessKey, envAccessKey),
-		secretKey:     pick(m.SecretKey, envSecretKey),
-		securityToken: pick(m.SecurityToken, envSecurityToken),
+		region:   pick(m.Region, envRegion),
+		endpoint: pick(m.Endpoint, envEndpoint),
+		protocol: pick(m.Protocol, nil),
 	}
 }
 
-// missing returns a diagnostic for the settings the provider cannot work
-// without, naming every way to supply each; both empty when all are there.
-func (s settings) missing() (summary, detail string) {
+// authConfig is what the provider block says about credentials; auth adds
+// the environment and the profile files.
+func (m providerModel) authConfig() auth.Config {
+	str := func(v types.String) string { return strings.TrimSpace(v.ValueString()) }
+	c := auth.Config{
+		AccessKey:             str(m.AccessKey),
+		SecretKey:             str(m.SecretKey),
+		SecurityToken:         str(m.SecurityToken),
+		Profile:               str(m.Profile),
+		SharedCredentialsFile: str(m.SharedCredentialsFile),
+		ECSRoleName:           str(m.ECSRoleName),
+		CredentialsURI:        str(m.CredentialsURI),
+		STSEndpoint:           str(m.STSEndpoint),
+	}
+	if r := m.AssumeRole; r != nil {
+		c.AssumeRole = &auth.AssumeRole{
+			RoleArn: str(r.RoleArn), SessionName: str(r.SessionName), SessionExpiration: int(r.SessionExpiration.ValueInt64()),
+			ExternalID: str(r.ExternalID), Policy: str(r.Policy),
+		}
+	}
+	if o := m.AssumeRoleWithOIDC; o != nil {
+		c.AssumeRoleWithOIDC = &auth.AssumeRoleWithOIDC{
+			RoleArn: str(o.RoleArn), OIDCProviderArn: str(o.OIDCProviderArn), OIDCTokenFile: str(o.OIDCTokenFile),
+			RoleSessionName: str(o.RoleSessionName), SessionExpiration: int(o.SessionExpiration.ValueInt64()), Policy: str(o.Policy),
+		}
+	}
+	return c
+}
+
+// missingConfiguration is the one error for everything the provider cannot
+// work without, naming every way to supply each: credentials (noCredentials,
+// when none were found) and a region or endpoint.
+func missingConfiguration(noCredentials string, s settings) (summary, detail string) {
 	var lines []string
-	if s.accessKey == "" || s.secretKey == "" {
-		lines = append(lines, "Credentials: set `access_key` and `secret_key` in the provider block, or the environment variables "+
-			strings.Join(envAccessKey, " or ")+" and "+strings.Join(envSecretKey, " or ")+
-			" (add `security_token` / "+strings.Join(envSecurityToken, " or ")+" for STS credentials).")
+	if noCredentials != "" {
+		lines = append(lines, noCredentials)
 	}
 	if s.region == "" && s.endpoint == "" {
 		lines = append(lines, "Region: set `region` in the provider block or "+strings.Join(envRegion, " or ")+
-			"; or set an explicit `endpoint` or "+strings.Join(envEndpoint, " or ")+".")
-	}
-	if len(lines) == 0 {
-		return "", ""
+			", or `region_id` in the aliyun CLI profile in use; or set an explicit `endpoint` or "+strings.Join(envEndpoint, " or ")+".")
 	}
 	return "PolarDB provider is missing configuration",
 		"The polardb provider cannot call the API without the following:\n\n- " + strings.Join(lines, "\n- ")
 }
 
-// secrets lists the values never to be written to a log.
-func (s settings) secrets() []string {
-	var out []string
-	for _, v := range []string{s.secretKey, s.securityToken} {
-		if v != "" {
-			out = append(out, v)
-		}
+// userAgent names the provider and Terraform, plus TF_APPEND_USER_AGENT.
+func userAgent(version, terraformVersion string, getenv func(string) string) string {
+	ua := "terraform-provider-polardb/" + version + " terraform/" + terraformVersion
+	if extra := strings.TrimSpace(getenv(envAppendUserAgent)); extra != "" {
+		ua += " " + extra
 	}
-	return out
+	return ua
+}
+
+// envNames formats environment variable names for a description.
+func envNames(names []string) string {
+	return "`" + strings.Join(names, "`, then `") + "`"
 }
