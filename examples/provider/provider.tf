@@ -13,7 +13,9 @@ terraform {
 #   export ALIBABA_CLOUD_ACCESS_KEY_SECRET=...
 #   export ALIBABA_CLOUD_SECURITY_TOKEN=...   # only for STS credentials
 #
-# The region may come from ALIBABA_CLOUD_REGION instead of the block below.
+# An aliyun CLI profile, assume_role, OIDC (RRSA) and ECS instance roles work
+# too: see the authentication guide. The region may come from
+# ALIBABA_CLOUD_REGION instead of the block below.
 provider "polardb" {
   region = "cn-hangzhou"
 }

@@ -21,10 +21,10 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -113,7 +113,8 @@ type Credentials struct {
 	// diagnostics, such as `profile "dev" in /home/me/.aliyun/config.json`.
 	// It never holds a secret.
 	Source string
-	// AccessKeyID is the long-term AccessKey ID, when one was given.
+	// AccessKeyID is the AccessKey ID requests are signed with, when it is
+	// known before the first request (static keys).
 	AccessKeyID string
 	// Region is the region_id of the profile used, if any: the fallback
 	// when neither the provider block nor the environment sets one.
@@ -197,13 +198,14 @@ func (r *resolver) lookup(names []string) string {
 func (r *resolver) fromArguments() (*found, error) {
 	c := r.cfg
 	switch {
-	case c.AccessKey != "" || c.SecretKey != "":
-		// The other half of a pair may come from the environment.
-		return static("`access_key` and `secret_key` in the provider block",
+	case c.AccessKey != "" && c.SecretKey != "":
+		// A token in the environment belongs to the environment's keys.
+		return static("`access_key` and `secret_key` in the provider block", c.AccessKey, c.SecretKey, c.SecurityToken)
+	case c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != "":
+		// What the block lacks of a pair may come from the environment.
+		return static("`access_key`, `secret_key` and `security_token` in the provider block and the environment",
 			firstOf(c.AccessKey, r.lookup(EnvAccessKey)), firstOf(c.SecretKey, r.lookup(EnvSecretKey)),
 			firstOf(c.SecurityToken, r.lookup(EnvSecurityToken)))
-	case c.SecurityToken != "":
-		return nil, errors.New("`security_token` is set in the provider block without `access_key` and `secret_key`: an STS token is used together with its AccessKey pair")
 	case c.AssumeRoleWithOIDC != nil:
 		o := *c.AssumeRoleWithOIDC
 		o.RoleArn = firstOf(o.RoleArn, r.lookup(EnvOIDCRoleArn))
@@ -252,21 +254,21 @@ func (r *resolver) fromECSEnvironment() (*found, error) {
 }
 
 // assumeRoleConfig is the role to assume on top of the base credentials:
-// the assume_role block, else the environment. ALIBABA_CLOUD_ROLE_ARN names
-// the OIDC role whenever ALIBABA_CLOUD_OIDC_PROVIDER_ARN is set, as in the
-// SDKs, and is not assumed a second time.
+// the assume_role block, else the environment. As in the SDKs,
+// ALIBABA_CLOUD_ROLE_ARN names the OIDC role whenever OIDC is in use, and
+// that role is not assumed a second time.
 func (r *resolver) assumeRoleConfig() *AssumeRole {
 	if r.cfg.AssumeRole != nil {
 		return r.cfg.AssumeRole
 	}
-	arn := r.lookup(EnvAssumeRoleArn[1:])
-	if arn == "" && r.lookup(EnvOIDCProviderArn) == "" {
-		arn = r.lookup(EnvAssumeRoleArn[:1])
+	names := EnvAssumeRoleArn
+	if r.cfg.AssumeRoleWithOIDC != nil || r.lookup(EnvOIDCProviderArn) != "" {
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(EnvOIDCRoleArn, n) })
 	}
-	if arn == "" {
-		return nil
+	if arn := r.lookup(names); arn != "" {
+		return &AssumeRole{RoleArn: arn}
 	}
-	return &AssumeRole{RoleArn: arn}
+	return nil
 }
 
 // httpOptions bound every call to STS or a credentials URI: credentials-go
@@ -306,9 +308,10 @@ func (r *resolver) assumeRole(base *found, role AssumeRole, what string) (*found
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	// The base's secrets stay masked; its key ID is not the one that signs.
 	return &found{
 		provider: p, source: fmt.Sprintf("role %s assumed with %s", role.RoleArn, base.source),
-		accessKeyID: base.accessKeyID, region: base.region, secrets: base.secrets,
+		region: base.region, secrets: base.secrets,
 	}, nil
 }
 
@@ -326,6 +329,7 @@ func (r *resolver) oidc(o AssumeRoleWithOIDC, source string) (*found, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%s lacks %s", source, strings.Join(missing, ", "))
 	}
+	o.OIDCTokenFile = expandHome(o.OIDCTokenFile, r.env.Home)
 	p, err := providers.NewOIDCCredentialsProviderBuilder().
 		WithRoleArn(o.RoleArn).
 		WithOIDCProviderARN(o.OIDCProviderArn).

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/tls"
 	"errors"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 )
 
 const cliConfigJSON = `{
@@ -120,6 +123,14 @@ func TestResolvePrecedence(t *testing.T) {
 		{"ALIBABA_CLOUD_ROLE_ARN is the OIDC role, not assumed twice", Config{}, "", "", map[string]string{
 			"ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/pod", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack", "ALIBABA_CLOUD_OIDC_TOKEN_FILE": "/t"},
 			"role acs:ram::1:role/pod assumed with the OIDC token", ""},
+		{"nor with the OIDC block", Config{AssumeRoleWithOIDC: &AssumeRoleWithOIDC{OIDCProviderArn: "acs:ram::1:oidc-provider/ack", OIDCTokenFile: "~/t"}}, "", "",
+			map[string]string{"ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/pod"},
+			"role acs:ram::1:role/pod assumed with the OIDC token in ", ""},
+		{"ALIBABA_CLOUD_ROLE_ARN before ALICLOUD_ASSUME_ROLE_ARN", Config{}, "", "", map[string]string{
+			"ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/sdk", "ALICLOUD_ASSUME_ROLE_ARN": "acs:ram::1:role/alicloud", "ALICLOUD_ACCESS_KEY": "LTAIx", "ALICLOUD_SECRET_KEY": "s"},
+			"role acs:ram::1:role/sdk assumed with", ""},
+		{"block keys do not take the environment's token", Config{AccessKey: "LTAIarg", SecretKey: "arg-secret"}, "", "", map[string]string{"ALIBABA_CLOUD_SECURITY_TOKEN": "leftover"},
+			"`access_key` and `secret_key` in the provider block", "LTAIarg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,9 +244,9 @@ func TestResolveRefusesIncompleteConfiguration(t *testing.T) {
 		vars    map[string]string
 		wantErr string
 	}{
-		{"key without secret", Config{AccessKey: "LTAIx"}, nil, "incomplete AccessKey pair from `access_key` and `secret_key` in the provider block"},
+		{"key without secret", Config{AccessKey: "LTAIx"}, nil, "incomplete AccessKey pair from `access_key`, `secret_key` and `security_token` in the provider block and the environment"},
 		{"secret without key in the environment", Config{}, map[string]string{"ALICLOUD_SECRET_KEY": "s"}, "incomplete AccessKey pair from the environment"},
-		{"token without keys", Config{SecurityToken: "t"}, nil, "`security_token` is set in the provider block without `access_key`"},
+		{"token without keys", Config{SecurityToken: "t"}, nil, "incomplete AccessKey pair from `access_key`, `secret_key` and `security_token` in the provider block and the environment"},
 		{"OIDC block without a token file", Config{AssumeRoleWithOIDC: &AssumeRoleWithOIDC{RoleArn: "acs:ram::1:role/r", OIDCProviderArn: "acs:ram::1:oidc-provider/p"}}, nil,
 			"lacks oidc_token_file (ALIBABA_CLOUD_OIDC_TOKEN_FILE)"},
 		{"ECS role while the metadata service is disabled", Config{ECSRoleName: "r"}, map[string]string{"ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"},
@@ -269,8 +280,54 @@ func TestResolveNothingConfigured(t *testing.T) {
 	}
 }
 
+// testTLSConfig serves the emulator's STS over HTTPS.
+var testTLSConfig *tls.Config
+
 func TestMain(m *testing.M) {
 	// Nothing in a test may reach for the real ECS metadata service.
 	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	os.Exit(m.Run())
+	// credentials-go calls STS over HTTPS with Go's system roots: the
+	// emulator's certificate is made the trusted root before any TLS use.
+	dir, err := os.MkdirTemp("", "polardb-auth-test")
+	if err != nil {
+		panic(err)
+	}
+	var pem []byte
+	if testTLSConfig, pem, err = emulator.NewTLSConfig(); err != nil {
+		panic(err)
+	}
+	certFile := filepath.Join(dir, "emulator-cert.pem")
+	if err := os.WriteFile(certFile, pem, 0o600); err != nil {
+		panic(err)
+	}
+	os.Setenv("SSL_CERT_FILE", certFile)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// A security token goes with the keys it was issued for: keys from the
+// provider block ignore a token left in the environment.
+func TestSecurityTokenFollowsItsKeys(t *testing.T) {
+	env := testEnv(t, "", "", map[string]string{"ALIBABA_CLOUD_SECURITY_TOKEN": "leftover", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"})
+	for _, tt := range []struct {
+		cfg       Config
+		wantToken string
+	}{
+		{Config{AccessKey: "LTAIarg", SecretKey: "arg-secret"}, ""},
+		{Config{AccessKey: "LTAIarg", SecretKey: "arg-secret", SecurityToken: "arg-token"}, "arg-token"},
+		{Config{AccessKey: "LTAIarg"}, "leftover"}, // the secret and its token both from the environment
+	} {
+		creds, err := Resolve(tt.cfg, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := creds.Credential.GetCredential()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := *m.SecurityToken; got != tt.wantToken {
+			t.Errorf("%+v: token %q, want %q", tt.cfg, got, tt.wantToken)
+		}
+	}
 }

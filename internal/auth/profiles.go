@@ -153,7 +153,7 @@ func (r *resolver) fromCLIProfile(cfg *cliConfig, p cliProfile, path string, see
 		f, err = r.ecsRole(p.RAMRoleName, source)
 	case "OIDC":
 		f, err = r.oidc(AssumeRoleWithOIDC{
-			RoleArn: p.RAMRoleArn, OIDCProviderArn: p.OIDCProviderArn, OIDCTokenFile: expandHome(p.OIDCTokenFile, r.env.Home),
+			RoleArn: p.RAMRoleArn, OIDCProviderArn: p.OIDCProviderArn, OIDCTokenFile: p.OIDCTokenFile,
 			RoleSessionName: p.RAMSessionName, SessionExpiration: p.ExpiredSeconds, Policy: p.Policy,
 		}, source)
 	case "CredentialsURI":
@@ -178,7 +178,7 @@ func (p cliProfile) role() AssumeRole {
 // (~/.alibabacloud/credentials); nil when the file has no such section.
 func (r *resolver) fromCredentialsFile(path, name string) (*found, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the SDK credentials file (%s): %w", strings.Join(EnvCredentialsFile, ", "), err)
 	}
 	file, err := ini.Load(path)
 	if err != nil {

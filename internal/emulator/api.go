@@ -13,8 +13,8 @@ type backupItems struct {
 
 // describeBackupTasks serves the API from its parameters: the cluster's
 // tasks in stored order, narrowed by the optional exact-match filters.
-func (s *Server) describeBackupTasks(params map[string]string) (*describeBackupTasksResponse, *apiError) {
-	clusterID, jobID, mode := params["DBClusterId"], params["BackupJobId"], params["BackupMode"]
+func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
+	clusterID, jobID, mode := c.params["DBClusterId"], c.params["BackupJobId"], c.params["BackupMode"]
 	if clusterID == "" {
 		return nil, errMissingDBClusterID()
 	}
@@ -31,5 +31,5 @@ func (s *Server) describeBackupTasks(params map[string]string) (*describeBackupT
 			matched = append(matched, job)
 		}
 	}
-	return &describeBackupTasksResponse{Items: backupItems{BackupJob: matched}}, nil
+	return &describeBackupTasksResponse{RequestId: c.requestID, Items: backupItems{BackupJob: matched}}, nil
 }

@@ -7,15 +7,40 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"time"
 )
 
 // Credential is an access key the emulator accepts. A credential with a
 // SecurityToken stands for an STS credential: requests signed with it must
-// carry the same token.
+// carry the same token, and once past its Expiration (if any) it is refused
+// with InvalidSecurityToken.Expired.
 type Credential struct {
 	AccessKeyID     string `json:"access_key_id"`
 	AccessKeySecret string `json:"access_key_secret"`
 	SecurityToken   string `json:"security_token,omitempty"`
+	// Expiration is an RFC 3339 time, such as "2024-05-20T02:00:00Z", the
+	// form STS answers.
+	Expiration string `json:"expiration,omitempty"`
+}
+
+// Role is a RAM role that AssumeRole, AssumeRoleWithOIDC, the ECS metadata
+// service and the credentials URI hand out temporary credentials for.
+type Role struct {
+	// Arn is acs:ram::<16-digit account>:role/<name>. The cloud compares role
+	// names case-insensitively; the emulator wants the ARN exactly.
+	Arn string `json:"arn"`
+	// ExternalID, when set, must be sent as ExternalId by AssumeRole.
+	ExternalID string `json:"external_id,omitempty"`
+	// OIDCProviderArn is acs:ram::<account>:oidc-provider/<name>; with it
+	// the role can be assumed with AssumeRoleWithOIDC.
+	OIDCProviderArn string `json:"oidc_provider_arn,omitempty"`
+	// OIDCTokens are the tokens AssumeRoleWithOIDC accepts for this role.
+	// The emulator compares them as strings; it does not verify JWTs.
+	OIDCTokens []string `json:"oidc_tokens,omitempty"`
+	// InstanceRole attaches the role to the emulated ECS instance, whose
+	// metadata service then serves its credentials.
+	InstanceRole bool `json:"instance_role,omitempty"`
 }
 
 // BackupJob is one element of Items.BackupJob in a DescribeBackupTasks
@@ -41,12 +66,19 @@ type Cluster struct {
 type Data struct {
 	Credentials []Credential `json:"credentials"`
 	Clusters    []Cluster    `json:"clusters"`
+	Roles       []Role       `json:"roles,omitempty"`
 }
 
 // The valid values of BackupMode and JobMode.
 const (
 	jobModeAutomated = "Automated"
 	jobModeManual    = "Manual"
+)
+
+// The shapes of RAM ARNs; the submatches are the account and the name.
+var (
+	roleArnPattern         = regexp.MustCompile(`^acs:ram::([0-9]{16}):role/([A-Za-z0-9.-]{1,64})$`)
+	oidcProviderArnPattern = regexp.MustCompile(`^acs:ram::([0-9]{16}):oidc-provider/([A-Za-z0-9.-]{1,128})$`)
 )
 
 // SampleData is the built-in demo data set. The credential is a placeholder
@@ -126,8 +158,9 @@ func LoadData(path string) (Data, error) {
 // validate reports the first entry that the emulator could not serve
 // faithfully, naming it by its position in the file.
 func (d Data) validate() error {
-	if len(d.Credentials) == 0 {
-		return errors.New("credentials: at least one credential is required")
+	if len(d.Credentials) == 0 && len(d.Roles) == 0 {
+		// Without either, every request would be refused.
+		return errors.New("credentials: at least one credential or role is required")
 	}
 	keys := make(map[string]int, len(d.Credentials))
 	for i, c := range d.Credentials {
@@ -141,6 +174,18 @@ func (d Data) validate() error {
 			return fmt.Errorf("credentials[%d]: access_key_id %q is already used by credentials[%d]", i, c.AccessKeyID, j)
 		}
 		keys[c.AccessKeyID] = i
+		if c.Expiration != "" {
+			// Access keys of RAM users do not expire; only STS ones do.
+			if c.SecurityToken == "" {
+				return fmt.Errorf("credentials[%d] (%s): expiration is only allowed with security_token", i, c.AccessKeyID)
+			}
+			if _, err := time.Parse(time.RFC3339, c.Expiration); err != nil {
+				return fmt.Errorf("credentials[%d] (%s): expiration %q is not an RFC 3339 time such as 2024-05-20T02:00:00Z", i, c.AccessKeyID, c.Expiration)
+			}
+		}
+	}
+	if err := validateRoles(d.Roles); err != nil {
+		return err
 	}
 	ids := make(map[string]int, len(d.Clusters))
 	for i, c := range d.Clusters {
@@ -160,6 +205,39 @@ func (d Data) validate() error {
 				// value would make the job unreachable through the filter.
 				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: JobMode %q is not Automated or Manual", i, c.ID, k, job.JobMode)
 			}
+		}
+	}
+	return nil
+}
+
+func validateRoles(roles []Role) error {
+	arns := make(map[string]int, len(roles))
+	instanceRole := -1
+	for i, r := range roles {
+		if !roleArnPattern.MatchString(r.Arn) {
+			return fmt.Errorf("roles[%d]: arn %q is not acs:ram::<16-digit account>:role/<name>", i, r.Arn)
+		}
+		if j, dup := arns[r.Arn]; dup {
+			return fmt.Errorf("roles[%d]: arn %q is already used by roles[%d]", i, r.Arn, j)
+		}
+		arns[r.Arn] = i
+		if r.OIDCProviderArn != "" && !oidcProviderArnPattern.MatchString(r.OIDCProviderArn) {
+			return fmt.Errorf("roles[%d] (%s): oidc_provider_arn %q is not acs:ram::<16-digit account>:oidc-provider/<name>", i, r.Arn, r.OIDCProviderArn)
+		}
+		if len(r.OIDCTokens) > 0 && r.OIDCProviderArn == "" {
+			return fmt.Errorf("roles[%d] (%s): oidc_tokens need an oidc_provider_arn", i, r.Arn)
+		}
+		for k, tok := range r.OIDCTokens {
+			if tok == "" {
+				return fmt.Errorf("roles[%d] (%s): oidc_tokens[%d] is empty", i, r.Arn, k)
+			}
+		}
+		if r.InstanceRole {
+			// An ECS instance has at most one RAM role.
+			if instanceRole >= 0 {
+				return fmt.Errorf("roles[%d] (%s): instance_role is already set on roles[%d]", i, r.Arn, instanceRole)
+			}
+			instanceRole = i
 		}
 	}
 	return nil

@@ -21,7 +21,8 @@ func TestLoadData(t *testing.T) {
 	path := writeFile(t, `{
   "credentials": [
     {"access_key_id": "AK1", "access_key_secret": "s1"},
-    {"access_key_id": "STS.AK2", "access_key_secret": "s2", "security_token": "tok"}
+    {"access_key_id": "STS.AK2", "access_key_secret": "s2", "security_token": "tok"},
+    {"access_key_id": "STS.AK3", "access_key_secret": "s3", "security_token": "tok3", "expiration": "2024-05-20T10:00:00+08:00"}
   ],
   "clusters": [
     {"id": "pc-1", "region": "cn-beijing", "backup_jobs": [
@@ -29,6 +30,13 @@ func TestLoadData(t *testing.T) {
        "JobMode": "Automated", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}
     ]},
     {"id": "pc-2", "region": "cn-beijing"}
+  ],
+  "roles": [
+    {"arn": "acs:ram::1234567890123456:role/reader"},
+    {"arn": "acs:ram::1234567890123456:role/partner", "external_id": "ext-1"},
+    {"arn": "acs:ram::1234567890123456:role/ci", "oidc_provider_arn": "acs:ram::1234567890123456:oidc-provider/ci",
+     "oidc_tokens": ["tok-1", "tok-2"]},
+    {"arn": "acs:ram::1234567890123456:role/ecs", "instance_role": true}
   ]
 }
 `)
@@ -40,11 +48,18 @@ func TestLoadData(t *testing.T) {
 		Credentials: []Credential{
 			{AccessKeyID: "AK1", AccessKeySecret: "s1"},
 			{AccessKeyID: "STS.AK2", AccessKeySecret: "s2", SecurityToken: "tok"},
+			{AccessKeyID: "STS.AK3", AccessKeySecret: "s3", SecurityToken: "tok3", Expiration: "2024-05-20T10:00:00+08:00"},
 		},
 		Clusters: []Cluster{
 			{ID: "pc-1", Region: "cn-beijing", BackupJobs: []BackupJob{{StartTime: "2020-08-08T07:24:01Z", Process: "0",
 				BackupJobId: "11111111", JobMode: "Automated", BackupProgressStatus: "NoStart", TaskAction: "NormalBackupTask"}}},
 			{ID: "pc-2", Region: "cn-beijing"},
+		},
+		Roles: []Role{
+			{Arn: "acs:ram::1234567890123456:role/reader"},
+			{Arn: "acs:ram::1234567890123456:role/partner", ExternalID: "ext-1"},
+			{Arn: "acs:ram::1234567890123456:role/ci", OIDCProviderArn: "acs:ram::1234567890123456:oidc-provider/ci", OIDCTokens: []string{"tok-1", "tok-2"}},
+			{Arn: "acs:ram::1234567890123456:role/ecs", InstanceRole: true},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -54,6 +69,7 @@ func TestLoadData(t *testing.T) {
 
 func TestLoadDataErrors(t *testing.T) {
 	const cred = `"credentials": [{"access_key_id": "AK1", "access_key_secret": "s1"}]`
+	role := func(name string) string { return "acs:ram::1234567890123456:role/" + name }
 	job := func(id, mode string) string {
 		return `{"StartTime": "", "Process": "0", "BackupJobId": "` + id + `", "JobMode": "` + mode + `", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}`
 	}
@@ -80,6 +96,25 @@ func TestLoadDataErrors(t *testing.T) {
 			"clusters[0] (pc-1): backup_jobs[0]: BackupJobId is empty"},
 		{"bad job mode", `{` + cred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + job("1", "Manual") + `,` + job("2", "manual") + `]}]}`,
 			`clusters[0] (pc-1): backup_jobs[1]: JobMode "manual" is not Automated or Manual`},
+		{"expiration without token", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "expiration": "2024-01-01T00:00:00Z"}]}`,
+			"credentials[0] (AK1): expiration is only allowed with security_token"},
+		{"expiration not RFC 3339", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "security_token": "t", "expiration": "2024-01-01 00:00:00"}]}`,
+			`credentials[0] (AK1): expiration "2024-01-01 00:00:00" is not an RFC 3339 time`},
+		{"unknown role field", `{` + cred + `, "roles": [{"arn": "` + role("r") + `", "externalId": "x"}]}`, `unknown field "externalId"`},
+		{"empty role arn", `{` + cred + `, "roles": [{"arn": ""}]}`, `roles[0]: arn "" is not acs:ram::<16-digit account>:role/<name>`},
+		{"short account", `{` + cred + `, "roles": [{"arn": "acs:ram::123:role/r"}]}`, `roles[0]: arn "acs:ram::123:role/r" is not`},
+		{"user arn", `{` + cred + `, "roles": [{"arn": "acs:ram::1234567890123456:user/r"}]}`, `roles[0]: arn "acs:ram::1234567890123456:user/r" is not`},
+		{"role name with a slash", `{` + cred + `, "roles": [{"arn": "` + role("a/b") + `"}]}`, `is not acs:ram::`},
+		{"duplicate role", `{` + cred + `, "roles": [{"arn": "` + role("a") + `"}, {"arn": "` + role("b") + `"}, {"arn": "` + role("a") + `"}]}`,
+			`roles[2]: arn "` + role("a") + `" is already used by roles[0]`},
+		{"bad OIDC provider", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "oidc_provider_arn": "` + role("p") + `"}]}`,
+			`roles[0] (` + role("a") + `): oidc_provider_arn "` + role("p") + `" is not acs:ram::<16-digit account>:oidc-provider/<name>`},
+		{"OIDC tokens without provider", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "oidc_tokens": ["t"]}]}`,
+			`roles[0] (` + role("a") + `): oidc_tokens need an oidc_provider_arn`},
+		{"empty OIDC token", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "oidc_provider_arn": "acs:ram::1234567890123456:oidc-provider/p", "oidc_tokens": ["t", ""]}]}`,
+			`roles[0] (` + role("a") + `): oidc_tokens[1] is empty`},
+		{"two instance roles", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "instance_role": true}, {"arn": "` + role("b") + `", "instance_role": true}]}`,
+			`roles[1] (` + role("b") + `): instance_role is already set on roles[0]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,12 +132,41 @@ func TestLoadDataErrors(t *testing.T) {
 	})
 }
 
+func TestLoadDataRolesWithoutCredentials(t *testing.T) {
+	// An OIDC role or an instance role is enough to get credentials.
+	path := writeFile(t, `{"roles": [{"arn": "acs:ram::1234567890123456:role/ecs", "instance_role": true}]}`)
+	if _, err := LoadData(path); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestNewCopiesData(t *testing.T) {
 	d := testData()
 	s := New(d)
 	d.Clusters[0].BackupJobs[0].BackupJobId = "changed"
 	d.Credentials[0].AccessKeySecret = "changed"
-	if s.clusters[clusterJobs][0].BackupJobId != "1000000004" || s.creds[testAK].AccessKeySecret != testSecret {
+	d.Roles[2].OIDCTokens[1] = "changed"
+	if s.clusters[clusterJobs][0].BackupJobId != "1000000004" || s.creds[testAK].AccessKeySecret != testSecret ||
+		s.roles[2].OIDCTokens[1] != oidcToken {
 		t.Error("New keeps references to the caller's data")
+	}
+}
+
+// New serves data that LoadData would refuse as safely as it can.
+func TestNewWithInvalidRoles(t *testing.T) {
+	d := testData()
+	d.Roles = []Role{
+		{Arn: "acs:ram::1:role/bad", InstanceRole: true},
+		{Arn: roleArn, ExternalID: "first"},
+		{Arn: roleArn},
+		{Arn: instanceRoleArn, InstanceRole: true},
+		{Arn: "acs:ram::" + testAccount + ":role/second-instance-role", InstanceRole: true},
+	}
+	s := New(d)
+	if r, _ := s.role(roleArn); r.ExternalID != "first" || len(s.roles) != 3 {
+		t.Errorf("roles %+v, want the first of each ARN and no malformed one", s.roles)
+	}
+	if r, _ := s.instanceRole(); r.Arn != instanceRoleArn || s.roles[2].InstanceRole {
+		t.Errorf("instance role %s, want only %s", r.Arn, instanceRoleArn)
 	}
 }

@@ -60,14 +60,19 @@ func errTokenMismatch() *apiError {
 		"Specified SecurityToken mismatch with the AccessKey."}
 }
 
+func errTokenExpired() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."}
+}
+
 func errAPINotFound() *apiError {
 	return &apiError{http.StatusNotFound, "InvalidApi.NotFound",
 		"Specified api is not found, please check your url and method."}
 }
 
-func errMethodNotAllowed() *apiError {
+// errMethodNotAllowed names the methods to use, e.g. "GET or POST".
+func errMethodNotAllowed(use string) *apiError {
 	return &apiError{http.StatusMethodNotAllowed, "UnsupportedHTTPMethod",
-		"This http method is not supported. Use GET or POST."}
+		"This http method is not supported. Use " + use + "."}
 }
 
 func errBodyTooLarge() *apiError {
@@ -93,6 +98,45 @@ func errBackupModeMalformed() *apiError {
 		"The specified parameter BackupMode is not valid."}
 }
 
+// The STS refusals. The OIDC ones do not repeat the token.
+
+func errRoleArnInvalid() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed."}
+}
+
+func errRoleSessionNameInvalid() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidParameter.RoleSessionName",
+		"The parameter RoleSessionName is wrongly formed: 2 to 64 letters, digits and the characters . @ - _ are allowed."}
+}
+
+func errDurationSecondsInvalid() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidParameter.DurationSeconds",
+		"The Min/Max value of DurationSeconds is 15min/12hr."}
+}
+
+func errPolicyGrammar() *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidParameter.PolicyGrammar",
+		"The parameter Policy has not passed grammar check: it must be a JSON object."}
+}
+
+func errRoleNotFound() *apiError {
+	return &apiError{http.StatusNotFound, "EntityNotExist.Role", "The specified Role not exists."}
+}
+
+func errNoPermission() *apiError {
+	return &apiError{http.StatusForbidden, "NoPermission",
+		"You are not authorized to do this action. You should be authorized by RAM."}
+}
+
+func errOIDCProviderNotFound() *apiError {
+	return &apiError{http.StatusNotFound, "EntityNotExist.OIDCProvider",
+		"The specified OIDCProvider not exists or is not trusted by the role."}
+}
+
+func errOIDCTokenInvalid() *apiError {
+	return &apiError{http.StatusBadRequest, "AuthenticationFail.OIDCToken.Invalid", "The OIDC token is invalid."}
+}
+
 // errorBody is the JSON body of every refusal.
 type errorBody struct {
 	RequestId string `json:"RequestId"`
@@ -102,13 +146,15 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
-func newErrorBody(e *apiError, requestID, host string) errorBody {
+// newErrorBody answers e; product names the API in the Recommend link, as
+// "polardb" or "Sts".
+func newErrorBody(e *apiError, requestID, host, product string) errorBody {
 	return errorBody{
 		RequestId: requestID,
 		HostId:    host,
 		Code:      e.code,
 		Message:   e.message,
-		Recommend: "https://api.aliyun.com/troubleshoot?q=" + e.code + "&product=polardb&requestId=" + requestID,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + e.code + "&product=" + product + "&requestId=" + requestID,
 	}
 }
 

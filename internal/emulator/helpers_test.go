@@ -3,13 +3,16 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,12 +27,49 @@ import (
 
 func TestMain(m *testing.M) {
 	// The SDK must never look for credentials or a proxy outside the test:
-	// all traffic stays on loopback.
+	// all traffic stays on loopback. credentials-go also reads settings
+	// from ALIBABA_CLOUD_* variables (an OIDC token there beats the file a
+	// test names), so none of the caller's may leak in.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "ALIBABA_CLOUD_") {
+			_ = os.Unsetenv(name)
+		}
+	}
 	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	for _, name := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
 		_ = os.Unsetenv(name)
 	}
-	os.Exit(m.Run())
+	os.Exit(runTrustingTestCert(m))
+}
+
+// testTLS is the TLS configuration of the HTTPS test servers.
+var testTLS *tls.Config
+
+// runTrustingTestCert runs the tests with the process trusting testTLS's
+// certificate, the way a test of code that uses credentials-go has to:
+// credentials-go builds its HTTP transport itself, on the system roots, so
+// SSL_CERT_FILE must name the certificate before anything verifies one (Go
+// reads the system roots once).
+func runTrustingTestCert(m *testing.M) int {
+	config, certPEM, err := NewTLSConfig()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "emulator-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	certFile := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	_ = os.Setenv("SSL_CERT_FILE", certFile)
+	testTLS = config
+	return m.Run()
 }
 
 const (
@@ -41,6 +81,16 @@ const (
 
 	clusterJobs  = "pc-bp1test000000001"
 	clusterEmpty = "pc-bp1test000000002"
+
+	testAccount     = "1234567890123456"
+	roleArn         = "acs:ram::" + testAccount + ":role/emulator-reader"
+	partnerRoleArn  = "acs:ram::" + testAccount + ":role/partner-reader"
+	externalID      = "partner-external-id-0001"
+	oidcRoleArn     = "acs:ram::" + testAccount + ":role/ci-reader"
+	oidcProviderArn = "acs:ram::" + testAccount + ":oidc-provider/ci-issuer"
+	oidcToken       = "eyJhbGciOiJSUzI1NiJ9.test-oidc-token-0001.c2ln"
+	instanceRoleArn = "acs:ram::" + testAccount + ":role/ecs-reader"
+	instanceRole    = "ecs-reader"
 )
 
 var requestIDPattern = regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$`)
@@ -64,6 +114,12 @@ func testData() Data {
 			}},
 			{ID: clusterEmpty, Region: "cn-hangzhou"}, // nil jobs must still answer []
 		},
+		Roles: []Role{
+			{Arn: roleArn},
+			{Arn: partnerRoleArn, ExternalID: externalID},
+			{Arn: oidcRoleArn, OIDCProviderArn: oidcProviderArn, OIDCTokens: []string{"another-token", oidcToken}},
+			{Arn: instanceRoleArn, InstanceRole: true},
+		},
 	}
 }
 
@@ -82,9 +138,27 @@ func startHandler(t *testing.T, h http.Handler) string {
 	return strings.TrimPrefix(ts.URL, "http://")
 }
 
+// startTLSServer is startServer over HTTPS, with the certificate that
+// TestMain has the process trust.
+func startTLSServer(t *testing.T, opts ...Option) (*Server, string) {
+	t.Helper()
+	s := New(testData(), opts...)
+	return s, startTLSHandler(t, s)
+}
+
+func startTLSHandler(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(h)
+	ts.TLS = testTLS
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	return strings.TrimPrefix(ts.URL, "https://")
+}
+
 // clientConfig says how to build an SDK client.
 type clientConfig struct {
 	legacy     bool // SignatureAlgorithm "v2": HMAC-SHA1 RPC signatures
+	https      bool
 	ak, secret string
 	token      string
 	httpClient dara.HttpClient
@@ -120,6 +194,9 @@ func newClient(t *testing.T, endpoint string, c clientConfig) *openapi.Client {
 	if c.legacy {
 		cfg.SignatureAlgorithm = dara.String("v2")
 	}
+	if c.https {
+		cfg.Protocol = dara.String("HTTPS")
+	}
 	client, err := openapi.NewClient(cfg)
 	if err != nil {
 		t.Fatalf("openapi.NewClient: %v", err)
@@ -139,6 +216,27 @@ func apiParams() *openapiutil.Params {
 		ReqBodyType: dara.String("formData"),
 		BodyType:    dara.String("json"),
 	}
+}
+
+// stsParams describes an STS call as the darabonba SDK makes it.
+func stsParams(action string) *openapiutil.Params {
+	p := apiParams()
+	p.Action = dara.String(action)
+	p.Version = dara.String("2015-04-01")
+	if action == "AssumeRoleWithOIDC" {
+		p.AuthType = dara.String("Anonymous")
+	}
+	return p
+}
+
+// form builds a request with a form body from name, value pairs, the way
+// STS takes its parameters.
+func form(kv ...string) *openapiutil.OpenApiRequest {
+	body := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		body[kv[i]] = kv[i+1]
+	}
+	return &openapiutil.OpenApiRequest{Body: body}
 }
 
 // query builds a request from name, value pairs.
@@ -354,4 +452,58 @@ func flip(t *testing.T, s string) string {
 	}
 	t.Fatalf("nothing to flip in %q", s)
 	return ""
+}
+
+// tap keeps a copy of every request that reaches a handler, for clients
+// such as credentials-go whose HTTP layer a test cannot replace.
+type tap struct {
+	next http.Handler
+
+	mu   sync.Mutex
+	reqs []captured
+}
+
+func (tp *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	tp.mu.Lock()
+	tp.reqs = append(tp.reqs, captured{r.Method, scheme + "://" + r.Host + r.URL.RequestURI(), r.Host, r.Header.Clone(), body})
+	tp.mu.Unlock()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	tp.next.ServeHTTP(w, r)
+}
+
+func (tp *tap) last(t *testing.T) captured {
+	t.Helper()
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	if len(tp.reqs) == 0 {
+		t.Fatal("no request tapped")
+	}
+	return tp.reqs[len(tp.reqs)-1]
+}
+
+// testClock is a server clock that a test moves.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *testClock) set(offset time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = offset
 }

@@ -112,7 +112,11 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("POST", "Action=DescribeBackupTasks&Version=2017-08-01&Signature=%", "ACS3-HMAC-SHA256 Credential=a", "DBClusterId=pc-1")
 	f.Add("GET", "%zz", "", "")
 	f.Add("POST", "a=b;c", "ACS3-HMAC-SHA256 ,=,=,", "%%%")
-	s := New(testData())
+	f.Add("POST", "Action=AssumeRoleWithOIDC&Version=2015-04-01", "", "RoleArn="+oidcRoleArn+"&RoleSessionName=s1&OIDCProviderArn="+oidcProviderArn+"&OIDCToken=x")
+	// Without OIDC tokens, no request can succeed unsigned.
+	d := testData()
+	d.Roles[2].OIDCTokens = nil
+	s := New(d)
 	f.Fuzz(func(t *testing.T, method, rawQuery, auth, body string) {
 		r := httptest.NewRequest("POST", "http://polardb.test/", strings.NewReader(body))
 		r.Method = method

@@ -1,10 +1,17 @@
-// Package emulator is a local stand-in for the Alibaba Cloud PolarDB API
-// (version 2017-08-01) that serves DescribeBackupTasks from fixed data.
+// Package emulator is a local stand-in for the Alibaba Cloud services the
+// provider talks to: the PolarDB API (version 2017-08-01), of which it serves
+// DescribeBackupTasks from fixed data, and the sources of temporary
+// credentials: STS (version 2015-04-01: AssumeRole, AssumeRoleWithOIDC), the
+// ECS instance metadata service and a credentials URI. One handler serves
+// them all: the metadata service and the credentials URI by path, the APIs
+// by Action and Version.
 //
 // It checks requests the way the cloud does: both signature modes of the
-// darabonba SDK, STS tokens, clock skew and nonce replay, with the cloud's
-// error codes, statuses and body shape. Tests run the real SDK against it and
-// inspect what it received through Requests.
+// darabonba SDK, STS tokens and their expiry, clock skew and nonce replay,
+// with the cloud's error codes, statuses and body shape. Tests run the real
+// SDK and credentials-go against it and inspect what it received through
+// Requests. NewTLSConfig lets it serve HTTPS, which credentials-go insists
+// on for STS.
 package emulator
 
 import (
@@ -17,12 +24,13 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
 
 const (
-	apiVersion = "2017-08-01"
+	polardbVersion = "2017-08-01"
 
 	// maxSkew is how far a request's timestamp may be from the server clock,
 	// and so also how long a nonce must be remembered.
@@ -36,9 +44,34 @@ const (
 	// oldest entries go first.
 	maxRecorded = 4096
 
-	// timestampLayout is the only format the SDK sends (utils.GetTimestamp).
+	// timestampLayout is the only format the SDK sends (utils.GetTimestamp),
+	// and the one STS answers expirations in.
 	timestampLayout = "2006-01-02T15:04:05Z"
 )
+
+// operation is one API the emulator serves.
+type operation struct {
+	product string // the API's product, for the Recommend link of refusals
+	// anonymous says the caller sends no signature: AssumeRoleWithOIDC,
+	// whose caller has only an OIDC token.
+	anonymous bool
+	serve     func(s *Server, c *apiCall) (any, *apiError)
+}
+
+type apiName struct{ version, action string }
+
+var operations = map[apiName]operation{
+	{polardbVersion, "DescribeBackupTasks"}: {product: "polardb", serve: (*Server).describeBackupTasks},
+	{stsVersion, "AssumeRole"}:              {product: "Sts", serve: (*Server).assumeRole},
+	{stsVersion, "AssumeRoleWithOIDC"}:      {product: "Sts", anonymous: true, serve: (*Server).assumeRoleWithOIDC},
+}
+
+// apiCall is an accepted call, as an operation sees it.
+type apiCall struct {
+	requestID string
+	now       time.Time         // the server clock when the call arrived
+	params    map[string]string // the API parameters; not to be changed
+}
 
 // commonParams are the protocol's own parameters; the rest are the API's
 // and are what RecordedRequest.Params holds.
@@ -50,40 +83,54 @@ var commonParams = map[string]bool{
 
 // RecordedRequest is one request as the emulator understood it.
 type RecordedRequest struct {
+	// Action is the API's, or "ECSMetadata" for the metadata service and
+	// "CredentialsURI" for the credentials URI.
 	Action  string
 	Version string
 	// Params holds the API parameters only (DBClusterId, BackupJobId,
-	// BackupMode, and any other parameter that is not part of the protocol),
-	// from the query and the form body.
+	// BackupMode, RoleArn, OIDCToken, Policy, and any other parameter that
+	// is not part of the protocol), from the query and the form body. For
+	// the metadata service and the credentials URI, it holds the URL path
+	// as "Path".
 	Params map[string]string
-	// SignatureMode is "ACS3-HMAC-SHA256" or "HMAC-SHA1"; "" when the
-	// request was refused before (a method other than GET and POST, an
-	// unreadable body).
+	// SignatureMode is "ACS3-HMAC-SHA256" or "HMAC-SHA1"; "" when no
+	// signature was checked: an anonymous call (AssumeRoleWithOIDC), the
+	// metadata service and the credentials URI, or a request refused before
+	// (a method other than GET and POST, an unreadable body).
 	SignatureMode string
 	// AccessKeyID is the key the request claimed, known or not.
 	AccessKeyID string
-	// Code is "" on success, else the error code answered.
+	// Code is "" on success, else the error code answered; the metadata
+	// service answers no codes, so for it this is the status text, such as
+	// "Not Found".
 	Code string
 }
 
 // Server is the emulator. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	now      func() time.Time
-	logger   *log.Logger
-	creds    map[string]Credential
-	clusters map[string][]BackupJob
+	now            func() time.Time
+	logger         *log.Logger
+	imdsv2Required bool
+	creds          map[string]Credential
+	clusters       map[string][]BackupJob
+	roles          []Role // in data order, each ARN once
 
 	mu       sync.Mutex // guards what follows
 	nonces   nonceCache
 	requests []RecordedRequest
+	// issued holds the temporary credentials handed out, by access key ID.
+	issued map[string]Credential
+	// metadataTokens holds the IMDSv2 tokens handed out, with their expiry.
+	metadataTokens map[string]time.Time
 }
 
 // Option configures a Server.
 type Option func(*Server)
 
-// WithClock replaces the server clock, against which request timestamps are
-// checked.
+// WithClock replaces the server clock, against which request timestamps and
+// the expiry of STS credentials and metadata tokens are checked, and from
+// which issued credentials get their expiration.
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) {
 		if now != nil {
@@ -98,10 +145,19 @@ func WithLogger(l *log.Logger) Option {
 	return func(s *Server) { s.logger = l }
 }
 
+// WithIMDSv2Required makes the metadata service refuse requests without an
+// IMDSv2 token, as on an instance whose metadata access is set to
+// token-only.
+func WithIMDSv2Required() Option {
+	return func(s *Server) { s.imdsv2Required = true }
+}
+
 // New returns a server for data. It keeps its own copy, so data may be
 // changed afterwards. Entries LoadData would refuse are handled safely: a
-// credential without a key or secret is ignored, and when an access key or
-// cluster ID repeats, the first entry wins.
+// credential without a key or secret is ignored, one whose expiration does
+// not parse counts as expired, a role with a malformed ARN is ignored, and
+// when an access key, cluster ID or role ARN repeats, or several roles are
+// instance roles, the first entry wins.
 func New(data Data, opts ...Option) *Server {
 	s := &Server{
 		now:      time.Now,
@@ -120,6 +176,16 @@ func New(data Data, opts ...Option) *Server {
 		if _, dup := s.clusters[c.ID]; !dup {
 			s.clusters[c.ID] = append([]BackupJob(nil), c.BackupJobs...)
 		}
+	}
+	hasInstanceRole := false
+	for _, r := range data.Roles {
+		if _, known := s.role(r.Arn); known || !roleArnPattern.MatchString(r.Arn) {
+			continue
+		}
+		r.OIDCTokens = append([]string(nil), r.OIDCTokens...)
+		r.InstanceRole = r.InstanceRole && !hasInstanceRole
+		hasInstanceRole = hasInstanceRole || r.InstanceRole
+		s.roles = append(s.roles, r)
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -140,50 +206,70 @@ func (s *Server) Requests() []RecordedRequest {
 	return out
 }
 
-// Reset forgets the recorded requests. Used nonces stay remembered, as in
-// the cloud.
+// Reset forgets the recorded requests. Used nonces, issued credentials and
+// metadata tokens stay valid, as in the cloud.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
 }
 
-// ServeHTTP answers one API call.
+// ServeHTTP answers one request: to the metadata service or the credentials
+// URI by path, to an API otherwise.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
-	rec := RecordedRequest{Params: map[string]string{}}
 	// With w, an oversized body also closes the connection.
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	result, apiErr := s.handle(r, &rec)
+	switch {
+	case strings.HasPrefix(r.URL.Path, metadataPrefix):
+		s.serveMetadata(w, r)
+	case strings.HasPrefix(r.URL.Path, credentialsURIPrefix):
+		s.serveCredentialsURI(w, r)
+	default:
+		s.serveAPI(w, r)
+	}
+}
 
-	status := http.StatusOK
-	var body any = result
+// serveAPI answers one API call.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	rec := RecordedRequest{Params: map[string]string{}}
+	result, apiErr := s.handle(r, &rec, requestID)
 	if apiErr != nil {
-		rec.Code = apiErr.code
-		status = apiErr.status
-		body = newErrorBody(apiErr, requestID, r.Host)
-		if status == http.StatusMethodNotAllowed {
+		product := operations[apiName{rec.Version, rec.Action}].product
+		if product == "" {
+			product = "polardb"
+		}
+		if apiErr.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", "GET, POST")
 		}
-	} else {
-		result.RequestId = requestID
+		s.replyError(w, r, rec, requestID, product, apiErr)
+		return
 	}
+	s.reply(w, rec, http.StatusOK, requestID, jsonBody(result))
+}
+
+// replyError answers a refusal with the cloud's error body; product names
+// the API in the Recommend link, as "polardb" or "Sts".
+func (s *Server) replyError(w http.ResponseWriter, r *http.Request, rec RecordedRequest, requestID, product string, e *apiError) {
+	rec.Code = e.code
+	s.reply(w, rec, e.status, requestID, jsonBody(newErrorBody(e, requestID, r.Host, product)))
+}
+
+// reply records rec, sends body, JSON unless the caller set another
+// Content-Type, and logs one line. requestID is "" for the metadata
+// service, which has none.
+func (s *Server) reply(w http.ResponseWriter, rec RecordedRequest, status int, requestID string, body []byte) {
 	// Record before answering, so a test sees the request as soon as its
 	// call returns.
 	s.record(rec)
-
-	// Like the cloud, write & and < as they are: Recommend is a URL.
-	var encoded bytes.Buffer
-	enc := json.NewEncoder(&encoded)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil { // cannot happen: the bodies are plain strings
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("x-acs-request-id", requestID)
+	if requestID != "" {
+		w.Header().Set("x-acs-request-id", requestID)
+	}
 	w.WriteHeader(status)
-	_, _ = w.Write(encoded.Bytes())
+	_, _ = w.Write(body)
 
 	if s.logger != nil {
 		s.logger.Printf("action=%q cluster=%q status=%d code=%q request_id=%s",
@@ -191,12 +277,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// jsonBody encodes v like the cloud, writing & and < as they are: Recommend
+// is a URL.
+func jsonBody(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("emulator: " + err.Error()) // cannot happen: the bodies are plain strings
+	}
+	return b.Bytes()
+}
+
 // handle runs the checks in the cloud's order: the API exists, the signature
 // fields are there, the key is known, the timestamp is fresh, the signature
-// and the token match, the nonce is new; then the API's own parameters.
-func (s *Server) handle(r *http.Request, rec *RecordedRequest) (*describeBackupTasksResponse, *apiError) {
+// and the token match, the token has not expired, the nonce is new; then the
+// API's own parameters.
+func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string) (any, *apiError) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		return nil, errMethodNotAllowed()
+		return nil, errMethodNotAllowed("GET or POST")
 	}
 	req, apiErr := readRequest(r)
 	if apiErr != nil {
@@ -209,17 +308,27 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest) (*describeBackupT
 	}
 
 	// An Authorization header means the ACS3 mode, where the action travels
-	// in headers; otherwise it is the legacy mode, all in parameters.
+	// in headers, and so does an x-acs-action header without an Action
+	// parameter (an anonymous ACS3 call); otherwise it is the legacy mode,
+	// all in parameters.
 	parse := parseRPC
 	rec.SignatureMode = modeRPC
 	rec.Action, rec.Version = req.params["Action"], req.params["Version"]
-	if _, ok := r.Header["Authorization"]; ok {
+	_, signedACS3 := r.Header["Authorization"]
+	if signedACS3 || (rec.Action == "" && r.Header.Get("x-acs-action") != "") {
 		parse = parseACS3
 		rec.SignatureMode = modeACS3
 		rec.Action, rec.Version = r.Header.Get("x-acs-action"), r.Header.Get("x-acs-version")
 	}
-	if rec.Action != "DescribeBackupTasks" || rec.Version != apiVersion {
+	op, ok := operations[apiName{rec.Version, rec.Action}]
+	if !ok {
 		return nil, errAPINotFound()
+	}
+	now := s.now()
+	call := &apiCall{requestID: requestID, now: now, params: rec.Params}
+	if op.anonymous {
+		rec.SignatureMode = "" // whatever was sent, nothing is checked
+		return op.serve(s, call)
 	}
 
 	sig, apiErr := parse(req)
@@ -227,11 +336,10 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest) (*describeBackupT
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	cred, ok := s.creds[sig.accessKeyID]
+	cred, ok := s.credential(sig.accessKeyID)
 	if !ok {
 		return nil, errAccessKeyNotFound()
 	}
-	now := s.now()
 	ts, err := time.Parse(timestampLayout, sig.timestamp)
 	if err != nil {
 		return nil, errTimestampFormat("The expected format is " + timestampLayout + ".")
@@ -242,7 +350,7 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest) (*describeBackupT
 	if apiErr := sig.verify(cred.AccessKeySecret); apiErr != nil {
 		return nil, apiErr
 	}
-	if apiErr := checkToken(cred, sig.token); apiErr != nil {
+	if apiErr := checkToken(cred, sig.token, now); apiErr != nil {
 		return nil, apiErr
 	}
 	s.mu.Lock()
@@ -252,22 +360,44 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest) (*describeBackupT
 	if replayed {
 		return nil, errNonceUsed()
 	}
-	return s.describeBackupTasks(rec.Params)
+	return op.serve(s, call)
 }
 
-// checkToken matches the STS token sent with the one of the credential.
-func checkToken(cred Credential, sent string) *apiError {
+// credential finds an access key among the data's and the issued ones.
+func (s *Server) credential(accessKeyID string) (Credential, bool) {
+	if c, ok := s.creds[accessKeyID]; ok {
+		return c, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.issued[accessKeyID]
+	return c, ok
+}
+
+// checkToken matches the STS token sent with the one of the credential,
+// then refuses an STS credential past its expiration.
+func checkToken(cred Credential, sent string, now time.Time) *apiError {
 	switch {
-	case cred.SecurityToken == "" && sent == "":
-		return nil
-	case cred.SecurityToken == "":
+	case cred.SecurityToken == "" && sent != "":
 		return errTokenMismatch()
-	case sent == "":
+	case cred.SecurityToken != "" && sent == "":
 		return errTokenMalformed()
 	case !constantTimeEqual(cred.SecurityToken, sent):
 		return errTokenMismatch()
+	case expired(cred, now):
+		return errTokenExpired()
 	}
 	return nil
+}
+
+// expired reports whether cred has an expiration and now is past it. One
+// that does not parse (New takes data unchecked) counts as past.
+func expired(cred Credential, now time.Time) bool {
+	if cred.Expiration == "" {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339, cred.Expiration)
+	return err != nil || !now.Before(t)
 }
 
 func (s *Server) record(rec RecordedRequest) {

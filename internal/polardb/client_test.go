@@ -47,6 +47,8 @@ func credentialFor(t testing.TB, id, secret string) credentials.Credential {
 	return c
 }
 
+const testUserAgent = "terraform-provider-polardb/test terraform/1.11.4 ci-pipeline/7"
+
 // newTestClient points a client at an httptest server answering with handler.
 func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Duration) *Client {
 	t.Helper()
@@ -56,6 +58,7 @@ func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Dura
 		Endpoint:    strings.TrimPrefix(server.URL, "http://"),
 		Protocol:    "HTTP",
 		Credential:  testCredential(t),
+		UserAgent:   testUserAgent,
 		ReadTimeout: readTimeout,
 	})
 	if err != nil {
@@ -89,6 +92,9 @@ func TestDescribeBackupTasksDecodesJobsAndSendsOnlySetParameters(t *testing.T) {
 	if h := got.Header; h.Get("x-acs-action") != "DescribeBackupTasks" || h.Get("x-acs-version") != "2017-08-01" ||
 		!strings.HasPrefix(h.Get("Authorization"), "ACS3-HMAC-SHA256 ") {
 		t.Errorf("headers = %v, want ACS3-HMAC-SHA256 signed DescribeBackupTasks 2017-08-01", h)
+	}
+	if ua := got.Header.Get("User-Agent"); !strings.Contains(ua, testUserAgent) {
+		t.Errorf("User-Agent = %q, want it to carry %q", ua, testUserAgent)
 	}
 	if q := got.URL.Query(); q.Get("DBClusterId") != "pc-abc" || q.Has("BackupJobId") || q.Has("BackupMode") {
 		t.Errorf("query = %v, want DBClusterId only", q)

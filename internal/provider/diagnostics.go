@@ -80,10 +80,10 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 			region = "{regionId}"
 		}
 		return diag.NewErrorDiagnostic("Not authorized to read PolarDB backup tasks",
-			fmt.Sprintf("The credentials (AccessKey ID %s) are valid but may not call the RAM action polardb:DescribeBackupTasks "+
+			fmt.Sprintf("The credentials from %s are valid but may not call the RAM action polardb:DescribeBackupTasks "+
 				"on acs:polardb:%s:{accountId}:dbcluster/%s. Attach a RAM policy to the user or role that allows "+
 				"\"Action\": \"polardb:DescribeBackupTasks\" on \"Resource\": \"acs:polardb:{regionId}:{accountId}:dbcluster/{dbClusterId}\" "+
-				"(or \"acs:polardb:*:*:dbcluster/*\").\n\n%s", maskAccessKeyID(rc.accessKeyID), region, rc.clusterID, facts))
+				"(or \"acs:polardb:*:*:dbcluster/*\").\n\n%s", rc.describeCredentials(), region, rc.clusterID, facts))
 	case credentialCodes[code] != "" || strings.HasPrefix(code, "InvalidSecurityToken."):
 		hint := credentialCodes[code]
 		if hint == "" {
@@ -91,12 +91,20 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 				"and set `security_token` (or ALIBABA_CLOUD_SECURITY_TOKEN) together with their `access_key` and `secret_key`."
 		}
 		return diag.NewErrorDiagnostic("PolarDB API refused the credentials",
-			fmt.Sprintf("The API at %s refused the credentials from %s (AccessKey ID %s). %s\n\n%s",
-				rc.endpoint, rc.credentials, maskAccessKeyID(rc.accessKeyID), hint, facts))
+			fmt.Sprintf("The API at %s refused the credentials from %s. %s\n\n%s", rc.endpoint, rc.describeCredentials(), hint, facts))
 	default:
 		return diag.NewErrorDiagnostic("PolarDB API error: "+e.Code,
 			fmt.Sprintf("DescribeBackupTasks for cluster %q at %s failed.\n\n%s", rc.clusterID, rc.endpoint, facts))
 	}
+}
+
+// describeCredentials says where the credentials came from, with the
+// masked AccessKey ID when it is known before the request.
+func (rc readContext) describeCredentials() string {
+	if rc.accessKeyID == "" {
+		return rc.credentials
+	}
+	return rc.credentials + " (AccessKey ID " + maskAccessKeyID(rc.accessKeyID) + ")"
 }
 
 // credentialErrorDiagnostic reports temporary credentials that could not be

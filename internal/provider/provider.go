@@ -89,7 +89,7 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads Alibaba Cloud PolarDB through the PolarDB API (version 2017-08-01). " +
 			"Every argument is optional and falls back on an environment variable; an empty string counts as unset. " +
-			"Credentials are looked for in a fixed order: see the [authentication guide](guides/authentication).",
+			"Credentials are looked for in a fixed order: see the [authentication guide](guides/authentication.md).",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Region ID of the clusters, such as `cn-hangzhou`; it selects the API endpoint. " +
@@ -158,7 +158,7 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Blocks: map[string]schema.Block{
 			"assume_role": schema.SingleNestedBlock{
 				MarkdownDescription: "Assume a RAM role with the credentials found otherwise, through STS. Environment: " +
-					envNames(auth.EnvAssumeRoleArn) + " for `role_arn` (" + auth.EnvOIDCRoleArn[0] + " only when " + auth.EnvOIDCProviderArn[0] + " is unset), " +
+					envNames(auth.EnvAssumeRoleArn) + " for `role_arn` (" + auth.EnvOIDCRoleArn[0] + " only when OIDC is not in use), " +
 					envNames(auth.EnvRoleSessionName) + " for `session_name`.",
 				Attributes: map[string]schema.Attribute{
 					"role_arn": schema.StringAttribute{

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,10 +24,25 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("HOME", home)
+	// credentials-go calls STS over HTTPS only, with Go's system roots: the
+	// emulator's certificate becomes the one trusted root before anything
+	// in this process uses TLS.
+	var pem []byte
+	if testTLSConfig, pem, err = emulator.NewTLSConfig(); err != nil {
+		panic(err)
+	}
+	certFile := filepath.Join(home, "emulator-cert.pem")
+	if err := os.WriteFile(certFile, pem, 0o600); err != nil {
+		panic(err)
+	}
+	os.Setenv("SSL_CERT_FILE", certFile)
 	code := m.Run()
 	os.RemoveAll(home)
 	os.Exit(code)
 }
+
+// testTLSConfig serves the emulator's STS over HTTPS.
+var testTLSConfig *tls.Config
 
 // protoV6ProviderFactories runs the provider in the test process; the
 // Terraform (or OpenTofu) CLI talks to it over the plugin protocol.
@@ -50,10 +67,11 @@ var testJobs = []emulator.BackupJob{
 	{StartTime: "2026-11-26T09:00:00Z", Process: "0", BackupJobId: "31000003", JobMode: "Automated", BackupProgressStatus: "NoStart", TaskAction: "NormalBackupTask"},
 }
 
-// testEmulator is a PolarDB API emulator on loopback for one test.
+// testEmulator is a PolarDB API emulator on loopback for one test: the
+// API over HTTP at endpoint, and the same server over HTTPS at stsEndpoint.
 type testEmulator struct {
 	*emulator.Server
-	endpoint string
+	endpoint, stsEndpoint string
 }
 
 func startEmulator(t *testing.T) *testEmulator {
@@ -62,7 +80,9 @@ func startEmulator(t *testing.T) *testEmulator {
 		Credentials: []emulator.Credential{
 			{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret},
 			{AccessKeyID: testSTSKeyID, AccessKeySecret: testSTSKeySecret, SecurityToken: testSTSToken},
+			{AccessKeyID: testExpiredKeyID, AccessKeySecret: testExpiredSecret, SecurityToken: testExpiredToken, Expiration: "2026-01-01T00:00:00Z"},
 		},
+		Roles: testRoles,
 		Clusters: []emulator.Cluster{
 			{ID: clusterWithJobs, Region: "cn-hangzhou", BackupJobs: testJobs},
 			{ID: clusterWithoutJobs, Region: "cn-hangzhou"},
@@ -70,7 +90,20 @@ func startEmulator(t *testing.T) *testEmulator {
 	})
 	httpServer := httptest.NewServer(server)
 	t.Cleanup(httpServer.Close)
-	return &testEmulator{Server: server, endpoint: strings.TrimPrefix(httpServer.URL, "http://")}
+	tlsServer := httptest.NewUnstartedServer(server)
+	tlsServer.TLS = testTLSConfig
+	tlsServer.StartTLS()
+	t.Cleanup(tlsServer.Close)
+	return &testEmulator{
+		Server:      server,
+		endpoint:    strings.TrimPrefix(httpServer.URL, "http://"),
+		stsEndpoint: strings.TrimPrefix(tlsServer.URL, "https://"),
+	}
+}
+
+// credentialsURI is where the emulator hands out credentials of roleArn.
+func (e *testEmulator) credentialsURI(roleArn string) string {
+	return "http://" + e.endpoint + "/credentials-uri/" + roleArn[strings.LastIndex(roleArn, "/")+1:]
 }
 
 // providerBlock configures the provider for the emulator with the given secret.

@@ -1,14 +1,18 @@
 // Command polardb-emulator serves the local PolarDB API emulator.
 //
-//	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote]
+//	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote] [--tls [--cert-out FILE]]
 //
-// Its first line on stdout is POLARDB_ENDPOINT=host:port. Without --data it
-// serves the built-in demo data and then prints the demo credentials. It
-// stops on SIGINT or SIGTERM.
+// Its first line on stdout is POLARDB_ENDPOINT=host:port. With --tls it
+// serves HTTPS with a fresh self-signed certificate, written to --cert-out
+// (by default a temporary file, removed on exit), and prints
+// SSL_CERT_FILE=<that file> and ALIBABA_CLOUD_STS_ENDPOINT=host:port next.
+// Without --data it serves the built-in demo data and then prints the demo
+// credentials. It stops on SIGINT or SIGTERM.
 package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -41,11 +46,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dataPath := flags.String("data", "", "JSON data file to serve (default: the built-in demo data)")
 	listen := flags.String("listen", "127.0.0.1:0", "address to listen on")
 	allowRemote := flags.Bool("allow-remote", false, "allow a non-loopback listen address")
+	useTLS := flags.Bool("tls", false, "serve HTTPS with a fresh self-signed certificate")
+	certOut := flags.String("cert-out", "", "with --tls, write the certificate (PEM) to this file (default: a temporary file, removed on exit)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	}
+	if *certOut != "" && !*useTLS {
+		return errors.New("--cert-out needs --tls")
 	}
 
 	data := emulator.SampleData()
@@ -69,9 +79,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_ = ln.Close()
 		return fmt.Errorf("%q resolved to %s, which is not a loopback address", *listen, ln.Addr())
 	}
+	var tlsConfig *tls.Config
+	var certPath string
+	if *useTLS {
+		var cleanup func()
+		if tlsConfig, certPath, cleanup, err = setUpTLS(*certOut); err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer cleanup()
+	}
 
 	// os.Stdout is unbuffered: each line is out as soon as it is written.
 	fmt.Fprintf(stdout, "POLARDB_ENDPOINT=%s\n", ln.Addr())
+	if tlsConfig != nil {
+		// credentials-go calls STS over HTTPS only, so the STS endpoint is
+		// worth printing only with TLS.
+		fmt.Fprintf(stdout, "SSL_CERT_FILE=%s\nALIBABA_CLOUD_STS_ENDPOINT=%s\n", certPath, ln.Addr())
+	}
 	if *dataPath == "" {
 		demo := data.Credentials[0]
 		fmt.Fprintf(stdout, "ALIBABA_CLOUD_ACCESS_KEY_ID=%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", demo.AccessKeyID, demo.AccessKeySecret)
@@ -85,7 +110,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          logger,
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	if tlsConfig != nil {
+		srv.TLSConfig = tlsConfig
+		go func() { served <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { served <- srv.Serve(ln) }()
+	}
 
 	select {
 	case err := <-served:
@@ -101,6 +131,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// setUpTLS makes a certificate and writes it to certOut, or to a temporary
+// file that cleanup removes. It returns the file's absolute path, for
+// SSL_CERT_FILE in any directory.
+func setUpTLS(certOut string) (config *tls.Config, certPath string, cleanup func(), err error) {
+	config, certPEM, err := emulator.NewTLSConfig()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cleanup = func() {}
+	if certOut == "" {
+		f, err := os.CreateTemp("", "polardb-emulator-*.pem")
+		if err != nil {
+			return nil, "", nil, err
+		}
+		certOut = f.Name()
+		cleanup = func() { _ = os.Remove(certOut) }
+		if err := f.Close(); err != nil {
+			cleanup()
+			return nil, "", nil, err
+		}
+	}
+	// The certificate is public: readable by all, like a CA bundle.
+	if err := os.WriteFile(certOut, certPEM, 0o644); err != nil {
+		cleanup()
+		return nil, "", nil, fmt.Errorf("writing the certificate: %w", err)
+	}
+	certPath, err = filepath.Abs(certOut)
+	if err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	return config, certPath, cleanup, nil
 }
 
 // isLoopback reports whether a host:port names only the loopback interface.

@@ -4,7 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -107,17 +111,24 @@ func valueOf(t *testing.T, line, name string) string {
 	return value
 }
 
-type plainHTTP struct{}
+// loopbackClient sends without a proxy, trusting roots when not nil.
+type loopbackClient struct{ roots *x509.CertPool }
 
-func (plainHTTP) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
-	return (&http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}).Do(r)
+func (c loopbackClient) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
+	transport := &http.Transport{Proxy: nil, TLSClientConfig: &tls.Config{RootCAs: c.roots}}
+	return (&http.Client{Transport: transport, Timeout: 10 * time.Second}).Do(r)
 }
 
 func describe(t *testing.T, endpoint, ak, secret, cluster string) (map[string]any, error) {
 	t.Helper()
+	return describeOver(t, "HTTP", loopbackClient{}, endpoint, ak, secret, cluster)
+}
+
+func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, ak, secret, cluster string) (map[string]any, error) {
+	t.Helper()
 	c, err := openapi.NewClient(&openapiutil.Config{
 		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
-		Endpoint: dara.String(endpoint), Protocol: dara.String("HTTP"), HttpClient: plainHTTP{},
+		Endpoint: dara.String(endpoint), Protocol: dara.String(protocol), HttpClient: hc,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +216,94 @@ func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 	}
 }
 
+// rootsFrom reads a PEM file into a pool of trusted roots.
+func rootsFrom(t *testing.T, path string) *x509.CertPool {
+	t.Helper()
+	certPEM, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(certPEM) {
+		t.Fatalf("%s holds no PEM certificate", path)
+	}
+	return roots
+}
+
+func TestServesHTTPS(t *testing.T) {
+	certFile := filepath.Join(t.TempDir(), "emulator.pem")
+	cmd, lines, stderr := start(t, "--tls", "--cert-out", certFile)
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	if got := valueOf(t, nextLine(t, lines), "SSL_CERT_FILE"); got != certFile {
+		t.Errorf("SSL_CERT_FILE=%s, want %s", got, certFile)
+	}
+	if got := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_STS_ENDPOINT"); got != endpoint {
+		t.Errorf("ALIBABA_CLOUD_STS_ENDPOINT=%s, want %s", got, endpoint)
+	}
+	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+
+	res, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, ak, secret, "pc-2zedemo0000000001")
+	if err != nil {
+		t.Fatalf("call over HTTPS: %v", err)
+	}
+	if items := res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].([]any); len(items) != 3 {
+		t.Errorf("demo cluster has %d jobs, want 3", len(items))
+	}
+	// Without the certificate, or without TLS, no answer.
+	if _, err := describeOver(t, "HTTPS", loopbackClient{roots: x509.NewCertPool()}, endpoint, ak, secret, "pc-2zedemo0000000001"); err == nil {
+		t.Error("HTTPS call accepted without trusting the certificate")
+	}
+	if _, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001"); err == nil {
+		t.Error("plain HTTP call accepted")
+	}
+
+	interruptAndWait(t, cmd)
+	if _, err := os.Stat(certFile); err != nil {
+		t.Errorf("the --cert-out file is gone after exit: %v", err)
+	}
+	if !strings.Contains(stderr.String(), `action="DescribeBackupTasks" cluster="pc-2zedemo0000000001" status=200`) {
+		t.Errorf("stderr has no line for the request:\n%s", stderr)
+	}
+}
+
+func TestTemporaryCertFile(t *testing.T) {
+	cmd, lines, _ := start(t, "--tls", "--data", writeData(t))
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	certFile := valueOf(t, nextLine(t, lines), "SSL_CERT_FILE")
+	valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_STS_ENDPOINT")
+	if !filepath.IsAbs(certFile) {
+		t.Errorf("SSL_CERT_FILE=%s is not absolute", certFile)
+	}
+	if _, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
+		t.Fatalf("call over HTTPS: %v", err)
+	}
+	interruptAndWait(t, cmd)
+	if _, err := os.Stat(certFile); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the temporary certificate %s is still there after exit: %v", certFile, err)
+	}
+	var rest []string
+	for line := range lines {
+		rest = append(rest, line)
+	}
+	if len(rest) != 0 {
+		t.Errorf("more stdout with --data: %q", rest)
+	}
+}
+
+// writeData writes a data file with one key, AKFILE / file-secret, and one
+// cluster, pc-file.
+func writeData(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data.json")
+	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "file-secret"}],
+	          "clusters": [{"id": "pc-file", "region": "cn-beijing", "backup_jobs": []}]}`
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func TestRunRefuses(t *testing.T) {
 	tests := []struct {
 		name string
@@ -218,6 +317,8 @@ func TestRunRefuses(t *testing.T) {
 		{"missing data file", []string{"--data", filepath.Join(t.TempDir(), "absent.json")}, "absent.json"},
 		{"unknown flag", []string{"--port", "1"}, "flag provided but not defined"},
 		{"stray argument", []string{"serve"}, "unexpected arguments"},
+		{"--cert-out without --tls", []string{"--cert-out", filepath.Join(t.TempDir(), "cert.pem")}, "--cert-out needs --tls"},
+		{"unwritable --cert-out", []string{"--tls", "--cert-out", filepath.Join(t.TempDir(), "absent", "cert.pem")}, "writing the certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
