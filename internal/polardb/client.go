@@ -33,6 +33,12 @@ type Config struct {
 
 	ConnectTimeout time.Duration // DefaultConnectTimeout when zero
 	ReadTimeout    time.Duration // DefaultReadTimeout when zero
+
+	// Retry is the retry policy; the zero value never retries.
+	Retry RetryPolicy
+	// OnRetry, when set, is told of each retry before its wait, with the
+	// call's context.
+	OnRetry func(context.Context, Retry)
 }
 
 // Client calls the PolarDB API. It is safe for concurrent use; build one per
@@ -41,6 +47,8 @@ type Client struct {
 	api      *apiClient
 	runtime  *dara.RuntimeOptions
 	endpoint string
+	retry    RetryPolicy
+	onRetry  func(context.Context, Retry)
 }
 
 // NewClient builds a client; it does not contact the network.
@@ -75,24 +83,60 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("polardb: %w", err)
 	}
-	return &Client{api: api, runtime: &dara.RuntimeOptions{}, endpoint: endpoint}, nil
+	// The runtime's own retries stay off (no RetryOptions): call retries.
+	return &Client{api: api, runtime: &dara.RuntimeOptions{}, endpoint: endpoint, retry: cfg.Retry, onRetry: cfg.OnRetry}, nil
 }
 
 // Endpoint is the API host this client calls.
 func (c *Client) Endpoint() string { return c.endpoint }
 
-// call runs one API call and converts any failure to APIError, ResponseError
-// or NetworkError. A cancelled or expired ctx is reported as a NetworkError
-// wrapping ctx.Err(), so errors.Is(err, context.DeadlineExceeded) holds.
-func (c *Client) call(ctx context.Context, do func() error) error {
-	err := do()
-	if err == nil {
-		return nil
+// call runs one API call, retrying transient failures as the retry policy
+// says, and converts any failure to APIError, ResponseError or
+// NetworkError, wrapped in RetriesError after more than one attempt. ctx
+// bounds everything, waits included: a retry that could not start before
+// its deadline is not waited for. A cancelled or expired ctx is reported as
+// a NetworkError wrapping ctx.Err(), so errors.Is(err,
+// context.DeadlineExceeded) holds.
+func (c *Client) call(ctx context.Context, do func(context.Context) error) error {
+	for n := 1; ; n++ {
+		a := &attempt{}
+		err := do(context.WithValue(ctx, attemptKey{}, a))
+		if err == nil {
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return c.stopped(ctxErr, n, err)
+		}
+		err = fromRuntime(err, c.endpoint, a)
+		if !Retryable(err) || n > c.retry.MaxRetries {
+			return withAttempts(err, n, "")
+		}
+		delay := c.retry.Delay(n, err)
+		if deadline, ok := ctx.Deadline(); ok && c.retry.now().Add(delay).After(deadline) {
+			return withAttempts(err, n, "the next attempt would start after the read timeout")
+		}
+		if c.onRetry != nil {
+			c.onRetry(ctx, Retry{Attempt: n, Err: err, Delay: delay})
+		}
+		if sleepErr := c.retry.sleep(ctx, delay); sleepErr != nil {
+			return c.stopped(sleepErr, n, err)
+		}
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
+}
+
+// stopped reports a call ended by its context, with the last failure.
+func (c *Client) stopped(ctxErr error, attempts int, last error) error {
+	if attempts == 1 {
 		return &NetworkError{Host: c.endpoint, Err: ctxErr}
 	}
-	return fromRuntime(err, c.endpoint)
+	return &NetworkError{Host: c.endpoint, Err: fmt.Errorf("%w after %d attempts; the last failed with: %v", ctxErr, attempts, last)}
+}
+
+func withAttempts(err error, attempts int, reason string) error {
+	if attempts == 1 && reason == "" {
+		return err
+	}
+	return &RetriesError{Attempts: attempts, Reason: reason, Err: err}
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,6 +20,9 @@ type APIError struct {
 	RequestID  string
 	Recommend  string
 	HostID     string
+	// RetryAfter is the wait the API asked for in its rate-limit header,
+	// when it throttled.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -74,7 +78,7 @@ type apiErrorBody struct {
 // package's types. The runtime flattens API errors into *tea.SDKError whose
 // Message mixes status, message and request ID; the clean fields are only in
 // Data, the re-encoded error body.
-func fromRuntime(err error, host string) error {
+func fromRuntime(err error, host string, a *attempt) error {
 	var sdkErr *tea.SDKError
 	if !errors.As(err, &sdkErr) {
 		return err
@@ -83,6 +87,7 @@ func fromRuntime(err error, host string) error {
 		StatusCode: tea.IntValue(sdkErr.StatusCode),
 		Code:       tea.StringValue(sdkErr.Code),
 		Message:    tea.StringValue(sdkErr.Message),
+		RetryAfter: a.retryAfter,
 	}
 	var body apiErrorBody
 	if json.Unmarshal([]byte(tea.StringValue(sdkErr.Data)), &body) == nil {

@@ -78,7 +78,7 @@ func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBacku
 		BodyType:    dara.String("json"),
 	}
 	response := &DescribeBackupTasksResponse{}
-	err := c.call(ctx, func() error {
+	err := c.call(ctx, func(ctx context.Context) error {
 		// The runtime's client writes to itself on every call (GetRpcHeaders
 		// clears Client.Headers), so concurrent reads each use a shallow copy.
 		api := *c.api

@@ -65,6 +65,7 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 		return nil, &NetworkError{Host: host, Err: err}
 	}
 	defer resp.Body.Close()
+	noteAttempt(req.Context(), resp)
 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
@@ -77,6 +78,15 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 			ContentType: resp.Header.Get("Content-Type"),
 			Problem:     problem,
 			Excerpt:     excerpt(body),
+		}
+	}
+	// A 2xx answer with an error Code in it (some gateways do this) must
+	// not pass for an answer with no tasks.
+	if resp.StatusCode < 300 {
+		var e apiErrorBody
+		if json.Unmarshal(body, &e) == nil && e.Code != "" {
+			return nil, &APIError{StatusCode: resp.StatusCode, Code: e.Code, Message: e.Message, RequestID: e.RequestID,
+				Recommend: e.Recommend, HostID: e.HostID, RetryAfter: rateLimitWait(resp.Header)}
 		}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -237,4 +238,16 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// logRetry logs each retry at debug level, in the read's context, where
+// secrets are masked.
+func logRetry(ctx context.Context, r polardb.Retry) {
+	fields := map[string]any{"attempt": r.Attempt, "error": r.Err.Error(), "delay_ms": r.Delay.Milliseconds()}
+	var apiErr *polardb.APIError
+	if errors.As(r.Err, &apiErr) {
+		fields["code"] = apiErr.Code
+		fields["request_id"] = apiErr.RequestID
+	}
+	tflog.Debug(ctx, "PolarDB API call retried", fields)
 }

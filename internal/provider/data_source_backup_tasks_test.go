@@ -321,8 +321,8 @@ func TestAccBackupTasks_faultsOfTheEndpoint(t *testing.T) {
 	}{
 		{"a hung API ends at timeouts.read", hangUntilDone, `timeouts = { read = "2s" }`,
 			`(?s)Reading PolarDB backup tasks timed out.*127\.0\.0\.1:[0-9]+.*2s`},
-		{"an HTML error page from a proxy", htmlPage, "",
-			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+502.*text/html.*502\s+Bad\s+Gateway`},
+		{"an HTML error page from a proxy, every time", htmlPage, "",
+			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+502.*text/html.*502\s+Bad\s+Gateway.*Attempts:\s+3`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,10 +333,11 @@ func TestAccBackupTasks_faultsOfTheEndpoint(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(`
 provider "polardb" {
-  endpoint   = %q
-  protocol   = "HTTP"
-  access_key = %q
-  secret_key = %q
+  endpoint    = %q
+  protocol    = "HTTP"
+  access_key  = %q
+  secret_key  = %q
+  max_retries = 2
 }
 data "polardb_backup_tasks" "this" {
   cluster_id = %q

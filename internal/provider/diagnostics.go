@@ -36,32 +36,47 @@ var credentialCodes = map[string]string{
 // diagnostic a user can act on. Every API error shows its code, message and
 // request ID.
 func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
-	var diags diag.Diagnostics
+	var d diag.Diagnostic
 	var apiErr *polardb.APIError
 	var respErr *polardb.ResponseError
 	var credErr *auth.CredentialError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		diags.AddError("Reading PolarDB backup tasks timed out",
+		d = diag.NewErrorDiagnostic("Reading PolarDB backup tasks timed out",
 			fmt.Sprintf("No complete answer from the PolarDB API at %s in time: %v.\n\n"+
 				"The whole read may take %s (`timeouts = { read = \"...\" }` on the data source), and one call waits at most %s for an answer. "+
 				"Check network access to the endpoint, or raise the read timeout.",
 				rc.endpoint, err, rc.readTimeout, polardb.DefaultReadTimeout))
 	case errors.Is(err, context.Canceled):
-		diags.AddError("Reading PolarDB backup tasks was cancelled", err.Error())
+		d = diag.NewErrorDiagnostic("Reading PolarDB backup tasks was cancelled", err.Error())
 	case errors.As(err, &credErr):
-		diags.Append(credentialErrorDiagnostic(credErr))
+		d = credentialErrorDiagnostic(credErr)
 	case errors.As(err, &apiErr):
-		diags.Append(apiErrorDiagnostic(apiErr, rc))
+		d = apiErrorDiagnostic(apiErr, rc)
 	case errors.As(err, &respErr):
-		diags.AddError("Unexpected answer from the PolarDB API",
+		d = diag.NewErrorDiagnostic("Unexpected answer from the PolarDB API",
 			respErr.Error()+"\n\nThe endpoint answered with something that is not a PolarDB API answer: "+
 				"a proxy, gateway or wrong `endpoint` is the usual cause. If it persists, check `endpoint` and any HTTP(S)_PROXY setting.")
 	default:
-		diags.AddError("Cannot reach the PolarDB API",
+		d = diag.NewErrorDiagnostic("Cannot reach the PolarDB API",
 			fmt.Sprintf("%v\n\nCheck `region`/`endpoint`, network access to %s, and any HTTP(S)_PROXY setting.", err, rc.endpoint))
 	}
-	return diags
+	var retries *polardb.RetriesError
+	if errors.As(err, &retries) {
+		d = withDetail(d, fmt.Sprintf("\nAttempts: %d (transient failures are retried up to `max_retries` times)", retries.Attempts))
+		if retries.Reason != "" {
+			d = withDetail(d, "; stopped because "+retries.Reason)
+		}
+	}
+	return diag.Diagnostics{d}
+}
+
+// withDetail appends to an error diagnostic's detail, keeping its attribute.
+func withDetail(d diag.Diagnostic, more string) diag.Diagnostic {
+	if p, ok := d.(diag.DiagnosticWithPath); ok {
+		return diag.NewAttributeErrorDiagnostic(p.Path(), d.Summary(), d.Detail()+more)
+	}
+	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+more)
 }
 
 func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {

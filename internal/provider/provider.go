@@ -4,7 +4,9 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -47,6 +49,7 @@ type providerModel struct {
 	STSEndpoint           types.String             `tfsdk:"sts_endpoint"`
 	Endpoint              types.String             `tfsdk:"endpoint"`
 	Protocol              types.String             `tfsdk:"protocol"`
+	MaxRetries            types.Int64              `tfsdk:"max_retries"`
 }
 
 type assumeRoleModel struct {
@@ -147,6 +150,13 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080")},
 			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a transient failure (throttling, a 5xx answer, a connection reset, "+
+					"an attempt that timed out), with exponential backoff and jitter, or the wait the API asks for when it throttles; "+
+					"the data source's read timeout bounds it all. Default: %d; `0` disables retries.", polardb.DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
 			"protocol": schema.StringAttribute{
 				MarkdownDescription: "`HTTPS` (default) or `HTTP`. Use `HTTP` only for a local emulator or a trusted private network.",
 				Optional:            true,
@@ -236,12 +246,18 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError(missingConfiguration("", settings))
 		return
 	}
+	retry := polardb.DefaultRetryPolicy()
+	if !model.MaxRetries.IsNull() {
+		retry.MaxRetries = int(model.MaxRetries.ValueInt64())
+	}
 	client, err := polardb.NewClient(polardb.Config{
 		Region:     settings.region,
 		Endpoint:   settings.endpoint,
 		Protocol:   settings.protocol,
 		Credential: creds.Credential,
 		UserAgent:  userAgent(p.version, req.TerraformVersion, lookupEnv),
+		Retry:      retry,
+		OnRetry:    logRetry,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the PolarDB API client", err.Error())
@@ -267,7 +283,7 @@ func (p *polardbProvider) Resources(context.Context) []func() resource.Resource 
 // hasUnknown reports whether any argument's value is not known yet.
 func (m providerModel) hasUnknown() bool {
 	values := []attr.Value{m.Region, m.AccessKey, m.SecretKey, m.SecurityToken, m.Profile, m.SharedCredentialsFile,
-		m.ECSRoleName, m.CredentialsURI, m.STSEndpoint, m.Endpoint, m.Protocol}
+		m.ECSRoleName, m.CredentialsURI, m.STSEndpoint, m.Endpoint, m.Protocol, m.MaxRetries}
 	if r := m.AssumeRole; r != nil {
 		values = append(values, r.RoleArn, r.SessionName, r.SessionExpiration, r.ExternalID, r.Policy)
 	}

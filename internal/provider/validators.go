@@ -24,6 +24,10 @@ var (
 
 const roleArnShape = "a RAM role ARN such as acs:ram::1234567890123456:role/polardb-reader"
 
+// maxMaxRetries bounds max_retries: with the backoff's 10 s cap, more could
+// not fit in any sensible read timeout.
+const maxMaxRetries = 100
+
 // STS accepts sessions of 15 minutes to 12 hours.
 const minSessionExpiration, maxSessionExpiration = 900, 43200
 

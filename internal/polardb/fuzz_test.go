@@ -1,0 +1,310 @@
+package polardb
+
+// Fuzz tests of the answer path: whatever bytes an endpoint, a proxy or a
+// captive portal answers with, DescribeBackupTasks returns either a decoded
+// answer or one of this package's error types, with a message fit to show.
+// scripts/test.sh runs each target briefly (the `fuzz` step); seeds are the
+// f.Add calls below and the files under testdata/fuzz/<target>/.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+)
+
+// fuzzHost is the endpoint of the fuzzed clients. Nothing resolves it: the
+// answers come from fuzzAnswer, in memory.
+const fuzzHost = "polardb.fuzz.invalid"
+
+// fuzzAnswer is an http.RoundTripper that answers every request with the
+// same canned response, without a network.
+type fuzzAnswer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a *fuzzAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		_ = req.Body.Close()
+	}
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", a.status, http.StatusText(a.status)),
+		StatusCode:    a.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        a.header.Clone(),
+		Body:          io.NopCloser(bytes.NewReader(a.body)),
+		ContentLength: int64(len(a.body)),
+		Request:       req,
+	}, nil
+}
+
+// newFuzzClient is a Client built by NewClient whose HTTP layer (the
+// package's httpClient, with its redirect policy and envelope check) sends
+// to rt instead of the network.
+func newFuzzClient(t testing.TB, rt http.RoundTripper) *Client {
+	t.Helper()
+	c, err := NewClient(Config{Endpoint: fuzzHost, Protocol: "HTTP", Credential: testCredential(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, ok := c.api.HttpClient.(*httpClient)
+	if !ok {
+		t.Fatalf("the runtime's HTTP client is %T, want *httpClient", c.api.HttpClient)
+	}
+	hc.client.Transport = rt
+	return c
+}
+
+// fuzzContentTypes are the Content-Type headers FuzzDecodeAnswer picks
+// from; "text/xml;charset=utf-8" sends the runtime down its XML error path.
+var fuzzContentTypes = []string{"application/json;charset=utf-8", "text/html", "text/xml;charset=utf-8", ""}
+
+// fuzzStatus maps any number to a status code from 200 to 599.
+func fuzzStatus(n uint16) int { return 200 + int(n)%400 }
+
+// FuzzDecodeAnswer sends a DescribeBackupTasks call through the real client
+// and runtime to an in-memory endpoint answering body with the given status
+// and headers.
+func FuzzDecodeAnswer(f *testing.F) {
+	add := func(status int, contentType uint8, rateLimit, body string) {
+		f.Add(uint16(status-200), contentType, rateLimit, []byte(body))
+	}
+	add(200, 0, "", okBody)
+	add(200, 0, "", `{"RequestId":"R","Items":{"BackupJob":[]}}`)
+	add(200, 0, "", `{"RequestId":"R","Items":{"BackupJob":[null,{"Process":"1"}]}}`)
+	add(200, 0, "", `{"RequestId":"R","Items":{"BackupJob":"oops"}}`)
+	add(200, 0, "", `{"RequestId":"R","Items":{"BackupJob":[{"Process":42}]}}`)
+	add(200, 0, "", okBody[:60])
+	add(200, 0, "", "")
+	add(200, 0, "", " \r\n\t")
+	add(200, 0, "", `[{"RequestId":"R"}]`)
+	add(200, 0, "", `null`)
+	add(200, 0, "", "\xef\xbb\xbf{}")
+	add(200, 0, "", `{"RequestId":"R","Code":"Forbidden.RAM","Message":"gateway says no"}`)
+	add(204, 3, "", `{}`)
+	add(302, 1, "", `{}`)
+	add(302, 1, "", `<html><a href="https://login.example/">moved</a></html>`)
+	add(400, 0, "", `{"RequestId":"REQ-404","HostId":"polardb.aliyuncs.com","Code":"InvalidDBClusterId.NotFound",`+
+		`"Message":"The DBClusterId provided does not exist in our records.","Recommend":"https://api.aliyun.com/troubleshoot?q=x"}`)
+	add(400, 0, "Limit:100,Remain:0,TimeLeft:1843,Reset:1700000000", `{"RequestId":"REQ-T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}`)
+	add(400, 0, "TimeLeft:99999999999999999999", `{"RequestId":"REQ-T","Code":"Throttling","Message":"x"}`)
+	add(400, 2, "", `{"Error":{"Code":"X"}}`)
+	add(400, 0, "", `{"code":"lower.case","message":"m","requestId":"r"}`)
+	add(400, 0, "", `{"Code":123,"RequestId":["x"]}`)
+	add(400, 0, "", `{"Message":"no code"}`)
+	add(403, 0, "", `{"Code":"Forbidden","Message":"\u001b[31mred\u001b[0m\r\nInjected: line","RequestId":"\u0000"}`)
+	add(404, 0, "", `{"Code":"","code":"B","Message":null}`)
+	add(500, 0, "", `{"RequestId":"REQ-503","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}`)
+	add(502, 1, "", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>")
+	add(503, 1, "", strings.Repeat("<p>\x00\x1b\u202e é</p>", 100))
+	add(599, 3, "", strings.Repeat("[", 10001))
+
+	// One client per worker process: the fuzz function runs one input at a
+	// time in it, and sets the answer before each call.
+	answer := &fuzzAnswer{}
+	client := newFuzzClient(f, answer)
+
+	f.Fuzz(func(t *testing.T, statusN uint16, contentTypeN uint8, rateLimit string, body []byte) {
+		status := fuzzStatus(statusN)
+		contentType := fuzzContentTypes[int(contentTypeN)%len(fuzzContentTypes)]
+		answer.status = status
+		answer.header = http.Header{}
+		if contentType != "" {
+			answer.header.Set("Content-Type", contentType)
+		}
+		if rateLimit != "" {
+			answer.header.Set("X-Ratelimit-User-Api", rateLimit)
+		}
+		if status/100 == 3 {
+			answer.header.Set("Location", "https://login.example/portal")
+		}
+		answer.body = body
+
+		problem := envelopeProblem(body)
+		checkEnvelopeProblem(t, body, problem)
+		checkExcerpt(t, excerpt(body))
+
+		resp, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-fuzz")})
+
+		var bodyFields apiErrorBody
+		hasCode := json.Unmarshal(body, &bodyFields) == nil && bodyFields.Code != ""
+
+		if err == nil {
+			if status/100 != 2 {
+				t.Errorf("HTTP %d answer %q passed for success", status, body)
+			}
+			if hasCode {
+				t.Errorf("HTTP %d answer %q with error code %q passed for success", status, body, bodyFields.Code)
+			}
+			if problem != "" {
+				t.Errorf("answer %q passed for success although %s", body, problem)
+			}
+			if resp == nil || resp.Body == nil || resp.StatusCode == nil || int(*resp.StatusCode) != status {
+				t.Errorf("success without a complete response: %+v", resp)
+			}
+			return
+		}
+		if resp != nil {
+			t.Errorf("both a response and an error (%v)", err)
+		}
+		checkTypedError(t, err)
+
+		var respErr *ResponseError
+		var apiErr *APIError
+		switch {
+		case problem != "":
+			// The envelope check comes first, whatever the status.
+			if !errors.As(err, &respErr) || respErr.Problem != problem || respErr.StatusCode != status || respErr.Host != fuzzHost {
+				t.Errorf("answer %q (%s): err = %#v, want a ResponseError for HTTP %d", body, problem, err, status)
+			} else if respErr.Excerpt != excerpt(body) || respErr.ContentType != contentType {
+				t.Errorf("ResponseError %#v does not carry the answer's excerpt and content type %q", respErr, contentType)
+			}
+		case hasCode && (status < 300 || status >= 400):
+			// An error answer's code and request ID reach the caller as sent.
+			if !errors.As(err, &apiErr) {
+				t.Errorf("answer %d %q: err = %#v, want an APIError with code %q", status, body, err, bodyFields.Code)
+			} else if apiErr.Code != bodyFields.Code || apiErr.RequestID != bodyFields.RequestID || apiErr.StatusCode != status {
+				t.Errorf("answer %d %q: got %+v, want code %q, request ID %q", status, body, *apiErr, bodyFields.Code, bodyFields.RequestID)
+			}
+		}
+		if errors.As(err, &apiErr) && (apiErr.RetryAfter < 0 || apiErr.RetryAfter >= 3600e9) {
+			t.Errorf("rate-limit header %q gave a wait of %v", rateLimit, apiErr.RetryAfter)
+		}
+	})
+}
+
+// FuzzErrorParser gives fromRuntime the runtime's error as the runtime
+// builds it from an error answer: Code, Message, status and the re-encoded
+// body in Data.
+func FuzzErrorParser(f *testing.F) {
+	f.Add("InvalidDBClusterId.NotFound", "code: 404, The DBClusterId provided does not exist in our records. request id: REQ-1", 404,
+		`{"Code":"InvalidDBClusterId.NotFound","HostId":"polardb.aliyuncs.com","Message":"The DBClusterId provided does not exist in our records.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidDBClusterId.NotFound","RequestId":"REQ-1","statusCode":404}`)
+	f.Add("Throttling.User", "code: 400, Request was denied due to user flow control. request id: REQ-T", 400,
+		`{"Code":"Throttling.User","Message":"Request was denied due to user flow control.","RequestId":"REQ-T"}`)
+	f.Add("", "credentials: AccessKeyId cannot be empty", 0, "")
+	f.Add("", "code: 400,  request id: ", 400, `{}`)
+	f.Add("SDK.Code", "message", 500, `{"Code":7}`)
+	f.Add("", "m", 400, `{"Code":"FromData","Message":"","RequestId":null}`)
+	f.Add("X", "runtime message", 400, `not json`)
+	f.Add("X", "m\x00\x1b[2J", -1, `{"Code":"Y\u0007","Message":"\u001b]0;title\u0007","RequestId":"a\nb"}`)
+	f.Add("X", strings.Repeat("<b>é</b>\t", 200), 503, `{"Code":"X"} trailing`)
+
+	f.Fuzz(func(t *testing.T, code, message string, status int, data string) {
+		sdkErr := &tea.SDKError{Code: tea.String(code), Message: tea.String(message), StatusCode: tea.Int(status), Data: tea.String(data)}
+		got := fromRuntime(sdkErr, fuzzHost, &attempt{})
+		// Wrapped, as a caller between the runtime and fromRuntime might.
+		wrapped := fromRuntime(fmt.Errorf("attempt 1: %w", sdkErr), fuzzHost, &attempt{})
+		if !reflect.DeepEqual(got, wrapped) {
+			t.Errorf("wrapping changes the result: %#v, then %#v", got, wrapped)
+		}
+		checkTypedError(t, got)
+
+		var body apiErrorBody
+		bodyOK := json.Unmarshal([]byte(data), &body) == nil
+		want := APIError{StatusCode: status, Code: code, Message: message}
+		if bodyOK {
+			want.RequestID, want.HostID, want.Recommend = body.RequestID, body.HostID, body.Recommend
+			if body.Code != "" {
+				want.Code = body.Code
+			}
+			if body.Message != "" {
+				want.Message = body.Message
+			}
+		}
+		var apiErr *APIError
+		var netErr *NetworkError
+		switch {
+		case want.Code == "":
+			if !errors.As(got, &netErr) || netErr.Host != fuzzHost || netErr.Err == nil || netErr.Err.Error() != message {
+				t.Errorf("no code anywhere: got %#v, want a NetworkError saying %q", got, message)
+			}
+		case !errors.As(got, &apiErr):
+			t.Errorf("got %#v, want an APIError", got)
+		case *apiErr != want:
+			t.Errorf("got %+v, want %+v", *apiErr, want)
+		}
+
+		// The excerpt of anything is short, printable and stable.
+		checkExcerpt(t, excerpt([]byte(message)))
+		checkExcerpt(t, excerpt([]byte(data)))
+	})
+}
+
+// checkEnvelopeProblem checks envelopeProblem against its definition: an
+// answer is one JSON object of at most maxBodyBytes.
+func checkEnvelopeProblem(t *testing.T, body []byte, problem string) {
+	t.Helper()
+	trimmed := bytes.TrimSpace(body)
+	isObject := len(body) <= maxBodyBytes && json.Valid(body) && len(trimmed) > 0 && trimmed[0] == '{'
+	if isObject != (problem == "") {
+		t.Errorf("envelopeProblem(%q) = %q", body, problem)
+	}
+}
+
+// checkTypedError checks that err is one of the package's error types and
+// that its message can be shown as it is.
+func checkTypedError(t *testing.T, err error) {
+	t.Helper()
+	var apiErr *APIError
+	var respErr *ResponseError
+	var netErr *NetworkError
+	switch {
+	case errors.As(err, &apiErr), errors.As(err, &netErr):
+	case errors.As(err, &respErr):
+		checkExcerpt(t, respErr.Excerpt)
+	default:
+		t.Fatalf("err = %T %v, want an *APIError, *ResponseError or *NetworkError", err, err)
+	}
+	msg := err.Error()
+	if msg == "" {
+		t.Errorf("%T has an empty message", err)
+	}
+	if i := strings.IndexFunc(msg, unicode.IsControl); i >= 0 {
+		t.Errorf("%T message has the control character %U at byte %d: %q", err, []rune(msg[i:])[0], i, msg)
+	}
+}
+
+// checkExcerpt checks what excerpt promises: at most maxExcerpt runes, then
+// an ellipsis when cut; valid UTF-8 without markup, control characters or
+// runs of white space; and nothing left to clean, so cleaning it again
+// changes nothing.
+func checkExcerpt(t *testing.T, ex string) {
+	t.Helper()
+	text, cut := strings.CutSuffix(ex, "…")
+	limit := maxExcerpt
+	if cut && utf8.RuneCountInString(text) != maxExcerpt {
+		// The ellipsis was part of the text itself.
+		text, cut = ex, false
+	}
+	switch {
+	case !utf8.ValidString(ex):
+		t.Errorf("excerpt %q is not valid UTF-8", ex)
+	case utf8.RuneCountInString(text) > limit:
+		t.Errorf("excerpt %q has %d runes, more than %d", ex, utf8.RuneCountInString(text), limit)
+	case strings.ContainsRune(ex, '<'):
+		t.Errorf("excerpt %q has markup left", ex)
+	case strings.IndexFunc(ex, unicode.IsControl) >= 0:
+		t.Errorf("excerpt %q has a control character", ex)
+	case strings.IndexFunc(ex, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) >= 0,
+		strings.Contains(ex, "  "), strings.HasPrefix(ex, " "), strings.HasSuffix(text, " "):
+		t.Errorf("excerpt %q has white space left to collapse", ex)
+	case excerpt([]byte(ex)) != ex:
+		t.Errorf("excerpt %q is not stable: cleaned again it is %q", ex, excerpt([]byte(ex)))
+	}
+}
