@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Runs what CI runs. With no arguments: unit tests, acceptance tests, then the
-# docs check. Name steps to run only those:
+# Runs what CI runs. With no arguments: unit tests, a short fuzzing run of
+# every fuzz test, acceptance tests, then the docs check. Name steps to run
+# only those:
 #
-#     scripts/test.sh            # unit acc docs
+#     scripts/test.sh            # unit fuzz acc docs
 #     scripts/test.sh acc        # what `make testacc` runs
 #     scripts/test.sh unit docs
+#
+# The fuzz step finds every `func FuzzXxx` in the module's _test.go files
+# and fuzzes each for POLARDB_FUZZ_TIME (default 20s; a Go duration, or
+# e.g. 1000x for a number of inputs), one target at a time, each with one
+# worker per CPU. Their seed corpora are the f.Add calls and the files
+# under <package>/testdata/fuzz/<FuzzXxx>/, which the unit step also runs.
+# Inputs found along the way stay in Go's cache (go env GOCACHE), so later
+# runs carry on from them; only a failing input is written to testdata/fuzz,
+# and the step then says where: commit it with the fix, as a regression test.
 #
 # Every step runs in a hermetic environment (see hermetic_env in lib.sh): an
 # empty HOME, no ALIBABA_CLOUD_*/ALICLOUD_*/POLARDB_ENDPOINT variables and no
@@ -12,7 +22,7 @@
 # need only a Terraform or OpenTofu binary (scripts/terraform-cli.sh finds or
 # builds one), never a cloud account.
 #
-# GO_TEST_FLAGS adds flags to both go test runs (e.g. GO_TEST_FLAGS=-v).
+# GO_TEST_FLAGS adds flags to every go test run (e.g. GO_TEST_FLAGS=-v).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,12 +30,12 @@ cd "$REPO_ROOT"
 
 steps=("$@")
 if [[ ${#steps[@]} -eq 0 ]]; then
-	steps=(unit acc docs)
+	steps=(unit fuzz acc docs)
 fi
 for s in "${steps[@]}"; do
 	case "$s" in
-	unit | acc | docs) ;;
-	*) fail "unknown step '$s' (want unit, acc or docs)" ;;
+	unit | fuzz | acc | docs) ;;
+	*) fail "unknown step '$s' (want unit, fuzz, acc or docs)" ;;
 	esac
 done
 
@@ -34,7 +44,7 @@ extra_flags=(${GO_TEST_FLAGS:-})
 
 needs_cli=false
 for s in "${steps[@]}"; do
-	[[ "$s" == unit ]] || needs_cli=true
+	[[ "$s" == unit || "$s" == fuzz ]] || needs_cli=true
 done
 if $needs_cli; then
 	select_cli # before hermetic_env: the OpenTofu cache lives under the real HOME
@@ -49,6 +59,62 @@ step_unit() {
 	fi
 	say "unit tests: go test ${race[*]} -count=1 ./..."
 	go test "${race[@]}" -count=1 "${extra_flags[@]+"${extra_flags[@]}"}" ./...
+}
+
+# fuzz_targets prints "<package dir> <FuzzXxx>" for each fuzz test in the
+# module, sorted.
+fuzz_targets() {
+	local line file name
+	grep -rEo --include='*_test.go' --exclude-dir=.git --exclude-dir=testdata --exclude-dir=vendor \
+		'^func Fuzz[[:alnum:]_]*\(' . |
+		while IFS= read -r line; do
+			file=${line%%:*}
+			name=${line#*:func }
+			printf '%s %s\n' "$(dirname "$file")" "${name%(}"
+		done | sort -u
+}
+
+step_fuzz() {
+	local fuzztime=${POLARDB_FUZZ_TIME:-20s}
+	local targets=() failed=() line dir name log start status input summary
+	while IFS= read -r line; do
+		targets+=("$line")
+	done < <(fuzz_targets)
+	if [[ ${#targets[@]} -eq 0 ]]; then
+		say "fuzz: no fuzz tests found"
+		return 0
+	fi
+	say "fuzz: ${#targets[@]} targets, $fuzztime each: go test -run '^\$' -fuzz '^FuzzXxx\$' -fuzztime $fuzztime ./<package>"
+	tempdir log
+	for line in "${targets[@]}"; do
+		dir=${line% *}
+		name=${line#* }
+		start=$SECONDS
+		status=0
+		# -fuzzminimizetime: Go minimizes each new interesting input for up
+		# to a minute by default, which would take most of a short run.
+		go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s \
+			"${extra_flags[@]+"${extra_flags[@]}"}" "$dir" >"$log/$name.log" 2>&1 || status=$?
+		if [[ $status -eq 0 ]]; then
+			summary=$(grep -E '^fuzz: elapsed' "$log/$name.log" | tail -n 1 |
+				sed -nE 's/.*execs: ([0-9]+) .*new interesting: ([0-9]+) \(total: ([0-9]+)\).*/\1 inputs, \2 new interesting ones (corpus: \3)/p')
+			say "fuzz: $name ($dir) passed in $((SECONDS - start))s${summary:+: $summary}"
+			continue
+		fi
+		cat "$log/$name.log" >&2
+		input=$(sed -nE 's#^[[:space:]]*Failing input written to (testdata/fuzz/[^[:space:]]+)$#\1#p' "$log/$name.log" | tail -n 1)
+		if [[ -n "$input" ]]; then
+			say "fuzz: $name ($dir) FAILED; the failing input is in ${dir#./}/$input"
+			say "      rerun it with: go test -run '^$name\$/^${input##*/}\$' $dir"
+			failed+=("$name (${dir#./}/$input)")
+		else
+			say "fuzz: $name ($dir) FAILED (output above)"
+			failed+=("$name")
+		fi
+	done
+	if [[ ${#failed[@]} -gt 0 ]]; then
+		fail "fuzzing failed: ${failed[*]}"
+	fi
 }
 
 step_acc() {

@@ -60,6 +60,9 @@ type Cluster struct {
 	ID         string      `json:"id"`
 	Region     string      `json:"region"`
 	BackupJobs []BackupJob `json:"backup_jobs"`
+	// Faults apply to the calls whose DBClusterId is ID, after the
+	// server's.
+	Faults *Faults `json:"faults,omitempty"`
 }
 
 // Data is everything the emulator serves.
@@ -67,6 +70,8 @@ type Data struct {
 	Credentials []Credential `json:"credentials"`
 	Clusters    []Cluster    `json:"clusters"`
 	Roles       []Role       `json:"roles,omitempty"`
+	// Faults apply to every PolarDB API call.
+	Faults *Faults `json:"faults,omitempty"`
 }
 
 // The valid values of BackupMode and JobMode.
@@ -187,6 +192,11 @@ func (d Data) validate() error {
 	if err := validateRoles(d.Roles); err != nil {
 		return err
 	}
+	if d.Faults != nil {
+		if err := d.Faults.Validate(); err != nil {
+			return fmt.Errorf("faults: %w", err)
+		}
+	}
 	ids := make(map[string]int, len(d.Clusters))
 	for i, c := range d.Clusters {
 		if c.ID == "" {
@@ -196,6 +206,11 @@ func (d Data) validate() error {
 			return fmt.Errorf("clusters[%d]: id %q is already used by clusters[%d]", i, c.ID, j)
 		}
 		ids[c.ID] = i
+		if c.Faults != nil {
+			if err := c.Faults.Validate(); err != nil {
+				return fmt.Errorf("clusters[%d] (%s): faults: %w", i, c.ID, err)
+			}
+		}
 		for k, job := range c.BackupJobs {
 			switch {
 			case job.BackupJobId == "":

@@ -98,6 +98,23 @@ func errBackupModeMalformed() *apiError {
 		"The specified parameter BackupMode is not valid."}
 }
 
+// The refusals of a failing or overloaded service, which only faults
+// inject.
+
+func errInternalError() *apiError {
+	return &apiError{http.StatusInternalServerError, "InternalError",
+		"The request processing has failed due to some unknown error, exception or failure."}
+}
+
+func errServiceUnavailable() *apiError {
+	return &apiError{http.StatusServiceUnavailable, "ServiceUnavailable",
+		"The request has failed due to a temporary failure of the server."}
+}
+
+func errThrottlingUser() *apiError {
+	return &apiError{http.StatusBadRequest, "Throttling.User", "Request was denied due to user flow control."}
+}
+
 // The STS refusals. The OIDC ones do not repeat the token.
 
 func errRoleArnInvalid() *apiError {

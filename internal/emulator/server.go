@@ -11,16 +11,19 @@
 // with the cloud's error codes, statuses and body shape. Tests run the real
 // SDK and credentials-go against it and inspect what it received through
 // Requests. NewTLSConfig lets it serve HTTPS, which credentials-go insists
-// on for STS.
+// on for STS. Faults (WithFaults, SetFaults, SetClusterFaults) make the
+// PolarDB API slow, throttled or failing, for testing a client's retries.
 package emulator
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"maps"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -95,14 +98,17 @@ type RecordedRequest struct {
 	Params map[string]string
 	// SignatureMode is "ACS3-HMAC-SHA256" or "HMAC-SHA1"; "" when no
 	// signature was checked: an anonymous call (AssumeRoleWithOIDC), the
-	// metadata service and the credentials URI, or a request refused before
-	// (a method other than GET and POST, an unreadable body).
+	// metadata service and the credentials URI, a request refused before
+	// (a method other than GET and POST, an unreadable body), or a call
+	// that got an injected fault.
 	SignatureMode string
 	// AccessKeyID is the key the request claimed, known or not.
 	AccessKeyID string
 	// Code is "" on success, else the error code answered; the metadata
 	// service answers no codes, so for it this is the status text, such as
-	// "Not Found".
+	// "Not Found". An injected fault without a code is "fault:" and its
+	// kind, such as "fault:reset", or "fault:abandoned" for a client that
+	// left during the injected latency.
 	Code string
 }
 
@@ -115,6 +121,7 @@ type Server struct {
 	creds          map[string]Credential
 	clusters       map[string][]BackupJob
 	roles          []Role // in data order, each ARN once
+	seed           int64  // of rng
 
 	mu       sync.Mutex // guards what follows
 	nonces   nonceCache
@@ -123,6 +130,10 @@ type Server struct {
 	issued map[string]Credential
 	// metadataTokens holds the IMDSv2 tokens handed out, with their expiry.
 	metadataTokens map[string]time.Time
+	// faults are the server's, never nil; clusterFaults a cluster's, by ID.
+	faults        *faultScope
+	clusterFaults map[string]*faultScope
+	rng           *rand.Rand // for Fraction and Jitter
 }
 
 // Option configures a Server.
@@ -139,8 +150,9 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithLogger logs one line per request: action, cluster, status, code and
-// request ID. Secrets and tokens are never logged.
+// WithLogger logs one line per request: action, cluster, status (0 for no
+// answer), code, request ID and any injected fault. Secrets and tokens are
+// never logged.
 func WithLogger(l *log.Logger) Option {
 	return func(s *Server) { s.logger = l }
 }
@@ -157,12 +169,19 @@ func WithIMDSv2Required() Option {
 // credential without a key or secret is ignored, one whose expiration does
 // not parse counts as expired, a role with a malformed ARN is ignored, and
 // when an access key, cluster ID or role ARN repeats, or several roles are
-// instance roles, the first entry wins.
+// instance roles, the first entry wins. Faults are the exception: New
+// panics on those LoadData would refuse, as WithFaults does.
 func New(data Data, opts ...Option) *Server {
 	s := &Server{
-		now:      time.Now,
-		creds:    make(map[string]Credential, len(data.Credentials)),
-		clusters: make(map[string][]BackupJob, len(data.Clusters)),
+		now:           time.Now,
+		creds:         make(map[string]Credential, len(data.Credentials)),
+		clusters:      make(map[string][]BackupJob, len(data.Clusters)),
+		seed:          1,
+		faults:        &faultScope{},
+		clusterFaults: map[string]*faultScope{},
+	}
+	if data.Faults != nil {
+		s.faults = newFaultScope(*data.Faults)
 	}
 	for _, c := range data.Credentials {
 		if c.AccessKeyID == "" || c.AccessKeySecret == "" {
@@ -175,6 +194,9 @@ func New(data Data, opts ...Option) *Server {
 	for _, c := range data.Clusters {
 		if _, dup := s.clusters[c.ID]; !dup {
 			s.clusters[c.ID] = append([]BackupJob(nil), c.BackupJobs...)
+			if c.Faults != nil {
+				s.clusterFaults[c.ID] = newFaultScope(*c.Faults)
+			}
 		}
 	}
 	hasInstanceRole := false
@@ -190,6 +212,7 @@ func New(data Data, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.rng = rand.New(rand.NewPCG(uint64(s.seed), 0))
 	return s
 }
 
@@ -234,6 +257,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	rec := RecordedRequest{Params: map[string]string{}}
 	result, apiErr := s.handle(r, &rec, requestID)
+	if f, ok := result.(*fault); ok {
+		s.serveFault(w, r, rec, requestID, f)
+		return
+	}
 	if apiErr != nil {
 		product := operations[apiName{rec.Version, rec.Action}].product
 		if product == "" {
@@ -262,6 +289,12 @@ func (s *Server) reply(w http.ResponseWriter, rec RecordedRequest, status int, r
 	// Record before answering, so a test sees the request as soon as its
 	// call returns.
 	s.record(rec)
+	s.write(w, status, requestID, body)
+	s.logRequest(rec, status, requestID, "")
+}
+
+// write sends body, JSON unless the caller set another Content-Type.
+func (s *Server) write(w http.ResponseWriter, status int, requestID string, body []byte) {
 	if w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", "application/json")
 	}
@@ -270,11 +303,20 @@ func (s *Server) reply(w http.ResponseWriter, rec RecordedRequest, status int, r
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
 
-	if s.logger != nil {
-		s.logger.Printf("action=%q cluster=%q status=%d code=%q request_id=%s",
-			clip(rec.Action), clip(rec.Params["DBClusterId"]), status, rec.Code, requestID)
+// logRequest logs the one line of a request; fault is the injected one,
+// if any.
+func (s *Server) logRequest(rec RecordedRequest, status int, requestID string, fault FaultKind) {
+	if s.logger == nil {
+		return
 	}
+	line := fmt.Sprintf("action=%q cluster=%q status=%d code=%q request_id=%s",
+		clip(rec.Action), clip(rec.Params["DBClusterId"]), status, rec.Code, requestID)
+	if fault != "" {
+		line += fmt.Sprintf(" fault=%q", fault)
+	}
+	s.logger.Print(line)
 }
 
 // jsonBody encodes v like the cloud, writing & and < as they are: Recommend
@@ -292,7 +334,8 @@ func jsonBody(v any) []byte {
 // handle runs the checks in the cloud's order: the API exists, the signature
 // fields are there, the key is known, the timestamp is fresh, the signature
 // and the token match, the token has not expired, the nonce is new; then the
-// API's own parameters.
+// API's own parameters. Faults come in after the first check, for the
+// PolarDB API only; the result is then the *fault to answer.
 func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string) (any, *apiError) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return nil, errMethodNotAllowed("GET or POST")
@@ -324,7 +367,14 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string)
 	if !ok {
 		return nil, errAPINotFound()
 	}
-	now := s.now()
+	var skew time.Duration
+	if op.product == "polardb" {
+		var f *fault
+		if f, skew = s.injectFaults(r.Context(), rec.Params["DBClusterId"]); f != nil {
+			return f, nil
+		}
+	}
+	now := s.now().Add(skew)
 	call := &apiCall{requestID: requestID, now: now, params: rec.Params}
 	if op.anonymous {
 		rec.SignatureMode = "" // whatever was sent, nothing is checked

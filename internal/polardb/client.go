@@ -99,15 +99,14 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // context.DeadlineExceeded) holds.
 func (c *Client) call(ctx context.Context, do func(context.Context) error) error {
 	for n := 1; ; n++ {
-		a := &attempt{}
-		err := do(context.WithValue(ctx, attemptKey{}, a))
+		err := do(ctx)
 		if err == nil {
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return c.stopped(ctxErr, n, err)
 		}
-		err = fromRuntime(err, c.endpoint, a)
+		err = fromRuntime(err, c.endpoint)
 		if !Retryable(err) || n > c.retry.MaxRetries {
 			return withAttempts(err, n, "")
 		}

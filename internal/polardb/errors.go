@@ -1,7 +1,6 @@
 package polardb
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,8 +63,7 @@ func (e *NetworkError) Error() string {
 
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// apiErrorBody is the JSON error body the API answers with. The runtime keeps
-// it, re-encoded, in tea.SDKError.Data.
+// apiErrorBody is the JSON error body the API answers with.
 type apiErrorBody struct {
 	RequestID string `json:"RequestId"`
 	HostID    string `json:"HostId"`
@@ -74,39 +72,33 @@ type apiErrorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
-// fromRuntime turns an error from the darabonba runtime into one of this
-// package's types. The runtime flattens API errors into *tea.SDKError whose
-// Message mixes status, message and request ID; the clean fields are only in
-// Data, the re-encoded error body.
-func fromRuntime(err error, host string, a *attempt) error {
+// fromRuntime turns an error of the darabonba runtime into a NetworkError
+// naming the host. API error answers never reach the runtime (the transport
+// reads them), so its own *tea.SDKError stands for a failure of the runtime
+// itself; other errors (the transport's, a credential provider's) pass
+// through.
+func fromRuntime(err error, host string) error {
 	var sdkErr *tea.SDKError
 	if !errors.As(err, &sdkErr) {
 		return err
 	}
-	apiErr := &APIError{
-		StatusCode: tea.IntValue(sdkErr.StatusCode),
-		Code:       tea.StringValue(sdkErr.Code),
-		Message:    tea.StringValue(sdkErr.Message),
-		RetryAfter: a.retryAfter,
+	return &NetworkError{Host: host, Err: errors.New(clean(tea.StringValue(sdkErr.Message)))}
+}
+
+// clean makes text from an answer safe to show: control characters (a
+// terminal's escape sequences, line breaks) become spaces, and it is cut at
+// maxField runes.
+func clean(s string) string {
+	const maxField = 1024
+	if utf8.RuneCountInString(s) > maxField {
+		s = string([]rune(s)[:maxField]) + "…"
 	}
-	var body apiErrorBody
-	if json.Unmarshal([]byte(tea.StringValue(sdkErr.Data)), &body) == nil {
-		apiErr.RequestID = body.RequestID
-		apiErr.HostID = body.HostID
-		apiErr.Recommend = body.Recommend
-		if body.Message != "" {
-			apiErr.Message = body.Message
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
 		}
-		if body.Code != "" {
-			apiErr.Code = body.Code
-		}
-	}
-	if apiErr.Code == "" {
-		// Not an API answer: the runtime's own failure (for example a
-		// credential provider that could not produce keys).
-		return &NetworkError{Host: host, Err: errors.New(tea.StringValue(sdkErr.Message))}
-	}
-	return apiErr
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // maxExcerpt bounds how much of an unexpected body is shown to the user.
@@ -137,7 +129,11 @@ func excerpt(body []byte) string {
 			continue
 		}
 		if space {
+			if runes+1 >= maxExcerpt {
+				break
+			}
 			b.WriteByte(' ')
+			runes++
 			space = false
 		}
 		b.WriteRune(r)

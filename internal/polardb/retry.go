@@ -142,21 +142,6 @@ func (e *RetriesError) Error() string {
 
 func (e *RetriesError) Unwrap() error { return e.Err }
 
-// attempt carries what the transport saw of one exchange that the runtime
-// does not pass on: the API's rate-limit hint.
-type attempt struct {
-	retryAfter time.Duration
-}
-
-type attemptKey struct{}
-
-// noteAttempt records the rate-limit hint of resp in the attempt of ctx.
-func noteAttempt(ctx context.Context, resp *http.Response) {
-	if a, ok := ctx.Value(attemptKey{}).(*attempt); ok {
-		a.retryAfter = rateLimitWait(resp.Header)
-	}
-}
-
 // rateLimitWait reads the wait the API asks for when it throttles, as in
 // "x-ratelimit-user-api: Limit:100,Remain:0,TimeLeft:1843,Reset:...": the
 // milliseconds until a call is accepted again.

@@ -6,6 +6,8 @@ package polardb
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -86,10 +88,12 @@ func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBacku
 		if err != nil {
 			return err
 		}
+		// The runtime hands the status over as a json.Number.
+		status, _ := strconv.Atoi(fmt.Sprint(body["statusCode"]))
 		if err := dara.Convert(body, &response); err != nil {
 			// The decoder's message ends with a dump of the whole answer.
 			reason, _, _ := strings.Cut(err.Error(), ", error found in")
-			return &ResponseError{Host: c.endpoint, StatusCode: 200, Problem: "answer does not have the DescribeBackupTasks shape: " + reason}
+			return &ResponseError{Host: c.endpoint, StatusCode: status, Problem: "answer does not have the DescribeBackupTasks shape: " + reason}
 		}
 		return nil
 	})

@@ -52,7 +52,10 @@ func newHTTPClient(connectTimeout, readTimeout time.Duration) *httpClient {
 }
 
 // Call sends the request with the provider's pool; the runtime's per-call
-// transport is ignored.
+// transport is ignored. It reads error answers itself, so that the runtime
+// only ever sees successes: the runtime turns a missing field into "<nil>",
+// reads a JSON body labelled XML as XML, and drops the headers, among them
+// the rate-limit hint.
 func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
 	host := req.URL.Host
 	resp, err := c.client.Do(req)
@@ -65,7 +68,6 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 		return nil, &NetworkError{Host: host, Err: err}
 	}
 	defer resp.Body.Close()
-	noteAttempt(req.Context(), resp)
 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
@@ -80,14 +82,8 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 			Excerpt:     excerpt(body),
 		}
 	}
-	// A 2xx answer with an error Code in it (some gateways do this) must
-	// not pass for an answer with no tasks.
-	if resp.StatusCode < 300 {
-		var e apiErrorBody
-		if json.Unmarshal(body, &e) == nil && e.Code != "" {
-			return nil, &APIError{StatusCode: resp.StatusCode, Code: e.Code, Message: e.Message, RequestID: e.RequestID,
-				Recommend: e.Recommend, HostID: e.HostID, RetryAfter: rateLimitWait(resp.Header)}
-		}
+	if err := answerError(host, resp, body); err != nil {
+		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
@@ -108,4 +104,29 @@ func envelopeProblem(body []byte) string {
 		return "body is not a JSON object"
 	}
 	return ""
+}
+
+// answerError returns the error an answer (a JSON object) stands for, or
+// nil for a success: an APIError for any answer with a Code, whatever its
+// status (some gateways answer errors with 200); a ResponseError for a
+// redirect, which the API never sends, and for an error status without a
+// Code.
+func answerError(host string, resp *http.Response, body []byte) error {
+	var e apiErrorBody
+	_ = json.Unmarshal(body, &e) // the envelope is valid JSON; a field of another type just stays empty
+	switch {
+	case e.Code != "":
+		return &APIError{
+			StatusCode: resp.StatusCode, Code: clean(e.Code), Message: clean(e.Message), RequestID: clean(e.RequestID),
+			Recommend: clean(e.Recommend), HostID: clean(e.HostID), RetryAfter: rateLimitWait(resp.Header),
+		}
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return &ResponseError{Host: host, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Problem: "a redirect to " + clean(resp.Header.Get("Location")) + "; the API never redirects", Excerpt: excerpt(body)}
+	default:
+		return &ResponseError{Host: host, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Problem: "an error answer without a Code", Excerpt: excerpt(body)}
+	}
 }

@@ -70,12 +70,13 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 				MarkdownDescription: "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`).",
 				Required:            true,
 				Validators: []validator.String{stringvalidator.RegexMatches(clusterIDPattern,
-					`a PolarDB cluster ID: "pc-" followed by lowercase letters and digits, such as pc-2zed3m89cw7xxxxxx`)},
+					`a PolarDB cluster ID: "pc-" followed by lowercase letters and digits, such as pc-2zed3m89cw7xxxxxx`), text{max: maxIDLength}},
 			},
 			"backup_job_id": schema.StringAttribute{
 				MarkdownDescription: "Only the task with this backup job ID (`BackupJobId`).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(backupJobIDPattern, "a backup job ID: non-empty, with no whitespace")},
+				Validators: []validator.String{stringvalidator.RegexMatches(backupJobIDPattern, "a backup job ID: non-empty, with no whitespace"),
+					text{max: maxIDLength}},
 			},
 			"backup_mode": schema.StringAttribute{
 				MarkdownDescription: "Only tasks of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
@@ -117,7 +118,7 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 					},
 				}},
 			},
-			"timeouts": timeouts.Attributes(ctx),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }
@@ -250,4 +251,16 @@ func logRetry(ctx context.Context, r polardb.Retry) {
 		fields["request_id"] = apiErr.RequestID
 	}
 	tflog.Debug(ctx, "PolarDB API call retried", fields)
+}
+
+// timeoutsAttribute is framework-timeouts' attribute with a validator whose
+// message names the attribute, which the package's does not, and which
+// refuses durations that are not positive.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a := timeouts.AttributesWithOpts(ctx, timeouts.Opts{}).(schema.SingleNestedAttribute)
+	read := a.Attributes["read"].(schema.StringAttribute)
+	read.MarkdownDescription = fmt.Sprintf("How long the whole read may take, retries included, such as `\"30s\"` or `\"10m\"`. Default: `%s`.", defaultReadTimeout)
+	read.Validators = []validator.String{duration{}}
+	a.Attributes = map[string]schema.Attribute{"read": read}
+	return a
 }

@@ -98,57 +98,61 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Region ID of the clusters, such as `cn-hangzhou`; it selects the API endpoint. " +
 					"Environment: " + envNames(envRegion) + "; then the `region_id` of the aliyun CLI profile in use. Required unless `endpoint` is set.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "a region ID: lowercase letters and digits in dash-separated words, such as cn-hangzhou")},
+				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "a region ID: lowercase letters and digits in dash-separated words, such as cn-hangzhou"), text{max: maxNameLength}},
 			},
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "AccessKey ID. Environment: " + envNames(auth.EnvAccessKey) + ".",
 				Optional:            true,
+				Validators:          []validator.String{text{max: maxNameLength}},
 			},
 			"secret_key": schema.StringAttribute{
 				MarkdownDescription: "AccessKey secret. Environment: " + envNames(auth.EnvSecretKey) + ".",
 				Optional:            true,
 				Sensitive:           true,
+				Validators:          []validator.String{text{max: maxSecretLength, secret: true}},
 			},
 			"security_token": schema.StringAttribute{
 				MarkdownDescription: "STS security token, for temporary credentials, with `access_key` and `secret_key`. Environment: " + envNames(auth.EnvSecurityToken) + ".",
 				Optional:            true,
 				Sensitive:           true,
+				Validators:          []validator.String{text{max: maxPolicyLength, secret: true}},
 			},
 			"profile": schema.StringAttribute{
 				MarkdownDescription: "Profile of the aliyun CLI configuration (`shared_credentials_file`), or section of the SDKs' credentials file " +
 					"(`~/.alibabacloud/credentials`, or " + envNames(auth.EnvCredentialsFile) + "). Environment: " + envNames(auth.EnvProfile) +
 					". Default: the CLI configuration's `current` profile, else `default`. Modes AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC and CredentialsURI.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a profile name without whitespace")},
+				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a profile name without whitespace"), text{max: maxNameLength}},
 			},
 			"shared_credentials_file": schema.StringAttribute{
 				MarkdownDescription: "Path of the aliyun CLI configuration; `~` is the home directory. Environment: " + envNames(auth.EnvConfigFile) + ". Default: `~/.aliyun/config.json`.",
 				Optional:            true,
+				Validators:          []validator.String{text{max: maxPathLength}},
 			},
 			"ecs_role_name": schema.StringAttribute{
 				MarkdownDescription: "RAM role of the ECS instance Terraform runs on; its temporary credentials come from the instance metadata service. " +
 					"Environment: " + envNames(auth.EnvECSRoleName) + ". The metadata service is contacted only when an ECS role is asked for.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a RAM role name without whitespace")},
+				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a RAM role name without whitespace"), text{max: maxNameLength}},
 			},
 			"credentials_uri": schema.StringAttribute{
 				MarkdownDescription: "URL answering with temporary credentials (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). Environment: " + envNames(auth.EnvCredentialsURI) + ".",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uriPattern, "an http:// or https:// URL")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(uriPattern, "an http:// or https:// URL"), text{max: maxPathLength}},
 			},
 			"sts_endpoint": schema.StringAttribute{
 				MarkdownDescription: "STS host with an optional port and no scheme, for `assume_role`, `assume_role_with_oidc` and RAM role profiles, " +
 					"such as a VPC endpoint `sts-vpc.cn-hangzhou.aliyuncs.com`. STS is always called over HTTPS. Environment: " + envNames(auth.EnvSTSEndpoint) +
 					". Default: `" + auth.DefaultSTSEndpoint + "`.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as sts.cn-hangzhou.aliyuncs.com")},
+				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as sts.cn-hangzhou.aliyuncs.com"), text{max: maxHostLength}},
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "API host with an optional port and no scheme or path, such as `polardb.aliyuncs.com` or `127.0.0.1:8080`. " +
 					"Environment: " + envNames(envEndpoint) + ". " +
 					"Default: `polardb.aliyuncs.com` for the central regions (cn-hangzhou, cn-beijing, cn-shanghai and others), `polardb.<region>.aliyuncs.com` elsewhere.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080")},
+				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080"), text{max: maxHostLength}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a transient failure (throttling, a 5xx answer, a connection reset, "+
@@ -174,13 +178,14 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"role_arn": schema.StringAttribute{
 						MarkdownDescription: "ARN of the role, such as `acs:ram::1234567890123456:role/polardb-reader`. Required in the block.",
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape)},
+						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape), text{max: maxPathLength}},
 					},
 					"session_name":       sessionNameAttribute(),
 					"session_expiration": sessionExpirationAttribute(),
 					"external_id": schema.StringAttribute{
 						MarkdownDescription: "External ID the role's trust policy requires, if any.",
 						Optional:            true,
+						Validators:          []validator.String{text{max: maxSecretLength}},
 					},
 					"policy": policyAttribute(),
 				},
@@ -192,16 +197,17 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"role_arn": schema.StringAttribute{
 						MarkdownDescription: "ARN of the role. Environment: `" + auth.EnvOIDCRoleArn[0] + "`.",
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape)},
+						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape), text{max: maxPathLength}},
 					},
 					"oidc_provider_arn": schema.StringAttribute{
 						MarkdownDescription: "ARN of the OIDC identity provider, such as `acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123`. Environment: `" + auth.EnvOIDCProviderArn[0] + "`.",
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(oidcProviderArnPattern, "an OIDC provider ARN such as acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123")},
+						Validators:          []validator.String{stringvalidator.RegexMatches(oidcProviderArnPattern, "an OIDC provider ARN such as acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123"), text{max: maxPathLength}},
 					},
 					"oidc_token_file": schema.StringAttribute{
 						MarkdownDescription: "Path of the file holding the OIDC token; it is read again at every refresh. Environment: `" + auth.EnvOIDCTokenFile[0] + "`.",
 						Optional:            true,
+						Validators:          []validator.String{text{max: maxPathLength}},
 					},
 					"role_session_name":  sessionNameAttribute(),
 					"session_expiration": sessionExpirationAttribute(),

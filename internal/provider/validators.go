@@ -3,7 +3,11 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -24,6 +28,17 @@ var (
 
 const roleArnShape = "a RAM role ARN such as acs:ram::1234567890123456:role/polardb-reader"
 
+// Length limits: far above any real value, so that a runaway value (a file
+// read by mistake, say) is refused at plan time, not sent.
+const (
+	maxIDLength     = 64    // cluster and backup job IDs
+	maxNameLength   = 128   // regions, profile and role names, key IDs
+	maxHostLength   = 261   // a 253-character host name and a port
+	maxPathLength   = 4096  // file paths, URLs, ARNs
+	maxPolicyLength = 16384 // RAM policy documents, STS tokens
+	maxSecretLength = 256   // AccessKey secrets
+)
+
 // maxMaxRetries bounds max_retries: with the backoff's 10 s cap, more could
 // not fit in any sensible read timeout.
 const maxMaxRetries = 100
@@ -35,7 +50,7 @@ func sessionNameAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Name of the role session, shown in ActionTrail: 2 to 64 letters, digits and `.@_-`. Default: `terraform-provider-polardb`.",
 		Optional:            true,
-		Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "2 to 64 characters among letters, digits and .@_-")},
+		Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "2 to 64 characters among letters, digits and .@_-"), text{max: 64}},
 	}
 }
 
@@ -51,7 +66,7 @@ func policyAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "RAM policy (a JSON document) that further restricts the session, for example `jsonencode({...})`.",
 		Optional:            true,
-		Validators:          []validator.String{jsonObject{}},
+		Validators:          []validator.String{jsonObject{}, text{max: maxPolicyLength}},
 	}
 }
 
@@ -72,5 +87,63 @@ func (v jsonObject) ValidateString(ctx context.Context, req validator.StringRequ
 	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &object); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid policy document",
 			"Attribute "+req.Path.String()+" "+v.Description(ctx)+": "+err.Error()+". Write it with jsonencode({ Version = \"1\", Statement = [...] }).")
+	}
+}
+
+// text refuses values longer than max and values with control characters:
+// a pasted line break or a stray byte, which no identifier, path or key
+// has. For a secret, whitespace is refused too, and the value is never
+// shown.
+type text struct {
+	max    int
+	secret bool
+}
+
+func (v text) Description(context.Context) string {
+	if v.secret {
+		return fmt.Sprintf("value must be at most %d characters, without whitespace or control characters", v.max)
+	}
+	return fmt.Sprintf("value must be at most %d characters, without control characters", v.max)
+}
+
+func (v text) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v text) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	problem := ""
+	if n := utf8.RuneCountInString(value); n > v.max {
+		problem = fmt.Sprintf("it has %d characters", n)
+	}
+	for i, r := range value {
+		if unicode.IsControl(r) || (v.secret && unicode.IsSpace(r)) {
+			problem = fmt.Sprintf("it has %U at byte %d", r, i)
+			break
+		}
+	}
+	if problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			"Attribute "+req.Path.String()+" "+v.Description(ctx)+": "+problem+".")
+	}
+}
+
+// duration accepts a positive Go duration such as "30s" or "5m".
+type duration struct{}
+
+func (duration) Description(context.Context) string {
+	return `value must be a positive duration: numbers with units "s", "m" or "h", such as "30s", "5m" or "1h30m"`
+}
+
+func (v duration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v duration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
 }

@@ -1,13 +1,17 @@
 // Command polardb-emulator serves the local PolarDB API emulator.
 //
 //	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote] [--tls [--cert-out FILE]]
+//	                 [--latency D] [--jitter D] [--rate-limit N] [--fault KIND [--fault-first N] [--fault-fraction F]]
+//	                 [--clock-skew D] [--seed N]
 //
 // Its first line on stdout is POLARDB_ENDPOINT=host:port. With --tls it
 // serves HTTPS with a fresh self-signed certificate, written to --cert-out
 // (by default a temporary file, removed on exit), and prints
 // SSL_CERT_FILE=<that file> and ALIBABA_CLOUD_STS_ENDPOINT=host:port next.
 // Without --data it serves the built-in demo data and then prints the demo
-// credentials. It stops on SIGINT or SIGTERM.
+// credentials. The fault flags inject faults into every PolarDB API call, in
+// place of the data file's global faults; per-cluster faults come only from
+// the data file. It stops on SIGINT or SIGTERM.
 package main
 
 import (
@@ -48,8 +52,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	allowRemote := flags.Bool("allow-remote", false, "allow a non-loopback listen address")
 	useTLS := flags.Bool("tls", false, "serve HTTPS with a fresh self-signed certificate")
 	certOut := flags.String("cert-out", "", "with --tls, write the certificate (PEM) to this file (default: a temporary file, removed on exit)")
+	latency := flags.Duration("latency", 0, "delay every PolarDB API call by this much")
+	jitter := flags.Duration("jitter", 0, "and by a random extra up to this much")
+	rateLimit := flags.Float64("rate-limit", 0, "PolarDB API calls accepted per second, beyond which Throttling.User (0: no limit)")
+	faultKind := flags.String("fault", "", "fault to inject: internal_error, unavailable, throttling, html_502, reset, hang, truncated or error_in_200")
+	faultFirst := flags.Int("fault-first", 0, "inject --fault into the first N calls")
+	faultFraction := flags.Float64("fault-fraction", 0, "inject --fault into this fraction of the calls, at random (with neither, into every call)")
+	clockSkew := flags.Duration("clock-skew", 0, "set the server clock this far ahead (negative: behind) for signatures")
+	seed := flags.Int64("seed", 1, "seed of the random choices of --fault-fraction and --jitter")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	faults := emulator.Faults{
+		Latency: emulator.Duration(*latency), Jitter: emulator.Duration(*jitter), RateLimit: *rateLimit,
+		Fault: emulator.FaultKind(*faultKind), First: *faultFirst, Fraction: *faultFraction, ClockSkew: emulator.Duration(*clockSkew),
+	}
+	if err := faults.Validate(); err != nil {
+		return fmt.Errorf("fault flags: %w", err)
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", flags.Args())
@@ -103,11 +122,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	logger := log.New(stderr, "polardb-emulator: ", log.LstdFlags)
+	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithSeed(*seed)}
+	if faults != (emulator.Faults{}) {
+		opts = append(opts, emulator.WithFaults(faults))
+	}
 	srv := &http.Server{
-		Handler:           emulator.New(data, emulator.WithLogger(logger)),
+		Handler:           emulator.New(data, opts...),
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          logger,
+		// Requests see ctx end on SIGINT, so that an injected hang or
+		// latency does not hold up the shutdown.
+		BaseContext: func(net.Listener) context.Context { return ctx },
 	}
 	served := make(chan error, 1)
 	if tlsConfig != nil {

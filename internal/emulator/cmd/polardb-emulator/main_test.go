@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
 )
 
 // runMainEnv makes the test binary act as the command, so the tests run
@@ -295,9 +297,22 @@ func TestTemporaryCertFile(t *testing.T) {
 // cluster, pc-file.
 func writeData(t *testing.T) string {
 	t.Helper()
+	return writeDataFaults(t, "", "")
+}
+
+// writeDataFaults is writeData with the given JSON faults, global and of
+// pc-file, when not "".
+func writeDataFaults(t *testing.T, global, cluster string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "data.json")
-	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "file-secret"}],
-	          "clusters": [{"id": "pc-file", "region": "cn-beijing", "backup_jobs": []}]}`
+	if global != "" {
+		global = `"faults": ` + global + ","
+	}
+	if cluster != "" {
+		cluster = `, "faults": ` + cluster
+	}
+	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "file-secret"}], ` + global + `
+	          "clusters": [{"id": "pc-file", "region": "cn-beijing", "backup_jobs": []` + cluster + `}]}`
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -319,6 +334,11 @@ func TestRunRefuses(t *testing.T) {
 		{"stray argument", []string{"serve"}, "unexpected arguments"},
 		{"--cert-out without --tls", []string{"--cert-out", filepath.Join(t.TempDir(), "cert.pem")}, "--cert-out needs --tls"},
 		{"unwritable --cert-out", []string{"--tls", "--cert-out", filepath.Join(t.TempDir(), "absent", "cert.pem")}, "writing the certificate"},
+		{"unknown fault", []string{"--fault", "crash"}, `fault flags: fault "crash" is not one of`},
+		{"fraction above 1", []string{"--fault", "reset", "--fault-fraction", "2"}, "fault flags: fraction 2 is not between 0 and 1"},
+		{"negative latency", []string{"--latency", "-1s"}, "fault flags: latency -1s is negative"},
+		{"--fault-first without --fault", []string{"--fault-first", "1"}, "fault flags: first and fraction need a fault"},
+		{"bad duration", []string{"--jitter", "soon"}, `invalid value "soon" for flag -jitter`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,5 +362,95 @@ func TestIsLoopback(t *testing.T) {
 		if got := isLoopback(addr); got != want {
 			t.Errorf("isLoopback(%q) = %v, want %v", addr, got, want)
 		}
+	}
+}
+
+// codeOf is the error code of a call, "" for success.
+func codeOf(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		return ""
+	}
+	sdkErr, ok := errors.AsType[*tea.SDKError](err)
+	if !ok {
+		t.Fatalf("not an SDK error: %v", err)
+	}
+	return dara.StringValue(sdkErr.Code)
+}
+
+func TestFaultFlags(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		global    string // JSON faults of the data file
+		cluster   string
+		wantCodes []string // of successive calls to pc-file
+	}{
+		{"first calls", []string{"--fault", "unavailable", "--fault-first", "2"}, "", "", []string{"ServiceUnavailable", "ServiceUnavailable", ""}},
+		{"every call", []string{"--fault", "internal_error"}, "", "", []string{"InternalError", "InternalError"}},
+		{"fraction", []string{"--fault", "throttling", "--fault-fraction", "1", "--seed", "3"}, "", "", []string{"Throttling.User"}},
+		{"rate limit", []string{"--rate-limit", "0.01"}, "", "", []string{"", "Throttling.User"}},
+		{"latency", []string{"--latency", "10ms", "--jitter", "5ms"}, "", "", []string{""}},
+		{"clock skew", []string{"--clock-skew", "16m"}, "", "", []string{"InvalidTimeStamp.Expired"}},
+		{"clock skew behind", []string{"--clock-skew=-16m"}, "", "", []string{"InvalidTimeStamp.Expired"}},
+		{"data file", nil, `{"fault": "internal_error", "first": 1}`, `{"fault": "unavailable", "first": 2}`,
+			[]string{"InternalError", "ServiceUnavailable", ""}},
+		{"flags replace the data file's global faults", []string{"--latency", "1ms"}, `{"fault": "internal_error"}`, `{"fault": "unavailable", "first": 1}`,
+			[]string{"ServiceUnavailable", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd, lines, stderr := start(t, append([]string{"--data", writeDataFaults(t, tt.global, tt.cluster)}, tt.args...)...)
+			endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+			var got []string
+			for range tt.wantCodes {
+				_, err := describe(t, endpoint, "AKFILE", "file-secret", "pc-file")
+				got = append(got, codeOf(t, err))
+			}
+			if !slices.Equal(got, tt.wantCodes) {
+				t.Errorf("codes %q, want %q", got, tt.wantCodes)
+			}
+			interruptAndWait(t, cmd)
+			if faulted := slices.ContainsFunc(tt.wantCodes, func(c string) bool { return c != "" && c != "InvalidTimeStamp.Expired" }); faulted &&
+				!strings.Contains(stderr.String(), ` fault="`) {
+				t.Errorf("stderr has no fault:\n%s", stderr)
+			}
+			var rest []string
+			for line := range lines {
+				rest = append(rest, line)
+			}
+			if len(rest) != 0 {
+				t.Errorf("more stdout: %q", rest)
+			}
+		})
+	}
+}
+
+// SIGINT ends a call the emulator hangs on, and the emulator then exits
+// at once and cleanly.
+func TestHangEndsOnInterrupt(t *testing.T) {
+	cmd, lines, stderr := start(t, "--fault", "hang")
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	done := make(chan error, 1)
+	go func() {
+		_, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001")
+		done <- err
+	}()
+	for !strings.Contains(stderr.String(), `fault="hang"`) {
+		select {
+		case err := <-done:
+			t.Fatalf("the call ended: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	start := time.Now()
+	interruptAndWait(t, cmd)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("took %s to exit", took)
+	}
+	if err := <-done; err == nil {
+		t.Error("the hung call got an answer")
 	}
 }
