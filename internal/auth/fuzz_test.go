@@ -14,7 +14,6 @@ import (
 	"testing"
 )
 
-
 // FuzzCredentialError builds the error twice: from raw, any message; and
 // from prefix followed by an STS error answer with the given fields, the way
 // credentials-go reports a refusal ("refresh session token failed: {...}").
