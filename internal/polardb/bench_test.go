@@ -80,15 +80,19 @@ func BenchmarkRoundTrip(b *testing.B) {
 }
 
 func BenchmarkDescribeBackupTasks(b *testing.B) {
+	emulated := emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: benchKeyID, AccessKeySecret: benchSecret}},
+		Clusters:    []emulator.Cluster{{ID: "pc-bench", Region: "cn-hangzhou", BackupJobs: benchJobs(10)}},
+	})
 	for _, tc := range []struct {
 		name    string
 		handler http.Handler
+		tasks   int
 	}{
-		{"canned/10", cannedAnswer(10)},
-		{"emulator/10", emulator.New(emulator.Data{
-			Credentials: []emulator.Credential{{AccessKeyID: benchKeyID, AccessKeySecret: benchSecret}},
-			Clusters:    []emulator.Cluster{{ID: "pc-bench", Region: "cn-hangzhou", BackupJobs: benchJobs(10)}},
-		})},
+		{"canned/10", cannedAnswer(10), 10},
+		{"canned/1000", cannedAnswer(1000), 1000},
+		{"canned/10000", cannedAnswer(10000), 10000},
+		{"emulator/10", emulated, 10},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			server := httptest.NewServer(tc.handler)
@@ -103,8 +107,8 @@ func BenchmarkDescribeBackupTasks(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if len(resp.Body.Items.BackupJob) != 10 {
-					b.Fatalf("%d jobs", len(resp.Body.Items.BackupJob))
+				if len(resp.Body.Items.BackupJob) != tc.tasks {
+					b.Fatalf("%d jobs, want %d", len(resp.Body.Items.BackupJob), tc.tasks)
 				}
 			})
 		})

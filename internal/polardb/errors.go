@@ -66,10 +66,7 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 // apiErrorBody is the JSON error body the API answers with.
 type apiErrorBody struct {
 	RequestID string `json:"RequestId"`
-	HostID    string `json:"HostId"`
-	Code      string `json:"Code"`
-	Message   string `json:"Message"`
-	Recommend string `json:"Recommend"`
+	answerFault
 }
 
 // fromRuntime turns an error of the darabonba runtime into a NetworkError

@@ -6,9 +6,7 @@ package polardb
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
+	"encoding/json"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -84,17 +82,24 @@ func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBacku
 		// The runtime's client writes to itself on every call (GetRpcHeaders
 		// clears Client.Headers), so concurrent reads each use a shallow copy.
 		api := *c.api
-		body, err := api.CallApiWithCtx(ctx, params, req, c.runtime)
-		if err != nil {
+		ctx, raw := withRawAnswer(ctx)
+		if _, err := api.CallApiWithCtx(ctx, params, req, c.runtime); err != nil {
 			return err
 		}
-		// The runtime hands the status over as a json.Number.
-		status, _ := strconv.Atoi(fmt.Sprint(body["statusCode"]))
-		if err := dara.Convert(body, &response); err != nil {
-			// The decoder's message ends with a dump of the whole answer.
-			reason, _, _ := strings.Cut(err.Error(), ", error found in")
-			return &ResponseError{Host: c.endpoint, StatusCode: status, Problem: "answer does not have the DescribeBackupTasks shape: " + reason}
+		// The transport kept the answer, decoded here once (see rawAnswer).
+		var answer struct {
+			*DescribeBackupTasksResponseBody
+			answerFault
 		}
+		answer.DescribeBackupTasksResponseBody = &DescribeBackupTasksResponseBody{}
+		if err := json.Unmarshal(raw.body, &answer); err != nil {
+			return &ResponseError{Host: c.endpoint, StatusCode: raw.status, Problem: "answer does not have the DescribeBackupTasks shape: " + err.Error()}
+		}
+		if answer.Code != "" {
+			return answer.apiError(raw.status, dara.StringValue(answer.RequestId), raw.header)
+		}
+		status := int32(raw.status)
+		response.StatusCode, response.Body = &status, answer.DescribeBackupTasksResponseBody
 		return nil
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package polardb
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,7 +83,12 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 			Excerpt:     excerpt(body),
 		}
 	}
-	if err := answerError(host, resp, body); err != nil {
+	raw, keep := req.Context().Value(rawAnswerKey{}).(*rawAnswer)
+	if keep && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		// The caller decodes it, error Code included (see rawAnswer).
+		raw.body, raw.status, raw.header = body, resp.StatusCode, resp.Header
+		body = []byte("{}")
+	} else if err := answerError(host, resp, body); err != nil {
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -116,10 +122,7 @@ func answerError(host string, resp *http.Response, body []byte) error {
 	_ = json.Unmarshal(body, &e) // the envelope is valid JSON; a field of another type just stays empty
 	switch {
 	case e.Code != "":
-		return &APIError{
-			StatusCode: resp.StatusCode, Code: clean(e.Code), Message: clean(e.Message), RequestID: clean(e.RequestID),
-			Recommend: clean(e.Recommend), HostID: clean(e.HostID), RetryAfter: rateLimitWait(resp.Header),
-		}
+		return e.apiError(resp.StatusCode, e.RequestID, resp.Header)
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
@@ -129,4 +132,41 @@ func answerError(host string, resp *http.Response, body []byte) error {
 		return &ResponseError{Host: host, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
 			Problem: "an error answer without a Code", Excerpt: excerpt(body)}
 	}
+}
+
+// rawAnswer receives, through the request's context, the body of a
+// successful answer, and the runtime gets an empty object instead. The
+// runtime decodes JSON three times over (into a map, back into JSON, into
+// the result type): for 10,000 tasks that cost 260 ms and 47 MB, where one
+// decoding into the result type costs a fraction of it.
+type rawAnswer struct {
+	body   []byte
+	status int
+	header http.Header
+}
+
+type rawAnswerKey struct{}
+
+// answerFault holds the fields of an error answer besides RequestId, to be
+// decoded together with a result type that has the RequestId: a 2xx answer
+// with a Code is an error too.
+type answerFault struct {
+	HostID    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+func (f answerFault) apiError(status int, requestID string, header http.Header) *APIError {
+	return &APIError{
+		StatusCode: status, Code: clean(f.Code), Message: clean(f.Message), RequestID: clean(requestID),
+		Recommend: clean(f.Recommend), HostID: clean(f.HostID), RetryAfter: rateLimitWait(header),
+	}
+}
+
+// withRawAnswer returns a context whose successful answer lands in the
+// returned rawAnswer.
+func withRawAnswer(ctx context.Context) (context.Context, *rawAnswer) {
+	raw := &rawAnswer{}
+	return context.WithValue(ctx, rawAnswerKey{}, raw), raw
 }

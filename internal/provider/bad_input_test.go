@@ -70,7 +70,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 			{`"PC-ABC"`, `PolarDB\s+cluster\s+ID`}, {`"pc-` + strings.Repeat("a", 100) + `"`, `at\s+most\s+64`}, control, listType}},
 		{"data", "backup_job_id", []badValue{{`""`, `non-empty`}, {`"1 2"`, `no\s+whitespace`}, huge, control}},
 		{"data", "backup_mode", []badValue{{`"manual"`, `one\s+of.*"Automated".*"Manual"`}, {`""`, `one\s+of`}, listType}},
-		{"data", "timeouts", []badValue{{`{ read = "five minutes" }`, `timeouts\.read\s+value\s+must\s+be\s+a\s+positive\s+duration.*got:\s+"five\s+minutes"`}, {`{ read = "-5m" }`, `positive\s+duration`}, {`"5m"`, `object\s+required`}}},
+		{"data", "timeouts", []badValue{{`{ read = "five minutes" }`, `\.read\s+value\s+must\s+be\s+a\s+positive\s+duration.*got:\s+"five\s+minutes"`}, {`{ read = "-5m" }`, `positive\s+duration`}, {`"5m"`, `object\s+required`}}},
 	}
 	for _, arg := range arguments {
 		for i, bad := range arg.values {

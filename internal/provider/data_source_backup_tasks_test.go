@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -404,5 +406,15 @@ data "polardb_backup_tasks" "this" {
 				t.Errorf("log line lacks %s: %s", want, line)
 			}
 		}
+	}
+}
+
+// stateValue builds the state by hand; its task type must be the schema's.
+func TestTaskTypeIsTheSchemas(t *testing.T) {
+	var resp datasource.SchemaResponse
+	newBackupTasksDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	schemaType := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	if got := schemaType.AttributeTypes["tasks"]; !got.Equal(tftypes.List{ElementType: taskType}) {
+		t.Errorf("schema tasks type %s, stateValue builds %s", got, tftypes.List{ElementType: taskType})
 	}
 }

@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+// answerWith is a DescribeBackupTasks answer with n tasks.
+func answerWith(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"RequestId":"BENCH","Items":{"BackupJob":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"StartTime":"2026-11-26T08:15:30Z","Process":"42","BackupJobId":"%08d","JobMode":"Automated","BackupProgressStatus":"Uploading","TaskAction":"NormalBackupTask"}`, i)
+	}
+	b.WriteString(`]}}`)
+	return []byte(b.String())
+}
+
+// BenchmarkConvert measures what a read does with an answer after the HTTP
+// exchange: decoding it into the client's types, building the state, and
+// encoding it for Terraform.
+func BenchmarkConvert(b *testing.B) {
+	ctx := context.Background()
+	var schemaResp datasource.SchemaResponse
+	newBackupTasksDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	schema := schemaResp.Schema
+	// The configuration: cluster_id set, everything else null.
+	objectType := schema.Type().TerraformType(ctx).(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, typ := range objectType.AttributeTypes {
+		attrs[name] = tftypes.NewValue(typ, nil)
+	}
+	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, "pc-bench")
+	config := tftypes.NewValue(objectType, attrs)
+
+	for _, n := range []int{10, 1000, 10000} {
+		body := answerWith(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				var decoded polardb.DescribeBackupTasksResponseBody
+				if err := json.Unmarshal(body, &decoded); err != nil {
+					b.Fatal(err)
+				}
+				state, tasks, err := stateValue(config, &decoded)
+				if err != nil || tasks != n {
+					b.Fatal(err, tasks)
+				}
+				// What the framework then sends to Terraform.
+				if _, err := tfprotov6.NewDynamicValue(objectType, state); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
