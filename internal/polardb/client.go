@@ -49,6 +49,7 @@ type Client struct {
 	endpoint string
 	retry    RetryPolicy
 	onRetry  func(context.Context, Retry)
+	limiter  *limiter
 }
 
 // NewClient builds a client; it does not contact the network.
@@ -84,7 +85,10 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("polardb: %w", err)
 	}
 	// The runtime's own retries stay off (no RetryOptions): call retries.
-	return &Client{api: api, runtime: &dara.RuntimeOptions{}, endpoint: endpoint, retry: cfg.Retry, onRetry: cfg.OnRetry}, nil
+	return &Client{
+		api: api, runtime: &dara.RuntimeOptions{}, endpoint: endpoint, retry: cfg.Retry, onRetry: cfg.OnRetry,
+		limiter: newLimiter(cfg.Retry.now, cfg.Retry.sleep),
+	}, nil
 }
 
 // Endpoint is the API host this client calls.
@@ -98,15 +102,23 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // a NetworkError wrapping ctx.Err(), so errors.Is(err,
 // context.DeadlineExceeded) holds.
 func (c *Client) call(ctx context.Context, do func(context.Context) error) error {
+	var err error
 	for n := 1; ; n++ {
-		err := do(ctx)
-		if err == nil {
+		if waitErr := c.limiter.wait(ctx); waitErr != nil {
+			return c.stopped(waitErr, n-1, err)
+		}
+		if err = do(ctx); err == nil {
+			c.limiter.succeeded()
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return c.stopped(ctxErr, n, err)
 		}
 		err = fromRuntime(err, c.endpoint)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && strings.HasPrefix(apiErr.Code, "Throttling") {
+			c.limiter.throttled()
+		}
 		if !Retryable(err) || n > c.retry.MaxRetries {
 			return withAttempts(err, n, "")
 		}
@@ -125,7 +137,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 
 // stopped reports a call ended by its context, with the last failure.
 func (c *Client) stopped(ctxErr error, attempts int, last error) error {
-	if attempts == 1 {
+	if attempts <= 1 {
 		return &NetworkError{Host: c.endpoint, Err: ctxErr}
 	}
 	return &NetworkError{Host: c.endpoint, Err: fmt.Errorf("%w after %d attempts; the last failed with: %v", ctxErr, attempts, last)}

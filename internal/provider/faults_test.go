@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 )
@@ -188,4 +189,36 @@ data "polardb_backup_tasks" "missing" {
 	if masked := maskAccessKeyID(testSTSKeyID); !strings.Contains(string(logged), masked) {
 		t.Errorf("the log lacks the masked AccessKey ID %s", masked)
 	}
+}
+
+// An answer with 10,000 tasks goes through the CLI whole, in order.
+func TestAccTenThousandTasks(t *testing.T) {
+	clearProviderEnv(t)
+	jobs := make([]emulator.BackupJob, 10000)
+	for i := range jobs {
+		jobs[i] = emulator.BackupJob{StartTime: "2026-11-26T02:00:00Z", Process: "100", BackupJobId: fmt.Sprintf("4%07d", i),
+			JobMode: "Automated", BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask"}
+	}
+	emu := serveEmulator(t, emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+		Clusters:    []emulator.Cluster{{ID: "pc-2zebig000000001", Region: "cn-hangzhou", BackupJobs: jobs}},
+	}))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.config(`
+data "polardb_backup_tasks" "this" {
+  cluster_id = "pc-2zebig000000001"
+}
+output "first_and_last" {
+  value = [data.polardb_backup_tasks.this.ids[0], data.polardb_backup_tasks.this.tasks[9999].backup_job_id]
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(10000)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("ids"), knownvalue.ListSizeExact(10000)),
+				statecheck.ExpectKnownOutputValue("first_and_last", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("40000000"), knownvalue.StringExact("40009999")})),
+			},
+		}},
+	})
 }

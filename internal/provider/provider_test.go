@@ -88,6 +88,12 @@ func startEmulator(t *testing.T) *testEmulator {
 			{ID: clusterWithoutJobs, Region: "cn-hangzhou"},
 		},
 	})
+	return serveEmulator(t, server)
+}
+
+// serveEmulator serves server over HTTP and HTTPS for one test.
+func serveEmulator(t *testing.T, server *emulator.Server) *testEmulator {
+	t.Helper()
 	httpServer := httptest.NewServer(server)
 	t.Cleanup(httpServer.Close)
 	tlsServer := httptest.NewUnstartedServer(server)
