@@ -107,7 +107,7 @@ func readCLIConfig(path string) (*cliConfig, error) {
 	}
 	var cfg cliConfig
 	if err := json.Unmarshal(data, &cfg); err != nil {
-		return nil, fmt.Errorf("%s is not an aliyun CLI configuration (JSON with \"current\" and \"profiles\"): %v", path, err)
+		return nil, fmt.Errorf("%s is not an aliyun CLI configuration (JSON with \"current\" and \"profiles\"): %w", path, err)
 	}
 	return &cfg, nil
 }
@@ -184,10 +184,10 @@ func (r *resolver) fromCredentialsFile(path, name string) (*found, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the credentials file %s: %w", path, err)
 	}
-	section, err := file.GetSection(name)
-	if err != nil {
+	if !file.HasSection(name) {
 		return nil, nil
 	}
+	section := file.Section(name)
 	key := func(k string) string { return strings.TrimSpace(section.Key(k).String()) }
 	source := fmt.Sprintf("profile [%s] (type %s) in %s", name, key("type"), path)
 	switch key("type") {

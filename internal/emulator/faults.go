@@ -268,8 +268,8 @@ func (s *Server) injectFaults(ctx context.Context, clusterID string) (*fault, ti
 // tests: the SDKs read TimeLeft, the milliseconds to wait. Reset is here
 // the Unix time in milliseconds when a call is accepted again.
 func rateLimitHeader(limit float64, wait time.Duration, now time.Time) string {
-	ms := max(1, (wait+time.Millisecond-1)/time.Millisecond)
-	return fmt.Sprintf("Limit:%.0f,Remain:0,TimeLeft:%d,Reset:%d", limit, ms, now.Add(ms*time.Millisecond).UnixMilli())
+	ms := max(1, int64((wait+time.Millisecond-1)/time.Millisecond))
+	return fmt.Sprintf("Limit:%.0f,Remain:0,TimeLeft:%d,Reset:%d", limit, ms, now.Add(time.Duration(ms)*time.Millisecond).UnixMilli())
 }
 
 // sleep waits d unless ctx ends first, and reports whether it waited it all.

@@ -162,7 +162,7 @@ data "polardb_backup_tasks" "all" {
 	out, err := cmd.CombinedOutput()
 	elapsed := time.Since(start)
 	if err != nil {
-		return 0, 0, fmt.Errorf("plan with %d reads failed: %v\n%s", n, err, out)
+		return 0, 0, fmt.Errorf("plan with %d reads failed: %w\n%s", n, err, out)
 	}
 	return elapsed, server.connections.Load(), nil
 }
@@ -273,7 +273,7 @@ func startUp(binary string) (time.Duration, error) {
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	elapsed := time.Since(start)
 	if err != nil || !strings.Contains(line, "|6|") {
-		return 0, fmt.Errorf("no handshake: %q %v", line, err)
+		return 0, fmt.Errorf("no handshake: %q: %w", line, err)
 	}
 	return elapsed, nil
 }

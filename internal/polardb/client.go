@@ -140,7 +140,8 @@ func (c *Client) stopped(ctxErr error, attempts int, last error) error {
 	if attempts <= 1 {
 		return &NetworkError{Host: c.endpoint, Err: ctxErr}
 	}
-	return &NetworkError{Host: c.endpoint, Err: fmt.Errorf("%w after %d attempts; the last failed with: %v", ctxErr, attempts, last)}
+	// The last failure is told, not wrapped: the call ended by its context.
+	return &NetworkError{Host: c.endpoint, Err: fmt.Errorf("%w after %d attempts; the last failed with: %v", ctxErr, attempts, last)} //nolint:errorlint
 }
 
 func withAttempts(err error, attempts int, reason string) error {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -92,14 +91,4 @@ func (w *cliWorkdir) command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd.Dir = w.dir
 	cmd.Env = w.env
 	return cmd
-}
-
-// run runs the CLI to completion and returns its combined output.
-func (w *cliWorkdir) run(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	var out bytes.Buffer
-	cmd := w.command(context.Background(), args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
 }

@@ -276,8 +276,11 @@ func logRetry(ctx context.Context, r polardb.Retry) {
 // message names the attribute, which the package's does not, and which
 // refuses durations that are not positive.
 func timeoutsAttribute(ctx context.Context) schema.Attribute {
-	a := timeouts.AttributesWithOpts(ctx, timeouts.Opts{}).(schema.SingleNestedAttribute)
-	read := a.Attributes["read"].(schema.StringAttribute)
+	a, ok := timeouts.AttributesWithOpts(ctx, timeouts.Opts{}).(schema.SingleNestedAttribute)
+	read, readOK := a.Attributes["read"].(schema.StringAttribute)
+	if !ok || !readOK {
+		panic("framework-timeouts changed the shape of its data source attribute")
+	}
 	read.MarkdownDescription = fmt.Sprintf("How long the whole read may take, retries included, such as `\"30s\"` or `\"10m\"`. Default: `%s`.", defaultReadTimeout)
 	read.Validators = []validator.String{duration{}}
 	a.Attributes = map[string]schema.Attribute{"read": read}
