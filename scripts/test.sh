@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs what CI runs. With no arguments: unit tests, a short fuzzing run of
-# every fuzz test, acceptance tests, then the docs check. Name steps to run
-# only those:
+# every fuzz test, acceptance tests, the example module's `terraform test`
+# suites, then the docs check. Name steps to run only those:
 #
-#     scripts/test.sh            # unit fuzz acc docs
+#     scripts/test.sh            # unit fuzz acc modules docs
 #     scripts/test.sh acc        # what `make testacc` runs
 #     scripts/test.sh unit docs
 #
@@ -15,6 +15,16 @@
 # Inputs found along the way stay in Go's cache (go env GOCACHE), so later
 # runs carry on from them; only a failing input is written to testdata/fuzz,
 # and the step then says where: commit it with the fix, as a regression test.
+#
+# The modules step checks `terraform fmt` of examples/, builds the provider
+# and the emulator once, and runs `terraform test` in
+# examples/modules/backup-gate: the unit tests (mocked provider, no network),
+# then the integration tests against the emulator serving
+# tests/emulator-data.json on loopback, once as is and once with the first
+# calls throttled. The provider comes from a dev_overrides CLI configuration,
+# so nothing is installed from a registry; `terraform get` installs the
+# module's local submodule (`terraform init` would ask the registry). Last,
+# it runs `terraform validate` on each of examples/guides/*.
 #
 # Every step runs in a hermetic environment (see hermetic_env in lib.sh): an
 # empty HOME, no ALIBABA_CLOUD_*/ALICLOUD_*/POLARDB_ENDPOINT variables and no
@@ -30,12 +40,12 @@ cd "$REPO_ROOT"
 
 steps=("$@")
 if [[ ${#steps[@]} -eq 0 ]]; then
-	steps=(unit fuzz acc docs)
+	steps=(unit fuzz acc modules docs)
 fi
 for s in "${steps[@]}"; do
 	case "$s" in
-	unit | fuzz | acc | docs) ;;
-	*) fail "unknown step '$s' (want unit, fuzz, acc or docs)" ;;
+	unit | fuzz | acc | modules | docs) ;;
+	*) fail "unknown step '$s' (want unit, fuzz, acc, modules or docs)" ;;
 	esac
 done
 
@@ -120,6 +130,97 @@ step_fuzz() {
 step_acc() {
 	say "acceptance tests with $POLARDB_TEST_CLI $POLARDB_TEST_CLI_VERSION: TF_ACC=1 go test -count=1 -run '^TestAcc' ./internal/..."
 	TF_ACC=1 go test -count=1 -run '^TestAcc' "${extra_flags[@]+"${extra_flags[@]}"}" ./internal/...
+}
+
+# start_emulator DIR DATAFILE [FLAG...]: starts the emulator built in DIR on a
+# free loopback port with that data file, and sets emulator_endpoint from the
+# first line it prints. stop_emulator (run on exit too) stops it.
+emulator_pid=""
+emulator_endpoint=""
+stop_emulator() {
+	if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
+		kill "$emulator_pid" 2>/dev/null || true
+		wait "$emulator_pid" 2>/dev/null || true
+	fi
+	emulator_pid=""
+}
+on_exit stop_emulator
+start_emulator() {
+	local dir=$1 data=$2 line="" deadline
+	shift 2
+	stop_emulator
+	: >"$dir/emulator.out"
+	"$dir/polardb-emulator" --listen 127.0.0.1:0 --data "$data" "$@" >"$dir/emulator.out" 2>"$dir/emulator.log" &
+	emulator_pid=$!
+	emulator_endpoint=""
+	deadline=$((SECONDS + 30))
+	while [[ -z "$emulator_endpoint" ]]; do
+		if ! kill -0 "$emulator_pid" 2>/dev/null; then
+			cat "$dir/emulator.log" >&2 || true
+			emulator_pid=""
+			fail "the emulator exited before announcing its endpoint"
+		fi
+		((SECONDS < deadline)) || fail "the emulator did not announce POLARDB_ENDPOINT within 30s"
+		IFS= read -r line <"$dir/emulator.out" || true
+		case "$line" in
+		POLARDB_ENDPOINT=*) emulator_endpoint=${line#*=} ;;
+		*) sleep 0.1 ;;
+		esac
+	done
+}
+
+step_modules() {
+	local module="$REPO_ROOT/examples/modules/backup-gate" tmp tf=$TF_ACC_TERRAFORM_PATH start=$SECONDS
+	say "modules: $POLARDB_TEST_CLI fmt -check -recursive examples"
+	"$tf" fmt -check -recursive -diff "$REPO_ROOT/examples" >&2 ||
+		fail "examples/ is not formatted: run 'make fmt' (or 'make generate')"
+
+	tempdir tmp
+	mkdir -p "$tmp/plugins"
+	say "modules: building the provider and the emulator"
+	go build -o "$tmp/plugins/terraform-provider-polardb" .
+	go build -o "$tmp/polardb-emulator" ./internal/emulator/cmd/polardb-emulator
+	cat >"$tmp/cli.tfrc" <<EOF
+# Written by scripts/test.sh: use the provider just built, skip the registry.
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/polardb-community/polardb"  = "$tmp/plugins"
+    "registry.opentofu.org/polardb-community/polardb" = "$tmp/plugins"
+  }
+  direct {}
+}
+EOF
+	local color=()
+	[[ -t 2 ]] || color=(-no-color)
+	(
+		cd "$module"
+		export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" TF_DATA_DIR="$tmp/tfdata" TF_IN_AUTOMATION=1
+		"$tf" get "${color[@]+"${color[@]}"}" >/dev/null
+
+		say "modules: backup-gate unit tests (mocked provider)"
+		"$tf" test "${color[@]+"${color[@]}"}" -filter=tests/unit.tftest.hcl -filter=tests/status.tftest.hcl
+
+		start_emulator "$tmp" tests/emulator-data.json
+		say "modules: backup-gate integration tests against the emulator on $emulator_endpoint"
+		POLARDB_ENDPOINT=$emulator_endpoint "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
+
+		# The emulator's first two calls are throttled: the first read waits
+		# as asked and retries (the test's provider allows 2 retries).
+		start_emulator "$tmp" tests/emulator-data.json --fault throttling --fault-first 2
+		say "modules: backup-gate integration tests, the first calls throttled"
+		POLARDB_ENDPOINT=$emulator_endpoint "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
+		stop_emulator
+
+		# The guides' example configurations: valid with this provider.
+		local dir
+		for dir in "$REPO_ROOT"/examples/guides/*/; do
+			say "modules: $POLARDB_TEST_CLI validate ${dir#"$REPO_ROOT"/}"
+			cd "$dir"
+			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" get "${color[@]+"${color[@]}"}" >/dev/null
+			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" validate "${color[@]+"${color[@]}"}" >/dev/null
+		done
+	) >&2
+	say "modules: passed in $((SECONDS - start))s"
 }
 
 step_docs() {
