@@ -134,3 +134,64 @@ hermetic_env() {
 	export HOME="$home"
 	unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME
 }
+
+# build_plugins DIR: builds the provider into DIR/plugins and the emulator
+# into DIR, and writes DIR/cli.tfrc, a CLI configuration whose dev_overrides
+# make Terraform and OpenTofu use that provider without any registry.
+build_plugins() {
+	local dir=$1
+	mkdir -p "$dir/plugins"
+	say "building the provider and the emulator"
+	(cd "$REPO_ROOT" && go build -o "$dir/plugins/terraform-provider-polardb" . &&
+		go build -o "$dir/polardb-emulator" ./internal/emulator/cmd/polardb-emulator) || fail "build failed"
+	cat >"$dir/cli.tfrc" <<EOT
+# Written by scripts/lib.sh: use the provider just built, skip the registry.
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/polardb-community/polardb"  = "$dir/plugins"
+    "registry.opentofu.org/polardb-community/polardb" = "$dir/plugins"
+  }
+  direct {}
+}
+EOT
+}
+
+# start_emulator DIR LAST [FLAG...]: starts the emulator built by
+# build_plugins on a free loopback port, with FLAGs, and waits until it has
+# announced itself up to the line LAST=... (it prints POLARDB_ENDPOINT first,
+# then, without --data, its demo credentials). The announced values are in
+# emulator_vars[NAME]. stop_emulator, also run on exit, stops it.
+declare -A emulator_vars=()
+emulator_pid=""
+stop_emulator() {
+	if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
+		kill "$emulator_pid" 2>/dev/null || true
+		wait "$emulator_pid" 2>/dev/null || true
+	fi
+	emulator_pid=""
+}
+on_exit stop_emulator
+start_emulator() {
+	local dir=$1 last=$2 line deadline=$((SECONDS + 30))
+	shift 2
+	stop_emulator
+	emulator_vars=()
+	: >"$dir/emulator.out" # exists before the background job opens it
+	"$dir/polardb-emulator" --listen 127.0.0.1:0 "$@" >"$dir/emulator.out" 2>"$dir/emulator.log" &
+	emulator_pid=$!
+	while [[ -z "${emulator_vars[$last]:-}" ]]; do
+		if ! kill -0 "$emulator_pid" 2>/dev/null; then
+			cat "$dir/emulator.log" >&2 || true
+			emulator_pid=""
+			fail "the emulator exited before announcing $last"
+		fi
+		if ((SECONDS >= deadline)); then
+			cat "$dir/emulator.log" >&2 || true
+			fail "the emulator did not announce $last within 30s"
+		fi
+		while IFS= read -r line; do
+			[[ $line == [A-Z]*=* ]] && emulator_vars[${line%%=*}]=${line#*=}
+		done <"$dir/emulator.out"
+		[[ -n "${emulator_vars[$last]:-}" ]] || sleep 0.1
+	done
+}

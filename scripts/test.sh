@@ -132,43 +132,6 @@ step_acc() {
 	TF_ACC=1 go test -count=1 -run '^TestAcc' "${extra_flags[@]+"${extra_flags[@]}"}" ./internal/...
 }
 
-# start_emulator DIR DATAFILE [FLAG...]: starts the emulator built in DIR on a
-# free loopback port with that data file, and sets emulator_endpoint from the
-# first line it prints. stop_emulator (run on exit too) stops it.
-emulator_pid=""
-emulator_endpoint=""
-stop_emulator() {
-	if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-		kill "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
-	emulator_pid=""
-}
-on_exit stop_emulator
-start_emulator() {
-	local dir=$1 data=$2 line="" deadline
-	shift 2
-	stop_emulator
-	: >"$dir/emulator.out"
-	"$dir/polardb-emulator" --listen 127.0.0.1:0 --data "$data" "$@" >"$dir/emulator.out" 2>"$dir/emulator.log" &
-	emulator_pid=$!
-	emulator_endpoint=""
-	deadline=$((SECONDS + 30))
-	while [[ -z "$emulator_endpoint" ]]; do
-		if ! kill -0 "$emulator_pid" 2>/dev/null; then
-			cat "$dir/emulator.log" >&2 || true
-			emulator_pid=""
-			fail "the emulator exited before announcing its endpoint"
-		fi
-		((SECONDS < deadline)) || fail "the emulator did not announce POLARDB_ENDPOINT within 30s"
-		IFS= read -r line <"$dir/emulator.out" || true
-		case "$line" in
-		POLARDB_ENDPOINT=*) emulator_endpoint=${line#*=} ;;
-		*) sleep 0.1 ;;
-		esac
-	done
-}
-
 step_modules() {
 	local module="$REPO_ROOT/examples/modules/backup-gate" tmp tf=$TF_ACC_TERRAFORM_PATH start=$SECONDS
 	say "modules: $POLARDB_TEST_CLI fmt -check -recursive examples"
@@ -176,20 +139,7 @@ step_modules() {
 		fail "examples/ is not formatted: run 'make fmt' (or 'make generate')"
 
 	tempdir tmp
-	mkdir -p "$tmp/plugins"
-	say "modules: building the provider and the emulator"
-	go build -o "$tmp/plugins/terraform-provider-polardb" .
-	go build -o "$tmp/polardb-emulator" ./internal/emulator/cmd/polardb-emulator
-	cat >"$tmp/cli.tfrc" <<EOF
-# Written by scripts/test.sh: use the provider just built, skip the registry.
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/polardb-community/polardb"  = "$tmp/plugins"
-    "registry.opentofu.org/polardb-community/polardb" = "$tmp/plugins"
-  }
-  direct {}
-}
-EOF
+	build_plugins "$tmp"
 	local color=()
 	[[ -t 2 ]] || color=(-no-color)
 	(
@@ -200,15 +150,15 @@ EOF
 		say "modules: backup-gate unit tests (mocked provider)"
 		"$tf" test "${color[@]+"${color[@]}"}" -filter=tests/unit.tftest.hcl -filter=tests/status.tftest.hcl
 
-		start_emulator "$tmp" tests/emulator-data.json
-		say "modules: backup-gate integration tests against the emulator on $emulator_endpoint"
-		POLARDB_ENDPOINT=$emulator_endpoint "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
+		start_emulator "$tmp" POLARDB_ENDPOINT --data tests/emulator-data.json
+		say "modules: backup-gate integration tests against the emulator on ${emulator_vars[POLARDB_ENDPOINT]}"
+		POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
 
 		# The emulator's first two calls are throttled: the first read waits
 		# as asked and retries (the test's provider allows 2 retries).
-		start_emulator "$tmp" tests/emulator-data.json --fault throttling --fault-first 2
+		start_emulator "$tmp" POLARDB_ENDPOINT --data tests/emulator-data.json --fault throttling --fault-first 2
 		say "modules: backup-gate integration tests, the first calls throttled"
-		POLARDB_ENDPOINT=$emulator_endpoint "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
+		POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
 		stop_emulator
 
 		# The guides' example configurations: valid with this provider.
