@@ -84,6 +84,19 @@ func usedTemporaryKeys(t *testing.T, emu *testEmulator) []string {
 	return actions
 }
 
+// expectReadOrError applies config: it must fail with an error showing
+// wantErr's parts, or, when wantErr is nil, read all tasks of the cluster.
+func expectReadOrError(t *testing.T, config string, wantErr []string) {
+	t.Helper()
+	step := resource.TestStep{Config: config}
+	if wantErr != nil {
+		step.ExpectError = errorWith(wantErr...)
+	} else {
+		step.ConfigStateChecks = expectTasks(testJobs...)
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+}
+
 // errorWith matches an error showing each part, in order. The CLI wraps
 // long lines, so any run of spaces in a part matches any whitespace.
 func errorWith(parts ...string) *regexp.Regexp {
@@ -151,13 +164,7 @@ func TestAccProvider_profiles(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			step := resource.TestStep{Config: emu.authProvider(tt.provider)}
-			if tt.wantErr != nil {
-				step.ExpectError = errorWith(tt.wantErr...)
-			} else {
-				step.ConfigStateChecks = expectTasks(testJobs...)
-			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			expectReadOrError(t, emu.authProvider(tt.provider), tt.wantErr)
 			if tt.wantErr != nil || tt.wantActions == nil {
 				return
 			}
@@ -237,13 +244,7 @@ func TestAccProvider_assumeRole(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			step := resource.TestStep{Config: emu.authProvider(tt.block)}
-			if tt.wantErr != nil {
-				step.ExpectError = errorWith(tt.wantErr...)
-			} else {
-				step.ConfigStateChecks = expectTasks(testJobs...)
-			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			expectReadOrError(t, emu.authProvider(tt.block), tt.wantErr)
 			if tt.wantErr != nil {
 				return
 			}
@@ -293,13 +294,7 @@ func TestAccProvider_assumeRoleWithOIDC(t *testing.T) {
 				t.Setenv("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", testOIDCProviderArn)
 				t.Setenv("ALIBABA_CLOUD_OIDC_TOKEN_FILE", tokenFile)
 			}
-			step := resource.TestStep{Config: emu.authProvider(block)}
-			if tt.wantErr != nil {
-				step.ExpectError = errorWith(tt.wantErr...)
-			} else {
-				step.ConfigStateChecks = expectTasks(testJobs...)
-			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			expectReadOrError(t, emu.authProvider(block), tt.wantErr)
 			if tt.wantErr != nil {
 				return
 			}
