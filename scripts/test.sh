@@ -24,7 +24,8 @@
 # calls throttled. The provider comes from a dev_overrides CLI configuration,
 # so nothing is installed from a registry; `terraform get` installs the
 # module's local submodule (`terraform init` would ask the registry). Last,
-# it runs `terraform validate` on each of examples/guides/*.
+# it runs `terraform plan` on the docs' examples (examples/data-sources/* and
+# examples/guides/*) against the emulator.
 #
 # Every step runs in a hermetic environment (see hermetic_env in lib.sh): an
 # empty HOME, no ALIBABA_CLOUD_*/ALICLOUD_*/POLARDB_ENDPOINT variables and no
@@ -161,14 +162,27 @@ step_modules() {
 		POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
 		stop_emulator
 
-		# The guides' example configurations: valid with this provider.
-		local dir
-		for dir in "$REPO_ROOT"/examples/guides/*/; do
-			say "modules: $POLARDB_TEST_CLI validate ${dir#"$REPO_ROOT"/}"
-			cd "$dir"
+		# The docs' examples, planned as written against the emulator over
+		# HTTPS (scripts/testdata/examples-emulator.json: an idle cluster).
+		# The data source examples, which name no provider source, are
+		# copied next to a required_providers block; the guides run in place.
+		start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/examples-emulator.json" --tls --cert-out "$tmp/emulator.pem"
+		export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
+		export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret
+		local dir work
+		for dir in "$REPO_ROOT"/examples/data-sources/*/ "$REPO_ROOT"/examples/guides/*/; do
+			work=$dir
+			if ! grep -q required_providers "$dir"*.tf; then
+				work=$(mktemp -d "$tmp/example.XXXXXX")
+				cp "$dir"*.tf "$work/"
+				printf 'terraform {\n  required_providers {\n    polardb = { source = "polardb-community/polardb" }\n  }\n}\n' >"$work/versions.tf"
+			fi
+			say "modules: $POLARDB_TEST_CLI plan ${dir#"$REPO_ROOT"/}"
+			cd "$work"
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" get "${color[@]+"${color[@]}"}" >/dev/null
-			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" validate "${color[@]+"${color[@]}"}" >/dev/null
+			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
 		done
+		stop_emulator
 	) >&2
 	say "modules: passed in $((SECONDS - start))s"
 }
