@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs govulncheck on the module without reaching vuln.go.dev.
+#
+# govulncheck normally downloads the Go vulnerability database from
+# vuln.go.dev. The same data is published as the OSV files of the module
+# golang.org/x/vulndb (data/osv), which the Go module proxy serves, so this
+# script builds the database locally with that module's own indexer
+# (cmd/indexdb) and points govulncheck at it with -db file://.
+#
+# VULNDB_VERSION picks the snapshot: "latest" (the default) resolves to the
+# newest commit the proxy serves. Each snapshot is built once and cached
+# under ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/vulndb/.
+#
+# The standard library is checked at the version of the go command that
+# runs this script; `make vulncheck` runs it with GOTOOLCHAIN=auto, so that
+# is the toolchain go.mod names.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+GOVULNCHECK=golang.org/x/vuln/cmd/govulncheck@v1.9.0
+VULNDB_MODULE=golang.org/x/vulndb
+
+# Resolve the snapshot outside this module, so its go.mod plays no part.
+info=$(cd / && go mod download -json "$VULNDB_MODULE@${VULNDB_VERSION:-latest}") ||
+	fail "could not download $VULNDB_MODULE through the module proxy"
+json_field() { sed -n "s/^[[:space:]]*\"$1\": \"\(.*\)\",\{0,1\}$/\1/p" <<<"$info"; }
+version=$(json_field Version)
+source_dir=$(json_field Dir)
+[[ -n "$version" && -d "$source_dir/data/osv" ]] || fail "no data/osv in $VULNDB_MODULE ($info)"
+
+db="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/vulndb/$version"
+if [[ ! -f "$db/index/db.json" ]]; then
+	say "building the vulnerability database from $VULNDB_MODULE@$version"
+	tmp="$db.tmp.$$"
+	rm -rf "$tmp"
+	(cd / && go run "$VULNDB_MODULE/cmd/indexdb@$version" -vulns "$source_dir/data/osv" -out "$tmp")
+	# indexdb leaves the database's modified time at zero; govulncheck
+	# reports it, so record when the snapshot was committed instead.
+	modified=$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$(json_field Info)")
+	printf '{"modified":"%s"}' "$modified" >"$tmp/index/db.json"
+	gzip -c "$tmp/index/db.json" >"$tmp/index/db.json.gz"
+	mv "$tmp" "$db"
+fi
+
+say "govulncheck ($(go env GOVERSION), database $VULNDB_MODULE@$version)"
+go run "$GOVULNCHECK" -db "file://$db" ./...
