@@ -135,14 +135,17 @@ hermetic_env() {
 	unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME
 }
 
-# build_plugins DIR: builds the provider into DIR/plugins and the emulator
-# into DIR, and writes DIR/cli.tfrc, a CLI configuration whose dev_overrides
-# make Terraform and OpenTofu use that provider without any registry.
+# build_plugins DIR [FLAG...]: builds the provider into DIR/plugins, with
+# the go build FLAGs if any (such as the release flags -trimpath -ldflags
+# "-s -w"), and the emulator into DIR, and writes DIR/cli.tfrc, a CLI
+# configuration whose dev_overrides make Terraform and OpenTofu use that
+# provider without any registry.
 build_plugins() {
 	local dir=$1
+	shift
 	mkdir -p "$dir/plugins"
-	say "building the provider and the emulator"
-	(cd "$REPO_ROOT" && go build -o "$dir/plugins/terraform-provider-polardb" . &&
+	say "building the provider${1:+ ($*)} and the emulator"
+	(cd "$REPO_ROOT" && go build "$@" -o "$dir/plugins/terraform-provider-polardb" . &&
 		go build -o "$dir/polardb-emulator" ./internal/emulator/cmd/polardb-emulator) || fail "build failed"
 	cat >"$dir/cli.tfrc" <<EOT
 # Written by scripts/lib.sh: use the provider just built, skip the registry.

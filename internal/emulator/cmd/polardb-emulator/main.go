@@ -2,7 +2,7 @@
 //
 //	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote] [--tls [--cert-out FILE]]
 //	                 [--latency D] [--jitter D] [--rate-limit N] [--fault KIND [--fault-first N] [--fault-fraction F]]
-//	                 [--clock-skew D] [--seed N]
+//	                 [--clock-skew D] [--seed N] [--stats FILE]
 //
 // Its first line on stdout is POLARDB_ENDPOINT=host:port. With --tls it
 // serves HTTPS with a fresh self-signed certificate, written to --cert-out
@@ -11,12 +11,16 @@
 // Without --data it serves the built-in demo data and then prints the demo
 // credentials. The fault flags inject faults into every PolarDB API call, in
 // place of the data file's global faults; per-cluster faults come only from
-// the data file. It stops on SIGINT or SIGTERM.
+// the data file. It stops on SIGINT or SIGTERM, and then logs on stderr how
+// many TCP connections, TLS handshakes and requests it accepted; with
+// --stats it also writes them to FILE as JSON, such as
+// {"connections":10,"tls_handshakes":10,"tls_resumed":0,"requests":200}.
 package main
 
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,6 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	faultFraction := flags.Float64("fault-fraction", 0, "inject --fault into this fraction of the calls, at random (with neither, into every call)")
 	clockSkew := flags.Duration("clock-skew", 0, "set the server clock this far ahead (negative: behind) for signatures")
 	seed := flags.Int64("seed", 1, "seed of the random choices of --fault-fraction and --jitter")
+	statsPath := flags.String("stats", "", "on exit, write the TCP connections, TLS handshakes and requests accepted to this file, as JSON")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -109,6 +114,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer cleanup()
 	}
 
+	// Created now, so that a bad path fails before anything is announced.
+	var statsFile *os.File
+	if *statsPath != "" {
+		if statsFile, err = os.Create(*statsPath); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("--stats: %w", err)
+		}
+		defer statsFile.Close()
+	}
+
 	// os.Stdout is unbuffered: each line is out as soon as it is written.
 	fmt.Fprintf(stdout, "POLARDB_ENDPOINT=%s\n", ln.Addr())
 	if tlsConfig != nil {
@@ -134,10 +149,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// Requests see ctx end on SIGINT, so that an injected hang or
 		// latency does not hold up the shutdown.
 		BaseContext: func(net.Listener) context.Context { return ctx },
+		TLSConfig:   tlsConfig,
 	}
+	var stats emulator.Stats
+	stats.Instrument(srv)
 	served := make(chan error, 1)
 	if tlsConfig != nil {
-		srv.TLSConfig = tlsConfig
 		go func() { served <- srv.ServeTLS(ln, "", "") }()
 	} else {
 		go func() { served <- srv.Serve(ln) }()
@@ -155,6 +172,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	counts := stats.Counts()
+	logger.Printf("accepted %d connections, %d TLS handshakes (%d resumed), %d requests",
+		counts.Connections, counts.TLSHandshakes, counts.TLSResumed, counts.Requests)
+	if statsFile != nil {
+		if err := json.NewEncoder(statsFile).Encode(counts); err != nil {
+			return fmt.Errorf("--stats: %w", err)
+		}
+		return statsFile.Close()
 	}
 	return nil
 }

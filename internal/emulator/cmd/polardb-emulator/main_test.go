@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -293,6 +294,53 @@ func TestTemporaryCertFile(t *testing.T) {
 	}
 }
 
+// --stats writes, on exit, the connections, TLS handshakes and requests
+// accepted; stdout stays as it was.
+func TestStatsFile(t *testing.T) {
+	dir := t.TempDir()
+	certFile, statsFile := filepath.Join(dir, "emulator.pem"), filepath.Join(dir, "stats.json")
+	cmd, lines, stderr := start(t, "--tls", "--cert-out", certFile, "--data", writeData(t), "--stats", statsFile)
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	valueOf(t, nextLine(t, lines), "SSL_CERT_FILE")
+	valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_STS_ENDPOINT")
+
+	// A connection that sends nothing first (accepted before the others,
+	// so counted before the interrupt), then two calls, each on a client
+	// of its own: a connection and a full handshake each.
+	conn, err := net.Dial("tcp", endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close()
+	for range 2 {
+		if _, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
+			t.Fatalf("call over HTTPS: %v", err)
+		}
+	}
+	if got, err := os.ReadFile(statsFile); err != nil || len(got) != 0 {
+		t.Errorf("stats file before exit: %q, %v; want it empty", got, err)
+	}
+	interruptAndWait(t, cmd)
+
+	got, err := os.ReadFile(statsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"connections":3,"tls_handshakes":2,"tls_resumed":0,"requests":2}` + "\n"; string(got) != want {
+		t.Errorf("stats file %q, want %q", got, want)
+	}
+	if want := "accepted 3 connections, 2 TLS handshakes (0 resumed), 2 requests"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr has no %q:\n%s", want, stderr)
+	}
+	var rest []string
+	for line := range lines {
+		rest = append(rest, line)
+	}
+	if len(rest) != 0 {
+		t.Errorf("more stdout: %q", rest)
+	}
+}
+
 // writeData writes a data file with one key, AKFILE / file-secret, and one
 // cluster, pc-file.
 func writeData(t *testing.T) string {
@@ -334,6 +382,7 @@ func TestRunRefuses(t *testing.T) {
 		{"stray argument", []string{"serve"}, "unexpected arguments"},
 		{"--cert-out without --tls", []string{"--cert-out", filepath.Join(t.TempDir(), "cert.pem")}, "--cert-out needs --tls"},
 		{"unwritable --cert-out", []string{"--tls", "--cert-out", filepath.Join(t.TempDir(), "absent", "cert.pem")}, "writing the certificate"},
+		{"unwritable --stats", []string{"--stats", filepath.Join(t.TempDir(), "absent", "stats.json")}, "--stats: open"},
 		{"unknown fault", []string{"--fault", "crash"}, `fault flags: fault "crash" is not one of`},
 		{"fraction above 1", []string{"--fault", "reset", "--fault-fraction", "2"}, "fault flags: fraction 2 is not between 0 and 1"},
 		{"negative latency", []string{"--latency", "-1s"}, "fault flags: latency -1s is negative"},
