@@ -25,7 +25,8 @@
 # so nothing is installed from a registry; `terraform get` installs the
 # module's local submodule (`terraform init` would ask the registry). Last,
 # it runs `terraform plan` on the docs' examples (examples/data-sources/* and
-# examples/guides/*) against the emulator.
+# examples/guides/*) against the emulator, then the data source page's
+# examples again while a backup runs, where they must stop the plan.
 #
 # Every step runs in a hermetic environment (see hermetic_env in lib.sh): an
 # empty HOME, no ALIBABA_CLOUD_*/ALICLOUD_*/POLARDB_ENDPOINT variables and no
@@ -169,18 +170,40 @@ step_modules() {
 		start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/examples-emulator.json" --tls --cert-out "$tmp/emulator.pem"
 		export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
 		export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret
-		local dir work
+		local dir work data_source_work=""
 		for dir in "$REPO_ROOT"/examples/data-sources/*/ "$REPO_ROOT"/examples/guides/*/; do
 			work=$dir
 			if ! grep -q required_providers "$dir"*.tf; then
 				work=$(mktemp -d "$tmp/example.XXXXXX")
-				cp "$dir"*.tf "$work/"
+				cp -R "$dir". "$work/"
 				printf 'terraform {\n  required_providers {\n    polardb = { source = "polardb-community/polardb" }\n  }\n}\n' >"$work/versions.tf"
 			fi
+			[[ "$dir" == */data-sources/polardb_backup_tasks/ ]] && data_source_work=$work
 			say "modules: $POLARDB_TEST_CLI plan ${dir#"$REPO_ROOT"/}"
 			cd "$work"
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" get "${color[@]+"${color[@]}"}" >/dev/null
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
+		done
+		stop_emulator
+
+		# The data source page's examples again, while a backup of the same
+		# cluster runs: the check block warns, and both preconditions stop
+		# the plan, naming the running task (11111113).
+		start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/examples-running-emulator.json" --tls --cert-out "$tmp/emulator.pem"
+		export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
+		say "modules: $POLARDB_TEST_CLI plan examples/data-sources/polardb_backup_tasks while a backup runs (must stop)"
+		cd "$data_source_work"
+		local log="$tmp/plan-running.log" want
+		if TF_DATA_DIR="$tmp/tfdata-polardb_backup_tasks" "$tf" plan -input=false -lock=false -no-color >"$log" 2>&1; then
+			cat "$log"
+			fail "the data source examples planned without error while a backup was running"
+		fi
+		for want in "Backup tasks still in progress on pc-bp1example000000001: 11111113 (Uploading, 42%)" \
+			"Not resizing while backups run: 11111113." "Not restarting while backups run: 11111113."; do
+			grep -qF "$want" <(tr -s ' \n' ' ' <"$log") || {
+				cat "$log"
+				fail "the plan while a backup runs does not say: $want"
+			}
 		done
 		stop_emulator
 	) >&2
