@@ -184,6 +184,14 @@ step_modules() {
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" get "${color[@]+"${color[@]}"}" >/dev/null
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
 		done
+
+		# The provider turns the SDKs' logs off when Terraform has no TF_LOG*
+		# variable (main.go); with TF_LOG they must still reach the log.
+		say "modules: $POLARDB_TEST_CLI plan with TF_LOG=DEBUG logs the provider's requests"
+		cd "$data_source_work"
+		TF_LOG=DEBUG TF_LOG_PATH="$tmp/debug.log" TF_DATA_DIR="$tmp/tfdata-polardb_backup_tasks" "$tf" plan -input=false -lock=false -no-color >/dev/null
+		grep -q '@module=sdk.framework' "$tmp/debug.log" ||
+			fail "no terraform-plugin-framework debug logs in a plan with TF_LOG=DEBUG ($tmp/debug.log)"
 		stop_emulator
 
 		# The data source page's examples again, while a backup of the same
