@@ -107,6 +107,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 		if waitErr := c.limiter.wait(ctx); waitErr != nil {
 			return c.stopped(waitErr, n-1, err)
 		}
+		sent := c.limiter.now()
 		if err = do(ctx); err == nil {
 			c.limiter.succeeded()
 			return nil
@@ -117,7 +118,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 		err = fromRuntime(err, c.endpoint)
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && strings.HasPrefix(apiErr.Code, "Throttling") {
-			c.limiter.throttled()
+			c.limiter.throttled(sent)
 		}
 		if !Retryable(err) || n > c.retry.MaxRetries {
 			return withAttempts(err, n, "")

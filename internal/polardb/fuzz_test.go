@@ -139,7 +139,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 		}
 		answer.body = body
 
-		problem := envelopeProblem(body)
+		problem := envelopeProblem(body, true)
 		checkEnvelopeProblem(t, body, problem)
 		checkExcerpt(t, excerpt(body))
 

@@ -13,14 +13,17 @@ import (
 // the first throttling after successes it takes the rate of the calls that
 // succeeded in the second before as the API's limit; later throttlings lower the rate
 // by a fifth, and each success raises it a little, probing for more
-// (additive increase, multiplicative decrease). Calls wait for a token of
-// a bucket filled at that rate.
+// (additive increase, multiplicative decrease). A throttled call sent
+// before the rate last changed does not lower it again: the calls of one
+// burst are refused together, and the change already answered them. Calls
+// wait for a token of a bucket filled at that rate.
 type limiter struct {
 	mu      sync.Mutex
 	rate    float64     // calls per second; +Inf: not limited
 	tokens  float64     // available now, at most burst()
 	last    time.Time   // when tokens was last brought up to date
 	recent  []time.Time // successes in the last second
+	changed time.Time   // when the rate was last set or lowered
 	now     func() time.Time
 	sleep   func(context.Context, time.Duration) error
 	minRate float64
@@ -86,10 +89,14 @@ func (l *limiter) succeeded() {
 	l.rate += limiterIncrease
 }
 
-// throttled counts a call the API refused for its rate.
-func (l *limiter) throttled() {
+// throttled counts a call the API refused for its rate; sent is when the
+// call left (after wait).
+func (l *limiter) throttled(sent time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if sent.Before(l.changed) {
+		return
+	}
 	now := l.now()
 	if math.IsInf(l.rate, 1) {
 		accepted := 0
@@ -103,10 +110,11 @@ func (l *limiter) throttled() {
 		}
 		l.rate = math.Max(l.minRate, float64(accepted))
 		l.recent = nil
-		l.tokens, l.last = 0, now
+		l.tokens, l.last, l.changed = 0, now, now
 		return
 	}
 	l.refill(now)
 	l.rate = math.Max(l.minRate, l.rate*limiterDecrease)
 	l.tokens = math.Min(l.tokens, l.burst())
+	l.changed = now
 }

@@ -6,7 +6,6 @@ package polardb
 
 import (
 	"context"
-	"encoding/json"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -92,8 +91,8 @@ func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBacku
 			answerFault
 		}
 		answer.DescribeBackupTasksResponseBody = &DescribeBackupTasksResponseBody{}
-		if err := json.Unmarshal(raw.body, &answer); err != nil {
-			return &ResponseError{Host: c.endpoint, StatusCode: raw.status, Problem: "answer does not have the DescribeBackupTasks shape: " + err.Error()}
+		if err := raw.decode(&answer, "DescribeBackupTasks"); err != nil {
+			return err
 		}
 		if answer.Code != "" {
 			return answer.apiError(raw.status, dara.StringValue(answer.RequestId), raw.header)

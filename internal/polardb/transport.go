@@ -74,19 +74,15 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 	if err != nil {
 		return nil, &NetworkError{Host: host, Err: fmt.Errorf("reading the answer: %w", err)}
 	}
-	if problem := envelopeProblem(body); problem != "" {
-		return nil, &ResponseError{
-			Host:        host,
-			StatusCode:  resp.StatusCode,
-			ContentType: resp.Header.Get("Content-Type"),
-			Problem:     problem,
-			Excerpt:     excerpt(body),
-		}
-	}
 	raw, keep := req.Context().Value(rawAnswerKey{}).(*rawAnswer)
-	if keep && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	keep = keep && resp.StatusCode >= 200 && resp.StatusCode < 300
+	// A kept answer's syntax is checked when the caller decodes it.
+	if problem := envelopeProblem(body, !keep); problem != "" {
+		return nil, responseError(host, resp.StatusCode, resp.Header, problem, body)
+	}
+	if keep {
 		// The caller decodes it, error Code included (see rawAnswer).
-		raw.body, raw.status, raw.header = body, resp.StatusCode, resp.Header
+		raw.body, raw.status, raw.header, raw.host = body, resp.StatusCode, resp.Header, host
 		body = []byte("{}")
 	} else if err := answerError(host, resp, body); err != nil {
 		return nil, err
@@ -97,19 +93,26 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 }
 
 // envelopeProblem says why a body cannot be an API answer, or "" if it can.
-// Every answer, success or error, is one JSON object.
-func envelopeProblem(body []byte) string {
+// Every answer, success or error, is one JSON object. With checkSyntax
+// false, the syntax of a body that starts like an object is left to
+// json.Unmarshal, which validates its input anyway (see rawAnswer.decode).
+func envelopeProblem(body []byte, checkSyntax bool) string {
+	trimmed := bytes.TrimSpace(body)
 	switch {
 	case len(body) > maxBodyBytes:
 		return fmt.Sprintf("body larger than %d MiB", maxBodyBytes>>20)
-	case len(bytes.TrimSpace(body)) == 0:
+	case len(trimmed) == 0:
 		return "empty body"
-	case !json.Valid(body):
+	case (checkSyntax || trimmed[0] != '{') && !json.Valid(body):
 		return "body is not valid JSON"
-	case bytes.TrimSpace(body)[0] != '{':
+	case trimmed[0] != '{':
 		return "body is not a JSON object"
 	}
 	return ""
+}
+
+func responseError(host string, status int, header http.Header, problem string, body []byte) *ResponseError {
+	return &ResponseError{Host: host, StatusCode: status, ContentType: header.Get("Content-Type"), Problem: problem, Excerpt: excerpt(body)}
 }
 
 // answerError returns the error an answer (a JSON object) stands for, or
@@ -143,6 +146,23 @@ type rawAnswer struct {
 	body   []byte
 	status int
 	header http.Header
+	host   string
+}
+
+// decode decodes the kept answer into v, the result type of action. A body
+// that is not valid JSON is reported as the transport reports one in an
+// error answer.
+func (raw *rawAnswer) decode(v any, action string) error {
+	err := json.Unmarshal(raw.body, v)
+	var syntax *json.SyntaxError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syntax):
+		return responseError(raw.host, raw.status, raw.header, envelopeProblem(raw.body, true), raw.body)
+	default:
+		return responseError(raw.host, raw.status, raw.header, "answer does not have the "+action+" shape: "+err.Error(), raw.body)
+	}
 }
 
 type rawAnswerKey struct{}
