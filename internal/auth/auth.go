@@ -298,7 +298,7 @@ func (r *resolver) assumeRole(base *found, role AssumeRole, what string) (*found
 	p, err := providers.NewRAMRoleARNCredentialsProviderBuilder().
 		WithCredentialsProvider(base.provider).
 		WithRoleArn(role.RoleArn).
-		WithRoleSessionName(firstOf(role.SessionName, r.lookup(EnvRoleSessionName), DefaultSessionName)).
+		WithRoleSessionName(r.sessionName(role.SessionName)).
 		WithDurationSeconds(orDefault(role.SessionExpiration)).
 		WithExternalId(role.ExternalID).
 		WithPolicy(role.Policy).
@@ -313,6 +313,12 @@ func (r *resolver) assumeRole(base *found, role AssumeRole, what string) (*found
 		provider: p, source: fmt.Sprintf("role %s assumed with %s", role.RoleArn, base.source),
 		region: base.region, secrets: base.secrets,
 	}, nil
+}
+
+// sessionName is the role session name for an assumed role: the configured
+// one, else the environment's, else DefaultSessionName.
+func (r *resolver) sessionName(configured string) string {
+	return firstOf(configured, r.lookup(EnvRoleSessionName), DefaultSessionName)
 }
 
 func (r *resolver) oidc(o AssumeRoleWithOIDC, source string) (*found, error) {
@@ -334,7 +340,7 @@ func (r *resolver) oidc(o AssumeRoleWithOIDC, source string) (*found, error) {
 		WithRoleArn(o.RoleArn).
 		WithOIDCProviderARN(o.OIDCProviderArn).
 		WithOIDCTokenFilePath(o.OIDCTokenFile).
-		WithRoleSessionName(firstOf(o.RoleSessionName, r.lookup(EnvRoleSessionName), DefaultSessionName)).
+		WithRoleSessionName(r.sessionName(o.RoleSessionName)).
 		WithDurationSeconds(orDefault(o.SessionExpiration)).
 		WithPolicy(o.Policy).
 		WithSTSEndpoint(r.stsEndpoint).
