@@ -129,11 +129,9 @@ func answerError(host string, resp *http.Response, body []byte) error {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		return &ResponseError{Host: host, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Problem: "a redirect to " + clean(resp.Header.Get("Location")) + "; the API never redirects", Excerpt: excerpt(body)}
+		return responseError(host, resp.StatusCode, resp.Header, "a redirect to "+clean(resp.Header.Get("Location"))+"; the API never redirects", body)
 	default:
-		return &ResponseError{Host: host, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Problem: "an error answer without a Code", Excerpt: excerpt(body)}
+		return responseError(host, resp.StatusCode, resp.Header, "an error answer without a Code", body)
 	}
 }
 
