@@ -8,6 +8,7 @@ package polardb
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -58,7 +60,12 @@ func (a *fuzzAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
 // to rt instead of the network.
 func newFuzzClient(t testing.TB, rt http.RoundTripper) *Client {
 	t.Helper()
-	c, err := NewClient(Config{Endpoint: fuzzHost, Protocol: "HTTP", Credential: testCredential(t)})
+	// No waiting: a throttling answer would otherwise set the client's
+	// pace, and every later input would wait for it, slowing the fuzzer
+	// down to a few inputs a second. What is fuzzed is what the client
+	// makes of an answer, not its pacing (limiter_test.go covers that).
+	noWait := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	c, err := NewClient(Config{Endpoint: fuzzHost, Protocol: "HTTP", Credential: testCredential(t), Retry: RetryPolicy{Sleep: noWait}})
 	if err != nil {
 		t.Fatal(err)
 	}
