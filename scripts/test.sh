@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs what CI runs. With no arguments: unit tests, a short fuzzing run of
+# The test suite (`make test`). With no arguments: unit tests, a short fuzzing run of
 # every fuzz test, acceptance tests, the example module's `terraform test`
 # suites, then the docs check. Name steps to run only those:
 #
@@ -24,8 +24,8 @@
 # calls throttled. The provider comes from a dev_overrides CLI configuration,
 # so nothing is installed from a registry; `terraform get` installs the
 # module's local submodule (`terraform init` would ask the registry). Last,
-# it runs `terraform plan` on the docs' examples (examples/data-sources/* and
-# examples/guides/*) against the emulator, then the data source page's
+# it runs `terraform plan` on the docs' examples (examples/provider,
+# examples/data-sources/* and examples/guides/*) against the emulator, then the data source page's
 # examples again while a backup runs, where they must stop the plan.
 #
 # Every step runs in a hermetic environment (see hermetic_env in lib.sh): an
@@ -145,6 +145,8 @@ step_modules() {
 	local color=()
 	[[ -t 2 ]] || color=(-no-color)
 	(
+		# The parent's EXIT trap does not run in this subshell.
+		trap stop_emulator EXIT
 		cd "$module"
 		export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" TF_DATA_DIR="$tmp/tfdata" TF_IN_AUTOMATION=1
 		"$tf" get "${color[@]+"${color[@]}"}" >/dev/null
@@ -171,7 +173,7 @@ step_modules() {
 		export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
 		export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret
 		local dir work data_source_work=""
-		for dir in "$REPO_ROOT"/examples/data-sources/*/ "$REPO_ROOT"/examples/guides/*/; do
+		for dir in "$REPO_ROOT"/examples/provider/ "$REPO_ROOT"/examples/data-sources/*/ "$REPO_ROOT"/examples/guides/*/; do
 			work=$dir
 			if ! grep -q required_providers "$dir"*.tf; then
 				work=$(mktemp -d "$tmp/example.XXXXXX")
@@ -184,6 +186,7 @@ step_modules() {
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" get "${color[@]+"${color[@]}"}" >/dev/null
 			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
 		done
+		[[ -n "$data_source_work" ]] || fail "no examples/data-sources/polardb_backup_tasks/ to plan"
 
 		# The provider turns the SDKs' logs off when Terraform has no TF_LOG*
 		# variable (main.go); with TF_LOG they must still reach the log.

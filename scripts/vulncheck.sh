@@ -23,7 +23,7 @@ GOVULNCHECK=golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB_MODULE=golang.org/x/vulndb
 
 # Resolve the snapshot outside this module, so its go.mod plays no part.
-info=$(cd / && go mod download -json "$VULNDB_MODULE@${VULNDB_VERSION:-latest}") ||
+info=$(cd / && GOFLAGS='' go mod download -json "$VULNDB_MODULE@${VULNDB_VERSION:-latest}") ||
 	fail "could not download $VULNDB_MODULE through the module proxy"
 json_field() { sed -n "s/^[[:space:]]*\"$1\": \"\(.*\)\",\{0,1\}$/\1/p" <<<"$info"; }
 version=$(json_field Version)
@@ -33,15 +33,16 @@ source_dir=$(json_field Dir)
 db="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/vulndb/$version"
 if [[ ! -f "$db/index/db.json" ]]; then
 	say "building the vulnerability database from $VULNDB_MODULE@$version"
-	tmp="$db.tmp.$$"
-	rm -rf "$tmp"
-	(cd / && go run "$VULNDB_MODULE/cmd/indexdb@$version" -vulns "$source_dir/data/osv" -out "$tmp")
+	tempdir tmp # removed on exit, whatever happens
+	(cd / && GOFLAGS='' go run "$VULNDB_MODULE/cmd/indexdb@$version" -vulns "$source_dir/data/osv" -out "$tmp/db")
 	# indexdb leaves the database's modified time at zero; govulncheck
 	# reports it, so record when the snapshot was committed instead.
 	modified=$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$(json_field Info)")
-	printf '{"modified":"%s"}' "$modified" >"$tmp/index/db.json"
-	gzip -c "$tmp/index/db.json" >"$tmp/index/db.json.gz"
-	mv "$tmp" "$db"
+	printf '{"modified":"%s"}' "$modified" >"$tmp/db/index/db.json"
+	gzip -c "$tmp/db/index/db.json" >"$tmp/db/index/db.json.gz"
+	# Another run may have finished first: keep its database.
+	mkdir -p "$(dirname "$db")"
+	mv -T "$tmp/db" "$db" 2>/dev/null || [[ -f "$db/index/db.json" ]] || fail "could not store the database in $db"
 fi
 
 say "govulncheck ($(go env GOVERSION), database $VULNDB_MODULE@$version)"

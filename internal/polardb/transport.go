@@ -92,6 +92,8 @@ func (c *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 	return resp, nil
 }
 
+const problemNotJSON = "body is not valid JSON"
+
 // envelopeProblem says why a body cannot be an API answer, or "" if it can.
 // Every answer, success or error, is one JSON object. With checkSyntax
 // false, the syntax of a body that starts like an object is left to
@@ -104,7 +106,7 @@ func envelopeProblem(body []byte, checkSyntax bool) string {
 	case len(trimmed) == 0:
 		return "empty body"
 	case (checkSyntax || trimmed[0] != '{') && !json.Valid(body):
-		return "body is not valid JSON"
+		return problemNotJSON
 	case trimmed[0] != '{':
 		return "body is not a JSON object"
 	}
@@ -157,7 +159,7 @@ func (raw *rawAnswer) decode(v any, action string) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &syntax):
-		return responseError(raw.host, raw.status, raw.header, envelopeProblem(raw.body, true), raw.body)
+		return responseError(raw.host, raw.status, raw.header, problemNotJSON, raw.body)
 	default:
 		return responseError(raw.host, raw.status, raw.header, "answer does not have the "+action+" shape: "+err.Error(), raw.body)
 	}
