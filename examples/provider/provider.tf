@@ -19,3 +19,15 @@ terraform {
 provider "polardb" {
   region = "cn-hangzhou"
 }
+
+# Read the backup tasks of a cluster, and list those still running.
+data "polardb_backup_tasks" "this" {
+  cluster_id = "pc-bp1example000000001"
+}
+
+output "running_backups" {
+  value = [
+    for t in data.polardb_backup_tasks.this.tasks : t.backup_job_id
+    if t.backup_progress_status != "Finished"
+  ]
+}
