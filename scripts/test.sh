@@ -145,7 +145,8 @@ step_modules() {
 	local color=()
 	[[ -t 2 ]] || color=(-no-color)
 	(
-		# The parent's EXIT trap does not run in this subshell.
+		# The parent's EXIT trap does not run in this subshell; start_emulator
+		# stops the emulator it replaces.
 		trap stop_emulator EXIT
 		cd "$module"
 		export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" TF_DATA_DIR="$tmp/tfdata" TF_IN_AUTOMATION=1
@@ -154,25 +155,28 @@ step_modules() {
 		say "modules: backup-gate unit tests (mocked provider)"
 		"$tf" test "${color[@]+"${color[@]}"}" -filter=tests/unit.tftest.hcl -filter=tests/status.tftest.hcl
 
-		start_emulator "$tmp" POLARDB_ENDPOINT --data tests/emulator-data.json
-		say "modules: backup-gate integration tests against the emulator on ${emulator_vars[POLARDB_ENDPOINT]}"
-		POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
-
-		# The emulator's first two calls are throttled: the first read waits
-		# as asked and retries (the test's provider allows 2 retries).
-		start_emulator "$tmp" POLARDB_ENDPOINT --data tests/emulator-data.json --fault throttling --fault-first 2
-		say "modules: backup-gate integration tests, the first calls throttled"
-		POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
-		stop_emulator
+		# Twice: as is, then with the emulator's first two calls throttled,
+		# where the first read waits as asked and retries (the test's
+		# provider allows 2 retries).
+		local faults
+		for faults in "" "--fault throttling --fault-first 2"; do
+			# shellcheck disable=SC2086 # the flags are meant to split
+			start_emulator "$tmp" POLARDB_ENDPOINT --data tests/emulator-data.json $faults
+			say "modules: backup-gate integration tests against the emulator${faults:+ ($faults)}"
+			POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
+		done
 
 		# The docs' examples, planned as written against the emulator over
 		# HTTPS (scripts/testdata/examples-emulator.json: an idle cluster).
 		# The data source examples, which name no provider source, are
 		# copied next to a required_providers block; the guides run in place.
-		start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/examples-emulator.json" --tls --cert-out "$tmp/emulator.pem"
-		export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
+		start_tls_emulator() {
+			start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/$1" --tls --cert-out "$tmp/emulator.pem"
+			export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
+		}
+		start_tls_emulator examples-emulator.json
 		export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret
-		local dir work data_source_work=""
+		local dir work data_source_work="" data_source_tfdata=""
 		for dir in "$REPO_ROOT"/examples/provider/ "$REPO_ROOT"/examples/data-sources/*/ "$REPO_ROOT"/examples/guides/*/; do
 			work=$dir
 			if ! grep -q required_providers "$dir"*.tf; then
@@ -180,32 +184,32 @@ step_modules() {
 				cp -R "$dir". "$work/"
 				printf 'terraform {\n  required_providers {\n    polardb = { source = "polardb-community/polardb" }\n  }\n}\n' >"$work/versions.tf"
 			fi
-			[[ "$dir" == */data-sources/polardb_backup_tasks/ ]] && data_source_work=$work
+			export TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")"
+			[[ "$dir" == */data-sources/polardb_backup_tasks/ ]] && data_source_work=$work data_source_tfdata=$TF_DATA_DIR
 			say "modules: $POLARDB_TEST_CLI plan ${dir#"$REPO_ROOT"/}"
 			cd "$work"
-			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" get "${color[@]+"${color[@]}"}" >/dev/null
-			TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")" "$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
+			"$tf" get "${color[@]+"${color[@]}"}" >/dev/null
+			"$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
 		done
+		export TF_DATA_DIR=$data_source_tfdata
 		[[ -n "$data_source_work" ]] || fail "no examples/data-sources/polardb_backup_tasks/ to plan"
 
 		# The provider turns the SDKs' logs off when Terraform has no TF_LOG*
 		# variable (main.go); with TF_LOG they must still reach the log.
 		say "modules: $POLARDB_TEST_CLI plan with TF_LOG=DEBUG logs the provider's requests"
 		cd "$data_source_work"
-		TF_LOG=DEBUG TF_LOG_PATH="$tmp/debug.log" TF_DATA_DIR="$tmp/tfdata-polardb_backup_tasks" "$tf" plan -input=false -lock=false -no-color >/dev/null
+		TF_LOG=DEBUG TF_LOG_PATH="$tmp/debug.log" "$tf" plan -input=false -lock=false -no-color >/dev/null
 		grep -q '@module=sdk.framework' "$tmp/debug.log" ||
 			fail "no terraform-plugin-framework debug logs in a plan with TF_LOG=DEBUG ($tmp/debug.log)"
-		stop_emulator
 
 		# The data source page's examples again, while a backup of the same
 		# cluster runs: the check block warns, and both preconditions stop
 		# the plan, naming the running task (11111113).
-		start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/examples-running-emulator.json" --tls --cert-out "$tmp/emulator.pem"
-		export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
+		start_tls_emulator examples-running-emulator.json
 		say "modules: $POLARDB_TEST_CLI plan examples/data-sources/polardb_backup_tasks while a backup runs (must stop)"
 		cd "$data_source_work"
 		local log="$tmp/plan-running.log" want
-		if TF_DATA_DIR="$tmp/tfdata-polardb_backup_tasks" "$tf" plan -input=false -lock=false -no-color >"$log" 2>&1; then
+		if "$tf" plan -input=false -lock=false -no-color >"$log" 2>&1; then
 			cat "$log"
 			fail "the data source examples planned without error while a backup was running"
 		fi
@@ -216,7 +220,6 @@ step_modules() {
 				fail "the plan while a backup runs does not say: $want"
 			}
 		done
-		stop_emulator
 	) >&2
 	say "modules: passed in $((SECONDS - start))s"
 }

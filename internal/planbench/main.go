@@ -221,9 +221,12 @@ func (c *cell) add(t time.Duration, counts emulator.Counts) {
 		TLSResumed: max(c.most.TLSResumed, counts.TLSResumed), Requests: max(c.most.Requests, counts.Requests)}
 }
 
-func (c *cell) median() time.Duration {
-	slices.Sort(c.times)
-	return c.times[len(c.times)/2]
+func (c *cell) median() time.Duration { return median(c.times) }
+
+// median sorts times and returns the middle one.
+func median(times []time.Duration) time.Duration {
+	slices.Sort(times)
+	return times[len(times)/2]
 }
 
 // loadAverage is the 1-minute load average, or "?" where unknown: with
@@ -334,10 +337,8 @@ func (b *bench) binary() bool {
 		}
 		handshakes, schemas = append(handshakes, handshake), append(schemas, schema)
 	}
-	slices.Sort(handshakes)
-	slices.Sort(schemas)
 	size := float64(info.Size()) / (1 << 20)
-	handshake, schema := handshakes[len(handshakes)/2], schemas[len(schemas)/2]
+	handshake, schema := median(handshakes), median(schemas)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	mark := func(missed bool) string {
 		if missed {

@@ -26,7 +26,6 @@ type limiter struct {
 	changed time.Time   // when the rate was last set or lowered
 	now     func() time.Time
 	sleep   func(context.Context, time.Duration) error
-	minRate float64
 }
 
 // Tuning of the limiter.
@@ -37,7 +36,7 @@ const (
 )
 
 func newLimiter(now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
-	return &limiter{rate: math.Inf(1), now: now, sleep: sleep, minRate: limiterMinRate}
+	return &limiter{rate: math.Inf(1), now: now, sleep: sleep}
 }
 
 // burst is how many calls may go at once: a second's worth.
@@ -108,13 +107,13 @@ func (l *limiter) throttled(sent time.Time) {
 		if accepted == 0 {
 			return // nothing to go by: the retries' backoff does the waiting
 		}
-		l.rate = math.Max(l.minRate, float64(accepted))
+		l.rate = math.Max(limiterMinRate, float64(accepted))
 		l.recent = nil
 		l.tokens, l.last, l.changed = 0, now, now
 		return
 	}
 	l.refill(now)
-	l.rate = math.Max(l.minRate, l.rate*limiterDecrease)
+	l.rate = math.Max(limiterMinRate, l.rate*limiterDecrease)
 	l.tokens = math.Min(l.tokens, l.burst())
 	l.changed = now
 }

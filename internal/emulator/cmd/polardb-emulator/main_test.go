@@ -105,6 +105,19 @@ func nextLine(t *testing.T, lines <-chan string) string {
 	return ""
 }
 
+// noMoreLines fails t if stdout has more lines before it closes; where
+// says after what, for the message.
+func noMoreLines(t *testing.T, lines <-chan string, where string) {
+	t.Helper()
+	var rest []string
+	for line := range lines {
+		rest = append(rest, line)
+	}
+	if len(rest) != 0 {
+		t.Errorf("more stdout %s: %q", where, rest)
+	}
+}
+
 func valueOf(t *testing.T, line, name string) string {
 	t.Helper()
 	value, ok := strings.CutPrefix(line, name+"=")
@@ -207,13 +220,7 @@ func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 		t.Error("wrong secret accepted")
 	}
 	interruptAndWait(t, cmd)
-	var rest []string
-	for line := range lines {
-		rest = append(rest, line)
-	}
-	if len(rest) != 0 {
-		t.Errorf("more stdout after the endpoint: %q", rest)
-	}
+	noMoreLines(t, lines, "after the endpoint")
 	if strings.Contains(stderr.String(), secret) {
 		t.Errorf("stderr shows the secret:\n%s", stderr)
 	}
@@ -285,13 +292,7 @@ func TestTemporaryCertFile(t *testing.T) {
 	if _, err := os.Stat(certFile); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the temporary certificate %s is still there after exit: %v", certFile, err)
 	}
-	var rest []string
-	for line := range lines {
-		rest = append(rest, line)
-	}
-	if len(rest) != 0 {
-		t.Errorf("more stdout with --data: %q", rest)
-	}
+	noMoreLines(t, lines, "with --data")
 }
 
 // --stats writes, on exit, the connections, TLS handshakes and requests
@@ -332,13 +333,7 @@ func TestStatsFile(t *testing.T) {
 	if want := "accepted 3 connections, 2 TLS handshakes (0 resumed), 2 requests"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr has no %q:\n%s", want, stderr)
 	}
-	var rest []string
-	for line := range lines {
-		rest = append(rest, line)
-	}
-	if len(rest) != 0 {
-		t.Errorf("more stdout: %q", rest)
-	}
+	noMoreLines(t, lines, "before exit")
 }
 
 // writeData writes a data file with one key, AKFILE / file-secret, and one
@@ -464,13 +459,7 @@ func TestFaultFlags(t *testing.T) {
 				!strings.Contains(stderr.String(), ` fault="`) {
 				t.Errorf("stderr has no fault:\n%s", stderr)
 			}
-			var rest []string
-			for line := range lines {
-				rest = append(rest, line)
-			}
-			if len(rest) != 0 {
-				t.Errorf("more stdout: %q", rest)
-			}
+			noMoreLines(t, lines, "before exit")
 		})
 	}
 }
