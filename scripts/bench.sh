@@ -18,7 +18,7 @@ go test -run '^$' -bench . -benchmem -count "${BENCH_COUNT:-3}" ./internal/...
 
 tmp=""
 tempdir tmp
-build_plugins "$tmp" -trimpath -ldflags "-s -w"
+build_plugins "$tmp" --release
 go build -o "$tmp/planbench" ./internal/planbench
 say "plan scaling with $POLARDB_TEST_CLI $POLARDB_TEST_CLI_VERSION"
-TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" "$tmp/planbench" "$TF_ACC_TERRAFORM_PATH" "$tmp/plugins/terraform-provider-polardb" "$tmp/polardb-emulator"
+TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" "$tmp/planbench" "$TF_ACC_TERRAFORM_PATH" "$(echo "$tmp"/plugins/registry.terraform.io/polardb-community/polardb/*/*/terraform-provider-polardb_v*)" "$tmp/polardb-emulator"

@@ -4,6 +4,10 @@
 # Repository root, whatever the caller's working directory.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# Build with the toolchain go.mod names, as the GNUmakefile explains: what
+# the scripts build (the release among it) must have its fixes.
+export GOTOOLCHAIN=auto
+
 say() { printf '==> %s\n' "$*" >&2; }
 fail() {
 	printf 'error: %s\n' "$*" >&2
@@ -26,7 +30,8 @@ trap _run_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# tempdir VAR: makes a directory that is removed on exit and stores its path in VAR.
+# tempdir VAR: makes a directory that is removed on exit and stores its path
+# in VAR (any name but "dir", which is tempdir's own).
 tempdir() {
 	local dir
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/polardb.XXXXXX")
@@ -135,32 +140,87 @@ hermetic_env() {
 	unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME
 }
 
-# build_plugins DIR [FLAG...]: builds the provider into DIR/plugins, with
-# the go build FLAGs if any (such as the release flags -trimpath -ldflags
-# "-s -w"), and the emulator into DIR, and writes DIR/cli.tfrc, a CLI
-# configuration whose dev_overrides make Terraform and OpenTofu use that
-# provider without any registry.
+# build_plugins DIR [--release]: builds the provider at the version
+# scripts/version.sh gives (with --release, as the release is built:
+# -trimpath -ldflags "-s -w") and the emulator into DIR. The provider goes
+# into DIR/plugins laid out as make install lays out ~/.terraform.d/plugins,
+# an unpacked filesystem mirror, for both CLIs' registry hosts; DIR/cli.tfrc
+# is a CLI configuration that installs providers from that mirror only, so
+# that `terraform init` installs and locks it as a user's would, and never
+# asks a registry.
 build_plugins() {
-	local dir=$1
-	shift
-	mkdir -p "$dir/plugins"
-	say "building the provider${1:+ ($*)} and the emulator"
-	(cd "$REPO_ROOT" && go build "$@" -o "$dir/plugins/terraform-provider-polardb" . &&
-		go build -o "$dir/polardb-emulator" ./internal/emulator/cmd/polardb-emulator) || fail "build failed"
-	cat >"$dir/cli.tfrc" <<EOT
-# Written by scripts/lib.sh: use the provider just built, skip the registry.
+	local dir=$1 version platform ldflags flags=()
+	version=$("$REPO_ROOT/scripts/version.sh")
+	platform="$(go env GOOS)_$(go env GOARCH)"
+	ldflags="-X main.version=$version"
+	if [[ "${2:-}" == --release ]]; then
+		flags=(-trimpath)
+		ldflags="-s -w $ldflags"
+	fi
+	say "building the provider $version${2:+ (as released)} and the emulator"
+	local bin=terraform-provider-polardb_v$version host first=""
+	for host in registry.terraform.io registry.opentofu.org; do
+		local pkg="$dir/plugins/$host/polardb-community/polardb/$version/$platform"
+		mkdir -p "$pkg"
+		if [[ -z "$first" ]]; then
+			(cd "$REPO_ROOT" && go build "${flags[@]+"${flags[@]}"}" -ldflags "$ldflags" -o "$pkg/$bin" .) || fail "build failed"
+			first="$pkg/$bin"
+		else
+			cp "$first" "$pkg/$bin"
+		fi
+	done
+	(cd "$REPO_ROOT" && go build -o "$dir/polardb-emulator" ./internal/emulator/cmd/polardb-emulator) || fail "build failed"
+	mirror_config "$dir/cli.tfrc" "$dir/plugins"
+}
+
+# mirror_config FILE MIRROR: writes FILE, a CLI configuration that installs
+# every provider from the filesystem mirror MIRROR and from nowhere else.
+mirror_config() {
+	cat >"$1" <<EOT
+# Written by scripts/lib.sh: providers come from this mirror only.
 provider_installation {
-  dev_overrides {
-    "registry.terraform.io/polardb-community/polardb"  = "$dir/plugins"
-    "registry.opentofu.org/polardb-community/polardb" = "$dir/plugins"
+  filesystem_mirror {
+    path = "$2"
   }
-  direct {}
 }
 EOT
 }
 
-# start_emulator DIR LAST [FLAG...]: starts the emulator built by
-# build_plugins on a free loopback port, with FLAGs, and waits until it has
+# throwaway_gpg_key DIR: makes a GPG keyring in DIR with one new signing
+# key, for signing a release in tests. Exports GNUPGHOME and
+# GPG_FINGERPRINT, and writes the public key, armored, to DIR/key.asc.
+throwaway_gpg_key() {
+	command -v gpg >/dev/null 2>&1 || fail "gpg is needed to sign the release (Debian: apt-get install gnupg)"
+	mkdir -p "$1"
+	chmod 700 "$1"
+	export GNUPGHOME=$1
+	on_exit stop_gpg_agent
+	gpg --batch --quiet --passphrase '' --quick-gen-key "terraform-provider-polardb test release <release@localhost.invalid>" rsa4096 sign never ||
+		fail "could not make a GPG key"
+	GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+	export GPG_FINGERPRINT
+	gpg --batch --armor --export "$GPG_FINGERPRINT" >"$1/key.asc"
+}
+stop_gpg_agent() { [[ -z "${GNUPGHOME:-}" ]] || gpgconf --kill gpg-agent 2>/dev/null || true; }
+
+# release_for_tests: the release the install and modules steps install
+# from: POLARDB_RELEASE_DIR (with POLARDB_RELEASE_KEY, the public key that
+# signed it) if set, else one built now for this machine's platform only
+# and signed with a throwaway key, and exported so.
+release_for_tests() {
+	if [[ -n "${POLARDB_RELEASE_DIR:-}" ]]; then
+		[[ -f "${POLARDB_RELEASE_KEY:-}" ]] || fail "POLARDB_RELEASE_DIR is set, but POLARDB_RELEASE_KEY names no public key file"
+		return 0
+	fi
+	local work
+	tempdir work
+	throwaway_gpg_key "$work/gnupg"
+	"$REPO_ROOT/scripts/release.sh" --host --dist "$work/dist" || fail "the release build failed"
+	export POLARDB_RELEASE_DIR=$work/dist POLARDB_RELEASE_KEY=$work/gnupg/key.asc
+}
+
+# start_emulator DIR LAST [FLAG...]: starts DIR/polardb-emulator on a free
+# loopback port, with FLAGs, and waits until it has
 # announced itself up to the line LAST=... (it prints POLARDB_ENDPOINT first,
 # then, without --data, its demo credentials). The announced values are in
 # emulator_vars[NAME]. stop_emulator, also run on exit, stops it.

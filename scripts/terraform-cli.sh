@@ -4,15 +4,19 @@
 #
 #     eval "$(scripts/terraform-cli.sh)"
 #
-# Order of preference:
-#   1. `terraform` on PATH;
-#   2. `tofu` on PATH;
-#   3. OpenTofu built from source through the Go module proxy, once, and
-#      cached under ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/.
+# POLARDB_TEST_CLI says which:
+#   (unset)          `terraform` on PATH, else `tofu` on PATH, else OpenTofu
+#                    1.12.6 built from source;
+#   terraform        `terraform` on PATH;
+#   tofu             `tofu` on PATH, else OpenTofu 1.12.6 built from source;
+#   terraform@1.5.7, tofu@1.6.3 (any version the Go module proxy serves as a
+#                    buildable module): the CLI on PATH if it is that
+#                    version, else that version built from source.
 #
-# POLARDB_TEST_CLI=terraform|tofu forces a choice (tofu falls back to the
-# source build when no `tofu` is on PATH). The choice is reported on stderr;
-# stdout carries only the export lines.
+# A build is done once, through the Go module proxy (`go mod download`, then
+# `go build` in the module's directory), and cached under
+# ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/<product>-v<version>/.
+# The choice is reported on stderr; stdout carries only the export lines.
 #
 # Variables exported:
 #   TF_ACC_TERRAFORM_PATH      absolute path of the CLI binary
@@ -23,15 +27,18 @@
 #                              unset for Terraform
 set -euo pipefail
 
-OPENTOFU_MODULE=github.com/opentofu/opentofu
-OPENTOFU_VERSION=v1.12.6
+# The OpenTofu built when no CLI is on PATH.
+DEFAULT_OPENTOFU_VERSION=1.12.6
 
 log() { printf 'terraform-cli: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+die() {
+	log "error: $*"
+	exit 1
+}
 
-# Cache location is derived from the caller's HOME, before anything (such as
+# The cache is under the caller's HOME, read before anything (such as
 # scripts/test.sh) swaps HOME for an empty directory.
-cache_dir="${XDG_CACHE_HOME:-${HOME:?HOME must be set}/.cache}/terraform-provider-polardb/opentofu-${OPENTOFU_VERSION}"
+cache_root="${XDG_CACHE_HOME:-${HOME:?HOME must be set}/.cache}/terraform-provider-polardb"
 
 # cli_version BINARY -> "1.11.4"
 cli_version() {
@@ -48,76 +55,87 @@ cli_version() {
 	done <<<"$out"
 }
 
-# build_tofu: compiles OpenTofu from its module source into $cache_dir/tofu.
-build_tofu() {
-	command -v go >/dev/null 2>&1 || die "no terraform or tofu on PATH, and no go to build OpenTofu with"
-	mkdir -p "$cache_dir"
+# build_cli NAME VERSION: compiles Terraform (NAME terraform) or OpenTofu
+# (NAME tofu) VERSION from its module source, once, and prints the path of
+# the cached binary.
+build_cli() {
+	local name=$1 version=$2 module package product
+	case "$name" in
+	terraform) module=github.com/hashicorp/terraform package=. product=terraform ;;
+	tofu) module=github.com/opentofu/opentofu package=./cmd/tofu product=opentofu ;;
+	esac
+	local dir="$cache_root/$product-v$version"
+	if [[ -x "$dir/$name" ]]; then
+		printf '%s\n' "$dir/$name"
+		return 0
+	fi
+	command -v go >/dev/null 2>&1 || die "no $name $version here, and no go to build it with"
+	mkdir -p "$dir"
 
-	local lock="$cache_dir/.lock"
-	exec 9>"$lock"
+	# One build at a time per version, however many runs ask for it.
+	exec 9>"$dir/.lock"
 	if command -v flock >/dev/null 2>&1; then
 		flock 9
 	fi
-	if [[ -x "$cache_dir/tofu" ]]; then
-		return 0 # another run built it while we waited
-	fi
+	if [[ ! -x "$dir/$name" ]]; then
+		log "building $name $version from the Go module proxy (several minutes on two cores, done once)"
+		local json src
+		# Outside any module, so that the project's go.mod plays no part.
+		json=$(cd / && GOFLAGS='' go mod download -json "$module@v$version") ||
+			die "go mod download $module@v$version failed (is that version served?)"
+		src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+		[[ -n "$src" && -d "$src" ]] || die "could not find the module directory in: $json"
 
-	log "no terraform or tofu on PATH: building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy (a few minutes, done once)"
-	local json dir
-	# Run outside any module so the project's go.mod plays no part.
-	json=$(cd / && GOFLAGS='' go mod download -json "${OPENTOFU_MODULE}@${OPENTOFU_VERSION}") ||
-		die "go mod download ${OPENTOFU_MODULE}@${OPENTOFU_VERSION} failed"
-	dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
-	[[ -n "$dir" && -d "$dir" ]] || die "could not find the module directory in: $json"
-
-	local out="$cache_dir/tofu.tmp.$$"
-	local flags="${GOFLAGS:+$GOFLAGS }-mod=mod"
-	# version.dev=no makes it report "1.12.6" rather than "1.12.6-dev", as a
-	# release build does.
-	local ldflags="-s -w -X github.com/opentofu/opentofu/version.dev=no"
-	local start=$SECONDS
-	if ! (cd "$dir" && GOFLAGS="$flags" go build -trimpath -ldflags "$ldflags" -o "$out" ./cmd/tofu) 2>"$cache_dir/build.log"; then
-		# The module cache is read-only; if go needs to touch go.sum, build from
-		# a writable copy instead.
-		log "build in the module cache failed (see below); retrying from a writable copy"
-		sed 's/^/    /' "$cache_dir/build.log" | tail -n 20 >&2
-		local work
-		work=$(mktemp -d)
-		cp -r "$dir/." "$work/"
-		chmod -R u+w "$work"
-		if ! (cd "$work" && GOFLAGS="$flags" go build -trimpath -ldflags "$ldflags" -o "$out" ./cmd/tofu) 2>"$cache_dir/build.log"; then
-			rm -rf "$work" "$out"
-			sed 's/^/    /' "$cache_dir/build.log" >&2
-			die "building OpenTofu failed"
+		# -mod=mod: the module cache is read-only and its go.sum may lack
+		# entries; Go adds them to its own view. version.dev=no makes
+		# OpenTofu report "1.12.6" rather than "1.12.6-dev", as its release
+		# builds do (Terraform has no such variable, and the linker ignores it).
+		local out="$dir/$name.tmp.$$" start=$SECONDS
+		if ! (cd "$src" && GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" go build -trimpath \
+			-ldflags "-s -w -X $module/version.dev=no" -o "$out" "$package") 2>"$dir/build.log"; then
+			rm -f "$out"
+			sed 's/^/    /' "$dir/build.log" | tail -n 30 >&2
+			die "building $name $version failed"
 		fi
-		rm -rf "$work"
+		mv -f "$out" "$dir/$name"
+		log "built $name $version in $((SECONDS - start))s: $dir/$name"
 	fi
-	mv -f "$out" "$cache_dir/tofu"
-	log "built OpenTofu in $((SECONDS - start))s: $cache_dir/tofu"
+	exec 9>&-
+	printf '%s\n' "$dir/$name"
 }
 
-choice=${POLARDB_TEST_CLI:-}
-path=""
-case "$choice" in
-"" | terraform)
-	if path=$(command -v terraform 2>/dev/null); then
-		choice=terraform
-	elif [[ "$choice" == terraform ]]; then
-		die "POLARDB_TEST_CLI=terraform but no terraform on PATH"
-	fi
-	;;
-tofu) ;;
-*) die "POLARDB_TEST_CLI must be terraform or tofu, not '$choice'" ;;
-esac
+# on_path NAME [VERSION]: the NAME on PATH, if any, and if VERSION is given
+# only when it is that version.
+on_path() {
+	local path
+	path=$(command -v "$1" 2>/dev/null) || return 1
+	[[ -z "${2:-}" || "$(cli_version "$path")" == "$2" ]] || return 1
+	printf '%s\n' "$path"
+}
 
-if [[ "$choice" != terraform ]]; then
+request=${POLARDB_TEST_CLI:-}
+choice=${request%%@*}
+wanted=""
+[[ "$request" == *@* ]] && wanted=${request#*@}
+case "$choice" in
+"" | terraform | tofu) ;;
+*) die "POLARDB_TEST_CLI must be terraform, tofu, terraform@VERSION or tofu@VERSION, not '$request'" ;;
+esac
+[[ -z "$wanted" || "$wanted" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
+	die "POLARDB_TEST_CLI=$request: the version must look like 1.5.7"
+
+path=""
+if [[ -n "$wanted" ]]; then
+	path=$(on_path "$choice" "$wanted") || path=$(build_cli "$choice" "$wanted")
+elif [[ "$choice" == terraform ]]; then
+	path=$(on_path terraform) || die "POLARDB_TEST_CLI=terraform but no terraform on PATH"
+elif [[ "$choice" == tofu ]]; then
+	path=$(on_path tofu) || path=$(build_cli tofu "$DEFAULT_OPENTOFU_VERSION")
+elif path=$(on_path terraform); then
+	choice=terraform
+else
 	choice=tofu
-	if ! path=$(command -v tofu 2>/dev/null); then
-		if [[ ! -x "$cache_dir/tofu" ]]; then
-			build_tofu
-		fi
-		path="$cache_dir/tofu"
-	fi
+	path=$(on_path tofu) || path=$(build_cli tofu "$DEFAULT_OPENTOFU_VERSION")
 fi
 
 # Resolve to an absolute path: terraform-exec wants one.
@@ -128,6 +146,7 @@ esac
 
 version=$(cli_version "$path")
 [[ -n "$version" ]] || die "$path does not answer 'version'"
+[[ -z "$wanted" || "$version" == "$wanted" ]] || die "$path says it is $version, not $wanted"
 
 log "using $choice $version ($path)"
 

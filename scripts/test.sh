@@ -1,38 +1,39 @@
 #!/usr/bin/env bash
-# The test suite (`make test`). With no arguments: unit tests, a short fuzzing run of
-# every fuzz test, acceptance tests, the example module's `terraform test`
-# suites, then the docs check. Name steps to run only those:
+# The test suite (`make test`). With no arguments, every step in this
+# order; name steps to run only those:
 #
-#     scripts/test.sh            # unit fuzz acc modules docs
-#     scripts/test.sh acc        # what `make testacc` runs
-#     scripts/test.sh unit docs
+#     scripts/test.sh               # unit fuzz acc install modules examples docs
+#     scripts/test.sh acc           # what `make testacc` runs
+#     POLARDB_TEST_CLI=tofu@1.6.3 scripts/test.sh acc install
 #
-# The fuzz step finds every `func FuzzXxx` in the module's _test.go files
-# and fuzzes each for POLARDB_FUZZ_TIME (default 20s; a Go duration, or
-# e.g. 1000x for a number of inputs), one target at a time, each with one
-# worker per CPU. Their seed corpora are the f.Add calls and the files
-# under <package>/testdata/fuzz/<FuzzXxx>/, which the unit step also runs.
-# Inputs found along the way stay in Go's cache (go env GOCACHE), so later
-# runs carry on from them; only a failing input is written to testdata/fuzz,
-# and the step then says where: commit it with the fix, as a regression test.
+#   unit      go test -race of every package
+#   fuzz      every `func FuzzXxx` for POLARDB_FUZZ_TIME (default 20s; a Go
+#             duration, or e.g. 1000x), one target at a time, from its seeds
+#             (f.Add and <package>/testdata/fuzz/) and the inputs Go keeps in
+#             its cache; a failing input is written to testdata/fuzz, and the
+#             step says where: commit it with the fix, as a regression test
+#   acc       the acceptance tests (TestAcc*), with the CLI in-process
+#   install   internal/installtest: make install, then the release installed
+#             from a filesystem mirror, a network mirror and a registry
+#   modules   examples/modules/backup-gate, initialised from the release's
+#             zip and tested with `terraform test` against the release's
+#             emulator: unit tests (mocked provider), then integration
+#             tests, once as is and once with the first calls throttled
+#   examples  `terraform plan` of the docs' examples against the emulator
+#             over HTTPS, then the data source page's again while a backup
+#             runs, where they must stop the plan; and TF_LOG=DEBUG still logs
+#   docs      docs/ and examples/ are what `make generate` makes of them
 #
-# The modules step checks `terraform fmt` of examples/, builds the provider
-# and the emulator once, and runs `terraform test` in
-# examples/modules/backup-gate: the unit tests (mocked provider, no network),
-# then the integration tests against the emulator serving
-# tests/emulator-data.json on loopback, once as is and once with the first
-# calls throttled. The provider comes from a dev_overrides CLI configuration,
-# so nothing is installed from a registry; `terraform get` installs the
-# module's local submodule (`terraform init` would ask the registry). Last,
-# it runs `terraform plan` on the docs' examples (examples/provider,
-# examples/data-sources/* and examples/guides/*) against the emulator, then the data source page's
-# examples again while a backup runs, where they must stop the plan.
+# The install, modules and examples steps use the release in
+# POLARDB_RELEASE_DIR (signed with the key POLARDB_RELEASE_KEY), or else
+# build one for this machine's platform with scripts/release.sh, signed
+# with a throwaway GPG key. Every `terraform init` installs from a mirror or
+# a server on loopback, never from a registry.
 #
 # Every step runs in a hermetic environment (see hermetic_env in lib.sh): an
 # empty HOME, no ALIBABA_CLOUD_*/ALICLOUD_*/POLARDB_ENDPOINT variables and no
-# metadata-service lookups. Acceptance tests run against in-process fakes and
-# need only a Terraform or OpenTofu binary (scripts/terraform-cli.sh finds or
-# builds one), never a cloud account.
+# metadata-service lookups, never a cloud account. POLARDB_TEST_CLI picks
+# the CLI (scripts/terraform-cli.sh finds or builds it).
 #
 # GO_TEST_FLAGS adds flags to every go test run (e.g. GO_TEST_FLAGS=-v).
 set -euo pipefail
@@ -42,12 +43,12 @@ cd "$REPO_ROOT"
 
 steps=("$@")
 if [[ ${#steps[@]} -eq 0 ]]; then
-	steps=(unit fuzz acc modules docs)
+	steps=(unit fuzz acc install modules examples docs)
 fi
 for s in "${steps[@]}"; do
 	case "$s" in
-	unit | fuzz | acc | modules | docs) ;;
-	*) fail "unknown step '$s' (want unit, fuzz, acc, modules or docs)" ;;
+	unit | fuzz | acc | install | modules | examples | docs) ;;
+	*) fail "unknown step '$s' (want unit, fuzz, acc, install, modules, examples or docs)" ;;
 	esac
 done
 
@@ -144,26 +145,68 @@ step_acc() {
 	TF_ACC=1 go test -count=1 -run '^TestAcc' "${extra_flags[@]+"${extra_flags[@]}"}" ./internal/...
 }
 
-step_modules() {
-	local module="$REPO_ROOT/examples/modules/backup-gate" tmp tf=$TF_ACC_TERRAFORM_PATH start=$SECONDS
-	say "modules: $POLARDB_TEST_CLI fmt -check -recursive examples"
-	"$tf" fmt -check -recursive -diff "$REPO_ROOT/examples" >&2 ||
-		fail "examples/ is not formatted: run 'make fmt' (or 'make generate')"
+step_install() {
+	release_for_tests
+	say "install: $POLARDB_TEST_CLI $POLARDB_TEST_CLI_VERSION installs the provider after make install, and the release in $POLARDB_RELEASE_DIR from a filesystem mirror, a network mirror and a registry"
+	go test -count=1 "${extra_flags[@]+"${extra_flags[@]}"}" ./internal/installtest
+}
 
+# release_mirror DIR: lays out this machine's zips of the release for the
+# tests as a module author's CI would use them: the provider's zip as a
+# packed filesystem mirror in DIR/mirror with DIR/cli.tfrc naming it, and
+# the emulator unpacked as DIR/polardb-emulator. Sets release_version.
+release_version=""
+release_mirror() {
+	local dir=$1 platform sums host
+	release_for_tests
+	platform="$(go env GOOS)_$(go env GOARCH)"
+	sums=$(cd "$POLARDB_RELEASE_DIR" && echo terraform-provider-polardb_*_SHA256SUMS)
+	release_version=${sums#terraform-provider-polardb_}
+	release_version=${release_version%_SHA256SUMS}
+	for host in registry.terraform.io registry.opentofu.org; do
+		mkdir -p "$dir/mirror/$host/polardb-community/polardb"
+		cp "$POLARDB_RELEASE_DIR/terraform-provider-polardb_${release_version}_$platform.zip" "$dir/mirror/$host/polardb-community/polardb/"
+	done
+	mirror_config "$dir/cli.tfrc" "$dir/mirror"
+	unzip -q -o "$POLARDB_RELEASE_DIR/polardb-emulator_${release_version}_$platform.zip" polardb-emulator -d "$dir"
+}
+
+# pin_release DIR: makes the configuration in DIR ask for the provider at
+# exactly the release's version: Terraform installs a prerelease such as
+# 0.1.0-snapshot only when asked for exactly that. An override file adjusts
+# an existing required_providers entry; a configuration without one gets
+# its own.
+pin_release() {
+	local file="$1/release_override.tf"
+	grep -q required_providers "$1"/*.tf || file="$1/versions.tf"
+	printf 'terraform {\n  required_providers {\n    polardb = {\n      source  = "polardb-community/polardb"\n      version = "%s"\n    }\n  }\n}\n' \
+		"$release_version" >"$file"
+}
+
+# tf_init DIR: `terraform init` in DIR, from the mirror of TF_CLI_CONFIG_FILE.
+tf_init() {
+	(cd "$1" && "$TF_ACC_TERRAFORM_PATH" init -input=false -no-color >/dev/null) || fail "init failed in $1"
+}
+
+step_modules() {
+	local tmp start=$SECONDS work
 	tempdir tmp
-	build_plugins "$tmp"
-	local color=()
-	[[ -t 2 ]] || color=(-no-color)
+	release_mirror "$tmp"
+	# A copy, as init writes a lock file next to the configuration.
+	cp -R "$REPO_ROOT/examples" "$tmp/examples"
+	work="$tmp/examples/modules/backup-gate"
+	pin_release "$work"
 	(
 		# The parent's EXIT trap does not run in this subshell; start_emulator
 		# stops the emulator it replaces.
 		trap stop_emulator EXIT
-		cd "$module"
-		export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" TF_DATA_DIR="$tmp/tfdata" TF_IN_AUTOMATION=1
-		"$tf" get "${color[@]+"${color[@]}"}" >/dev/null
+		export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" TF_IN_AUTOMATION=1
+		say "modules: $POLARDB_TEST_CLI init of examples/modules/backup-gate from the release's zip ($release_version)"
+		tf_init "$work"
+		cd "$work"
 
 		say "modules: backup-gate unit tests (mocked provider)"
-		"$tf" test "${color[@]+"${color[@]}"}" -filter=tests/unit.tftest.hcl -filter=tests/status.tftest.hcl
+		"$TF_ACC_TERRAFORM_PATH" test -no-color -filter=tests/unit.tftest.hcl -filter=tests/status.tftest.hcl
 
 		# Twice: as is, then with the emulator's first two calls throttled,
 		# where the first read waits as asked and retries (the test's
@@ -172,66 +215,87 @@ step_modules() {
 		for faults in "" "--fault throttling --fault-first 2"; do
 			# shellcheck disable=SC2086 # the flags are meant to split
 			start_emulator "$tmp" POLARDB_ENDPOINT --data tests/emulator-data.json $faults
-			say "modules: backup-gate integration tests against the emulator${faults:+ ($faults)}"
-			POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$tf" test "${color[@]+"${color[@]}"}" -filter=tests/integration.tftest.hcl
-		done
-
-		# The docs' examples, planned as written against the emulator over
-		# HTTPS (scripts/testdata/examples-emulator.json: an idle cluster).
-		# The data source examples, which name no provider source, are
-		# copied next to a required_providers block; the guides run in place.
-		start_tls_emulator() {
-			start_emulator "$tmp" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/$1" --tls --cert-out "$tmp/emulator.pem"
-			export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
-		}
-		start_tls_emulator examples-emulator.json
-		export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret
-		local dir work data_source_work="" data_source_tfdata=""
-		for dir in "$REPO_ROOT"/examples/provider/ "$REPO_ROOT"/examples/data-sources/*/ "$REPO_ROOT"/examples/guides/*/; do
-			work=$dir
-			if ! grep -q required_providers "$dir"*.tf; then
-				work=$(mktemp -d "$tmp/example.XXXXXX")
-				cp -R "$dir". "$work/"
-				printf 'terraform {\n  required_providers {\n    polardb = { source = "polardb-community/polardb" }\n  }\n}\n' >"$work/versions.tf"
-			fi
-			export TF_DATA_DIR="$tmp/tfdata-$(basename "$dir")"
-			[[ "$dir" == */data-sources/polardb_backup_tasks/ ]] && data_source_work=$work data_source_tfdata=$TF_DATA_DIR
-			say "modules: $POLARDB_TEST_CLI plan ${dir#"$REPO_ROOT"/}"
-			cd "$work"
-			"$tf" get "${color[@]+"${color[@]}"}" >/dev/null
-			"$tf" plan -input=false -lock=false "${color[@]+"${color[@]}"}" >/dev/null
-		done
-		export TF_DATA_DIR=$data_source_tfdata
-		[[ -n "$data_source_work" ]] || fail "no examples/data-sources/polardb_backup_tasks/ to plan"
-
-		# The provider turns the SDKs' logs off when Terraform has no TF_LOG*
-		# variable (main.go); with TF_LOG they must still reach the log.
-		say "modules: $POLARDB_TEST_CLI plan with TF_LOG=DEBUG logs the provider's requests"
-		cd "$data_source_work"
-		TF_LOG=DEBUG TF_LOG_PATH="$tmp/debug.log" "$tf" plan -input=false -lock=false -no-color >/dev/null
-		grep -q '@module=sdk.framework' "$tmp/debug.log" ||
-			fail "no terraform-plugin-framework debug logs in a plan with TF_LOG=DEBUG ($tmp/debug.log)"
-
-		# The data source page's examples again, while a backup of the same
-		# cluster runs: the check block warns, and both preconditions stop
-		# the plan, naming the running task (11111113).
-		start_tls_emulator examples-running-emulator.json
-		say "modules: $POLARDB_TEST_CLI plan examples/data-sources/polardb_backup_tasks while a backup runs (must stop)"
-		cd "$data_source_work"
-		local log="$tmp/plan-running.log" want
-		if "$tf" plan -input=false -lock=false -no-color >"$log" 2>&1; then
-			cat "$log"
-			fail "the data source examples planned without error while a backup was running"
-		fi
-		for want in "Backup tasks still in progress on pc-bp1example000000001: 11111113 (Uploading, 42%)" \
-			"Not resizing while backups run: 11111113." "Not restarting while backups run: 11111113."; do
-			grep -qF "$want" <(tr -s ' \n' ' ' <"$log") || {
-				cat "$log"
-				fail "the plan while a backup runs does not say: $want"
-			}
+			say "modules: backup-gate integration tests against the release's emulator${faults:+ ($faults)}"
+			POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} "$TF_ACC_TERRAFORM_PATH" test -no-color -filter=tests/integration.tftest.hcl
 		done
 	) >&2
 	say "modules: passed in $((SECONDS - start))s"
+}
+
+# plan_examples: `terraform plan` of each example in the docs (examples/provider,
+# examples/data-sources/*, examples/guides/*) as written, against the
+# emulator over HTTPS serving scripts/testdata/examples-emulator.json (an
+# idle cluster). Sets data_source_work to the data source page's copy.
+data_source_work=""
+plan_examples() {
+	local tmp=$1 dir
+	start_tls_emulator "$tmp" examples-emulator.json
+	# A copy, as init writes a lock file next to the configuration.
+	cp -R "$REPO_ROOT/examples" "$tmp/examples"
+	for dir in "$tmp"/examples/provider "$tmp"/examples/data-sources/* "$tmp"/examples/guides/*; do
+		[[ -d "$dir" ]] || continue
+		pin_release "$dir"
+		[[ "$dir" == */data-sources/polardb_backup_tasks ]] && data_source_work=$dir
+		say "examples: $POLARDB_TEST_CLI plan ${dir#"$tmp"/}"
+		tf_init "$dir"
+		(cd "$dir" && "$TF_ACC_TERRAFORM_PATH" plan -input=false -lock=false -no-color >/dev/null) ||
+			fail "the plan of ${dir#"$tmp"/} failed"
+	done
+	[[ -n "$data_source_work" ]] || fail "no examples/data-sources/polardb_backup_tasks/ to plan"
+}
+
+# start_tls_emulator DIR DATA: the emulator over HTTPS, serving
+# scripts/testdata/DATA, with POLARDB_ENDPOINT and SSL_CERT_FILE exported.
+start_tls_emulator() {
+	start_emulator "$1" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/$2" --tls --cert-out "$1/emulator.pem"
+	export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
+}
+
+# debug_log_still_logs: the provider turns the SDKs' logs off when
+# Terraform has no TF_LOG* variable (main.go); with TF_LOG they must still
+# reach the log.
+debug_log_still_logs() {
+	local tmp=$1
+	say "examples: $POLARDB_TEST_CLI plan with TF_LOG=DEBUG logs the provider's requests"
+	(cd "$data_source_work" && TF_LOG=DEBUG TF_LOG_PATH="$tmp/debug.log" "$TF_ACC_TERRAFORM_PATH" plan -input=false -lock=false -no-color >/dev/null) ||
+		fail "the plan with TF_LOG=DEBUG failed"
+	grep -q '@module=sdk.framework' "$tmp/debug.log" ||
+		fail "no terraform-plugin-framework debug logs in a plan with TF_LOG=DEBUG ($tmp/debug.log)"
+}
+
+# examples_stop_a_running_backup: the data source page's examples again,
+# while a backup of the same cluster runs: the check block warns, and both
+# preconditions stop the plan, naming the running task (11111113).
+examples_stop_a_running_backup() {
+	local tmp=$1 log="$1/plan-running.log" want
+	start_tls_emulator "$tmp" examples-running-emulator.json
+	say "examples: $POLARDB_TEST_CLI plan examples/data-sources/polardb_backup_tasks while a backup runs (must stop)"
+	if (cd "$data_source_work" && "$TF_ACC_TERRAFORM_PATH" plan -input=false -lock=false -no-color) >"$log" 2>&1; then
+		cat "$log"
+		fail "the data source examples planned without error while a backup was running"
+	fi
+	for want in "Backup tasks still in progress on pc-bp1example000000001: 11111113 (Uploading, 42%)" \
+		"Not resizing while backups run: 11111113." "Not restarting while backups run: 11111113."; do
+		grep -qF "$want" <(tr -s ' \n' ' ' <"$log") || {
+			cat "$log"
+			fail "the plan while a backup runs does not say: $want"
+		}
+	done
+}
+
+step_examples() {
+	local tmp start=$SECONDS
+	tempdir tmp
+	release_mirror "$tmp"
+	(
+		trap stop_emulator EXIT
+		export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc" TF_IN_AUTOMATION=1
+		export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret
+		plan_examples "$tmp"
+		debug_log_still_logs "$tmp"
+		examples_stop_a_running_backup "$tmp"
+	) >&2
+	say "examples: passed in $((SECONDS - start))s"
 }
 
 step_docs() {

@@ -4,14 +4,11 @@
 #   POLARDB_ENDPOINT                  the emulator's host:port
 #   ALIBABA_CLOUD_ACCESS_KEY_ID       the emulator's demo credentials
 #   ALIBABA_CLOUD_ACCESS_KEY_SECRET
-#   TF_CLI_CONFIG_FILE                dev_overrides pointing at a fresh build
-#
-# The source address is spelled out in full so that Terraform and OpenTofu
-# both match it against the same dev_overrides entry.
+#   TF_CLI_CONFIG_FILE                a filesystem mirror holding a fresh build
 terraform {
   required_providers {
     polardb = {
-      source = "registry.terraform.io/polardb-community/polardb"
+      source = "polardb-community/polardb"
     }
   }
 }

@@ -104,6 +104,8 @@ type RecordedRequest struct {
 	SignatureMode string
 	// AccessKeyID is the key the request claimed, known or not.
 	AccessKeyID string
+	// UserAgent is the request's User-Agent header, for API calls.
+	UserAgent string
 	// Code is "" on success, else the error code answered; the metadata
 	// service answers no codes, so for it this is the status text, such as
 	// "Not Found". An injected fault without a code is "fault:" and its
@@ -151,8 +153,8 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithLogger logs one line per request: action, cluster, status (0 for no
-// answer), code, request ID and any injected fault. Secrets and tokens are
-// never logged.
+// answer), code, request ID, User-Agent and any injected fault. Secrets
+// and tokens are never logged.
 func WithLogger(l *log.Logger) Option {
 	return func(s *Server) { s.logger = l }
 }
@@ -255,7 +257,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveAPI answers one API call.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
-	rec := RecordedRequest{Params: map[string]string{}}
+	rec := RecordedRequest{Params: map[string]string{}, UserAgent: r.UserAgent()}
 	result, apiErr := s.handle(r, &rec, requestID)
 	if f, ok := result.(*fault); ok {
 		s.serveFault(w, r, rec, requestID, f)
@@ -305,14 +307,17 @@ func (s *Server) write(w http.ResponseWriter, status int, requestID string, body
 	_, _ = w.Write(body)
 }
 
-// logRequest logs the one line of a request; fault is the injected one,
-// if any.
+// logRequest logs the one line of a request: the User-Agent of API calls,
+// and the injected fault, if any.
 func (s *Server) logRequest(rec RecordedRequest, status int, requestID string, fault FaultKind) {
 	if s.logger == nil {
 		return
 	}
 	line := fmt.Sprintf("action=%q cluster=%q status=%d code=%q request_id=%s",
 		clip(rec.Action), clip(rec.Params["DBClusterId"]), status, rec.Code, requestID)
+	if rec.UserAgent != "" {
+		line += fmt.Sprintf(" user_agent=%q", clip(rec.UserAgent))
+	}
 	if fault != "" {
 		line += fmt.Sprintf(" fault=%q", fault)
 	}

@@ -319,6 +319,11 @@ func TestRecordsExactParams(t *testing.T) {
 			refused.Params = map[string]string{"DBClusterId": clusterJobs}
 			refused.AccessKeyID, refused.Code = "LTAI5tUnknownKey000000000", "InvalidAccessKeyId.NotFound"
 			assertRecorded(t, s, first, second, refused)
+			for _, r := range s.Requests() {
+				if !strings.Contains(r.UserAgent, "TeaDSL/") {
+					t.Errorf("recorded User-Agent %q, want the SDK's", r.UserAgent)
+				}
+			}
 
 			// Requests returns a copy.
 			s.Requests()[0].Params["DBClusterId"] = "changed"

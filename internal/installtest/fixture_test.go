@@ -1,0 +1,283 @@
+package installtest
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+const (
+	keyID, keySecret = "LTAI5tInstallTest0001", "install-test-secret"
+	clusterID        = "pc-2zeinstall00000001"
+	jobID            = "51000001"
+)
+
+// fixture is what a test's CLI runs need: the emulator over HTTPS, a
+// certificate the CLI and the provider trust, an empty HOME, and a proxy
+// that records whatever the CLI would send off the machine.
+type fixture struct {
+	t            *testing.T
+	cli          string // the CLI binary
+	registryHost string // registry.terraform.io, or registry.opentofu.org under OpenTofu
+	home         string
+	emulator     *emulator.Server
+	endpoint     string // the emulator's host:port
+	tlsConfig    *tls.Config
+	env          []string
+	proxy        *proxyRecorder
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	fx := &fixture{
+		t:            t,
+		cli:          os.Getenv("TF_ACC_TERRAFORM_PATH"),
+		registryHost: "registry.terraform.io",
+		home:         t.TempDir(),
+	}
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		fx.registryHost = h
+	}
+	var pem []byte
+	var err error
+	if fx.tlsConfig, pem, err = emulator.NewTLSConfig(); err != nil {
+		t.Fatal(err)
+	}
+	certFile := filepath.Join(t.TempDir(), "loopback.pem")
+	if err := os.WriteFile(certFile, pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	fx.emulator = emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: keyID, AccessKeySecret: keySecret}},
+		Clusters: []emulator.Cluster{{ID: clusterID, Region: "cn-hangzhou", BackupJobs: []emulator.BackupJob{{
+			StartTime: "2026-11-30T02:00:00Z", Process: "100", BackupJobId: jobID, JobMode: "Automated",
+			BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask",
+		}}}},
+	})
+	api := httptest.NewUnstartedServer(fx.emulator)
+	api.TLS = fx.tlsConfig
+	api.StartTLS()
+	t.Cleanup(api.Close)
+	fx.endpoint = strings.TrimPrefix(api.URL, "https://")
+
+	fx.proxy = newProxyRecorder(t)
+	// The CLI's environment: none of the caller's CLI configuration, home
+	// or proxies; every host but loopback goes to the recorder.
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch strings.ToUpper(name) {
+		case "HOME", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_LOG", "TF_LOG_PATH",
+			"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR":
+			continue
+		}
+		fx.env = append(fx.env, kv)
+	}
+	fx.env = append(fx.env,
+		"HOME="+fx.home,
+		"SSL_CERT_FILE="+certFile,
+		"HTTPS_PROXY="+fx.proxy.URL, "HTTP_PROXY="+fx.proxy.URL,
+		"NO_PROXY=127.0.0.1,localhost,::1",
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID="+keyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+keySecret,
+	)
+	t.Cleanup(fx.proxy.assertUnused)
+	return fx
+}
+
+// withCLIConfig is the fixture's environment with a CLI configuration file
+// of that content.
+func (fx *fixture) withCLIConfig(content string) []string {
+	fx.t.Helper()
+	file := filepath.Join(fx.t.TempDir(), "cli.tfrc")
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		fx.t.Fatal(err)
+	}
+	return append(slices.Clip(fx.env), "TF_CLI_CONFIG_FILE="+file)
+}
+
+// workdir is a configuration that reads the emulator's cluster, asking for
+// the provider at version (any version when empty).
+func (fx *fixture) workdir(version string) string {
+	fx.t.Helper()
+	constraint := ""
+	if version != "" {
+		constraint = fmt.Sprintf("\n      version = %q", version)
+	}
+	config := fmt.Sprintf(`terraform {
+  required_providers {
+    polardb = {
+      source  = "polardb-community/polardb"%s
+    }
+  }
+}
+
+provider "polardb" {
+  region   = "cn-hangzhou"
+  endpoint = %q
+}
+
+data "polardb_backup_tasks" "this" {
+  cluster_id = %q
+}
+
+output "ids" {
+  value = data.polardb_backup_tasks.this.ids
+}
+`, constraint, fx.endpoint, clusterID)
+	dir := fx.t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		fx.t.Fatal(err)
+	}
+	return dir
+}
+
+// run runs the CLI in dir with env and returns its combined output.
+func (fx *fixture) run(dir string, env []string, args ...string) (string, error) {
+	fx.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, fx.cli, args...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// mustRun runs the CLI and fails the test if it fails, or if it prints the
+// development-overrides warning without a CLI configuration that has them
+// (or does not print it with one).
+func (fx *fixture) mustRun(dir string, env []string, args ...string) string {
+	fx.t.Helper()
+	out, err := fx.run(dir, env, args...)
+	if err != nil {
+		fx.t.Fatalf("%s %s: %v\n%s", filepath.Base(fx.cli), strings.Join(args, " "), err, out)
+	}
+	if warned, overridden := strings.Contains(out, "development overrides"), hasDevOverrides(fx.t, env); warned != overridden {
+		fx.t.Errorf("%s %s: development-overrides warning %v, want %v:\n%s", filepath.Base(fx.cli), args[0], warned, overridden, out)
+	}
+	return out
+}
+
+// hasDevOverrides says whether the CLI configuration of env has
+// dev_overrides.
+func hasDevOverrides(t *testing.T, env []string) bool {
+	t.Helper()
+	for _, kv := range env {
+		if file, ok := strings.CutPrefix(kv, "TF_CLI_CONFIG_FILE="); ok {
+			return strings.Contains(string(readFile(t, file)), "dev_overrides")
+		}
+	}
+	return false
+}
+
+// plan plans dir and checks that the plan read the emulator's backup job
+// through the provider at version.
+func (fx *fixture) plan(dir string, env []string, version string) {
+	fx.t.Helper()
+	fx.emulator.Reset()
+	out := fx.mustRun(dir, env, "plan", "-input=false", "-no-color")
+	if !strings.Contains(out, `"`+jobID+`"`) {
+		fx.t.Errorf("the plan does not show backup job %s:\n%s", jobID, out)
+	}
+	requests := fx.emulator.Requests()
+	if len(requests) == 0 {
+		fx.t.Fatal("the plan sent the emulator no request")
+	}
+	// After the SDK's own part, followed by the version the CLI gave the
+	// provider (OpenTofu 1.12 gives the Terraform version it stands for).
+	want := " terraform-provider-polardb/" + version + " terraform/"
+	for _, r := range requests {
+		if r.Action == "DescribeBackupTasks" && !strings.Contains(r.UserAgent, want) {
+			fx.t.Errorf("User-Agent %q, want it to name%s", r.UserAgent, want)
+		}
+	}
+}
+
+// lock is what .terraform.lock.hcl in dir records for the provider.
+type lock struct {
+	version string
+	hashes  []string
+}
+
+var (
+	lockVersion = regexp.MustCompile(`(?m)^\s*version\s*=\s*"([^"]+)"`)
+	lockHash    = regexp.MustCompile(`"((?:h1|zh):[^"]+)"`)
+)
+
+func (fx *fixture) lock(dir string) lock {
+	fx.t.Helper()
+	content := string(readFile(fx.t, filepath.Join(dir, ".terraform.lock.hcl")))
+	block := `provider "` + fx.registryHost + `/polardb-community/polardb" {`
+	start := strings.Index(content, block)
+	if start < 0 {
+		fx.t.Fatalf("the lock file has no block %s:\n%s", block, content)
+	}
+	body, _, _ := strings.Cut(content[start+len(block):], "\n}")
+	var l lock
+	if m := lockVersion.FindStringSubmatch(body); m != nil {
+		l.version = m[1]
+	}
+	for _, m := range lockHash.FindAllStringSubmatch(body, -1) {
+		l.hashes = append(l.hashes, m[1])
+	}
+	return l
+}
+
+// assertLock checks the lock file of dir: version, and every hash in want.
+func (fx *fixture) assertLock(dir, version string, want ...string) lock {
+	fx.t.Helper()
+	l := fx.lock(dir)
+	if l.version != version {
+		fx.t.Errorf("the lock file records version %q, want %q", l.version, version)
+	}
+	for _, h := range want {
+		if !slices.Contains(l.hashes, h) {
+			fx.t.Errorf("the lock file does not record %s; it has %v", h, l.hashes)
+		}
+	}
+	return l
+}
+
+// proxyRecorder stands for every host off the machine: it records what
+// reaches it and answers nothing useful.
+type proxyRecorder struct {
+	*httptest.Server
+	t  *testing.T
+	mu sync.Mutex
+	// seen holds the CONNECT targets or URLs asked for.
+	seen []string
+}
+
+func newProxyRecorder(t *testing.T) *proxyRecorder {
+	p := &proxyRecorder{t: t}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.seen = append(p.seen, r.Method+" "+r.Host+r.URL.Path)
+		p.mu.Unlock()
+		http.Error(w, "no network in tests", http.StatusForbidden)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *proxyRecorder) assertUnused() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.seen) > 0 {
+		p.t.Errorf("the CLI tried to reach beyond loopback: %v", p.seen)
+	}
+}

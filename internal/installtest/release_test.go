@@ -1,0 +1,254 @@
+package installtest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"golang.org/x/mod/sumdb/dirhash"
+)
+
+// release is a folder that scripts/release.sh wrote.
+type release struct {
+	dir     string
+	version string
+	// sums is SHA256SUMS: the hex SHA-256 of each file it lists, by name.
+	sums      map[string]string
+	sumsName  string
+	signature []byte // SHA256SUMS.sig
+	publicKey string // the ASCII-armored key that made signature
+	keyID     string // as the CLIs print it, such as 0123456789ABCDEF
+}
+
+var sumsName = regexp.MustCompile(`^terraform-provider-polardb_(.+)_SHA256SUMS$`)
+
+// loadRelease reads the release of POLARDB_RELEASE_DIR, signed with the
+// key in POLARDB_RELEASE_KEY, or skips the test without them.
+func loadRelease(t *testing.T) *release {
+	t.Helper()
+	dir, keyFile := os.Getenv("POLARDB_RELEASE_DIR"), os.Getenv("POLARDB_RELEASE_KEY")
+	if dir == "" || keyFile == "" || os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Skip("POLARDB_RELEASE_DIR, POLARDB_RELEASE_KEY and TF_ACC_TERRAFORM_PATH are not set: run scripts/test.sh install")
+	}
+	r := &release{dir: dir, sums: map[string]string{}}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if m := sumsName.FindStringSubmatch(e.Name()); m != nil {
+			r.sumsName, r.version = e.Name(), m[1]
+		}
+	}
+	if r.sumsName == "" {
+		t.Fatalf("no terraform-provider-polardb_<version>_SHA256SUMS in %s", dir)
+	}
+	sums := readFile(t, filepath.Join(dir, r.sumsName))
+	sc := bufio.NewScanner(bytes.NewReader(sums))
+	for sc.Scan() {
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok || !isHex64(sum) {
+			t.Fatalf("%s: malformed line %q", r.sumsName, sc.Text())
+		}
+		r.sums[name] = sum
+	}
+	r.signature = readFile(t, filepath.Join(dir, r.sumsName+".sig"))
+	r.publicKey = string(readFile(t, keyFile))
+	keys, err := openpgp.ReadArmoredKeyRing(strings.NewReader(r.publicKey))
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("%s: want one armored public key (%v)", keyFile, err)
+	}
+	r.keyID = keys[0].PrimaryKey.KeyIdString()
+	return r
+}
+
+// zipName is the provider's archive for a platform such as linux_amd64.
+func (r *release) zipName(platform string) string {
+	return "terraform-provider-polardb_" + r.version + "_" + platform + ".zip"
+}
+
+// hostZip is the path of the archive for the platform the tests run on.
+func (r *release) hostZip(t *testing.T) string {
+	t.Helper()
+	name := r.zipName(hostPlatform)
+	if _, listed := r.sums[name]; !listed {
+		t.Fatalf("%s does not list %s", r.sumsName, name)
+	}
+	return filepath.Join(r.dir, name)
+}
+
+// platforms are those the provider's archives in SHA256SUMS are for.
+func (r *release) platforms() []string {
+	var out []string
+	for name := range r.sums {
+		if p, ok := strings.CutPrefix(name, "terraform-provider-polardb_"+r.version+"_"); ok && strings.HasSuffix(p, ".zip") {
+			out = append(out, strings.TrimSuffix(p, ".zip"))
+		}
+	}
+	return out
+}
+
+// zh is the lock file's hash of an archive: its SHA-256, as SHA256SUMS
+// gives it.
+func (r *release) zh(name string) string { return "zh:" + r.sums[name] }
+
+// h1 is the lock file's hash of a provider package: the hash of the files
+// in the archive, which Terraform computes again from what it installed.
+func h1(t *testing.T, zipFile string) string {
+	t.Helper()
+	h, err := dirhash.HashZip(zipFile, dirhash.Hash1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+var hostPlatform = runtime.GOOS + "_" + runtime.GOARCH
+
+// releaseServer serves a release over HTTPS on loopback, as a provider
+// network mirror (under /mirror/) and as a provider registry (under
+// /v1/providers/, the providers.v1 service), with the files under /files/.
+type releaseServer struct {
+	*httptest.Server
+	release   *release
+	host      string // the registry host the CLI asks for, such as registry.terraform.io
+	signature []byte // served as SHA256SUMS.sig
+	// mirrorHash, when set, is the hash the network mirror reports for
+	// every archive, instead of the one SHA256SUMS gives.
+	mirrorHash string
+
+	mu     sync.Mutex
+	served []string // the paths asked for
+}
+
+// newReleaseServer serves r for the CLI's registry host, changed by
+// configure before it starts.
+func newReleaseServer(t *testing.T, fx *fixture, r *release, configure ...func(*releaseServer)) *releaseServer {
+	t.Helper()
+	s := &releaseServer{release: r, host: fx.registryHost, signature: r.signature}
+	for _, c := range configure {
+		c(s)
+	}
+	s.Server = httptest.NewUnstartedServer(s)
+	s.TLS = fx.tlsConfig
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *releaseServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	s.mu.Lock()
+	s.served = append(s.served, req.URL.Path)
+	s.mu.Unlock()
+	r := s.release
+	mirror := "/mirror/" + s.host + "/polardb-community/polardb/"
+	registry := "/v1/providers/polardb-community/polardb/"
+	p := req.URL.Path
+	switch {
+	case p == mirror+"index.json":
+		writeJSON(w, map[string]any{"versions": map[string]any{r.version: map[string]any{}}})
+	case p == mirror+r.version+".json":
+		archives := map[string]any{}
+		for _, platform := range r.platforms() {
+			name := r.zipName(platform)
+			// Relative to this document, as `terraform providers mirror` writes it.
+			hash := r.zh(name)
+			if s.mirrorHash != "" {
+				hash = s.mirrorHash
+			}
+			archives[platform] = map[string]any{"url": name, "hashes": []string{hash}}
+		}
+		writeJSON(w, map[string]any{"archives": archives})
+	case strings.HasPrefix(p, mirror) && r.sums[path.Base(p)] != "":
+		http.ServeFile(w, req, filepath.Join(r.dir, path.Base(p)))
+	case p == registry+"versions":
+		var platforms []map[string]string
+		for _, platform := range r.platforms() {
+			os, arch, _ := strings.Cut(platform, "_")
+			platforms = append(platforms, map[string]string{"os": os, "arch": arch})
+		}
+		writeJSON(w, map[string]any{"versions": []any{map[string]any{
+			"version": r.version, "protocols": []string{"6.0"}, "platforms": platforms,
+		}}})
+	case strings.HasPrefix(p, registry+r.version+"/download/"):
+		platform := strings.Replace(strings.TrimPrefix(p, registry+r.version+"/download/"), "/", "_", 1)
+		name := r.zipName(platform)
+		if r.sums[name] == "" {
+			http.NotFound(w, req)
+			return
+		}
+		os, arch, _ := strings.Cut(platform, "_")
+		writeJSON(w, map[string]any{
+			"protocols": []string{"6.0"}, "os": os, "arch": arch,
+			"filename": name, "download_url": "/files/" + name, "shasum": r.sums[name],
+			"shasums_url":           "/files/" + r.sumsName,
+			"shasums_signature_url": "/files/" + r.sumsName + ".sig",
+			"signing_keys": map[string]any{"gpg_public_keys": []any{map[string]string{
+				"key_id": r.keyID, "ascii_armor": r.publicKey,
+			}}},
+		})
+	case p == "/files/"+r.sumsName+".sig":
+		_, _ = w.Write(s.signature)
+	case strings.HasPrefix(p, "/files/") && (r.sums[path.Base(p)] != "" || path.Base(p) == r.sumsName):
+		http.ServeFile(w, req, filepath.Join(r.dir, path.Base(p)))
+	default:
+		http.NotFound(w, req)
+	}
+}
+
+// servedPaths are the paths the CLI asked for, in order.
+func (s *releaseServer) servedPaths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.served...)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// foreignSignature is a valid signature of SHA256SUMS by a key nobody
+// published.
+func foreignSignature(t *testing.T, r *release) []byte {
+	t.Helper()
+	other, err := openpgp.NewEntity("someone else", "", "someone@example.invalid", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sig bytes.Buffer
+	if err := openpgp.DetachSign(&sig, other, bytes.NewReader(readFile(t, filepath.Join(r.dir, r.sumsName))), nil); err != nil {
+		t.Fatal(err)
+	}
+	if other.PrimaryKey.KeyIdString() == r.keyID {
+		t.Fatal("the foreign key has the release key's ID")
+	}
+	return sig.Bytes()
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// isHex64 says whether s is a SHA-256 in hex.
+func isHex64(s string) bool {
+	b, err := hex.DecodeString(s)
+	return err == nil && len(b) == 32
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make release`: builds the release from .goreleaser.yml with goreleaser
+# v2.15.1 (pinned; `go run` compiles it once into Go's build cache). It
+# never publishes.
+#
+#   scripts/release.sh                     # every platform, into dist/
+#   scripts/release.sh --host --dist DIR   # this machine's platform only, into DIR
+#
+# With HEAD tagged v<version> it builds that release (the tag must be the
+# newest version in CHANGELOG.md); otherwise a snapshot, <version>-snapshot.
+# With GPG_FINGERPRINT set it signs SHA256SUMS and the emulator's zips with
+# that key of gpg's keyring (GNUPGHOME); without, it skips the signatures.
+# Last, it copies terraform-registry-manifest.json into the release folder
+# under the name its SHA256SUMS line gives.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+GORELEASER=(go run github.com/goreleaser/goreleaser/v2@v2.15.1)
+
+host=false dist=dist
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+	--host) host=true ;;
+	--dist)
+		dist=${2:?--dist needs a directory}
+		shift
+		;;
+	*) fail "usage: scripts/release.sh [--host] [--dist DIR]" ;;
+	esac
+	shift
+done
+
+VERSION=$("$REPO_ROOT/scripts/version.sh")
+export VERSION
+args=(release --clean)
+tag=$(git describe --tags --exact-match HEAD 2>/dev/null || true)
+if [[ -n "$tag" ]]; then
+	[[ "$tag" == "v$VERSION" ]] || fail "HEAD is tagged $tag, but the newest version in CHANGELOG.md is $VERSION"
+	args+=(--skip=publish)
+else
+	args+=(--snapshot)
+fi
+if [[ -z "${GPG_FINGERPRINT:-}" ]]; then
+	say "release: GPG_FINGERPRINT is not set: no signatures"
+	args+=(--skip=sign)
+fi
+
+# Another platform list or folder: a copy of the configuration that says so.
+config=.goreleaser.yml
+if $host || [[ "$dist" != dist ]]; then
+	local_config=""
+	tempdir local_config
+	platform="$(go env GOOS)_$(go env GOARCH)"
+	awk -v host="$host" -v platform="$platform" -v dist="$dist" '
+		NR == 1 { print "dist: " dist }
+		skipping && /^ *- / { next }
+		{ skipping = 0; print }
+		host == "true" && /targets: &platforms$/ {
+			indent = $0; sub(/[^ ].*/, "", indent)
+			print indent "  - " platform
+			skipping = 1
+		}' .goreleaser.yml >"$local_config/goreleaser.yml"
+	config="$local_config/goreleaser.yml"
+fi
+
+say "release: goreleaser ${args[*]} (version ${tag:-$VERSION-snapshot}$($host && echo ", $platform only"))"
+"${GORELEASER[@]}" "${args[@]}" --config "$config"
+
+version=$(sed -nE 's/.*"version": *"([^"]+)".*/\1/p' "$dist/metadata.json" | head -n 1)
+[[ -n "$version" ]] || fail "no version in $dist/metadata.json"
+cp terraform-registry-manifest.json "$dist/terraform-provider-polardb_${version}_manifest.json"
+say "release: $dist"
+(cd "$dist" && ls -l -- *.zip *_SHA256SUMS* *_manifest.json) >&2
