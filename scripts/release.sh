@@ -65,6 +65,8 @@ if $host || [[ "$dist" != dist ]]; then
 	config="$local_config/goreleaser.yml"
 fi
 
+# goreleaser's colours are escape codes in a CI log.
+[[ -t 2 ]] || export NO_COLOR=1
 say "release: goreleaser ${args[*]} (version ${tag:-$VERSION-snapshot}$($host && echo ", $platform only"))"
 "${GORELEASER[@]}" "${args[@]}" --config "$config"
 
