@@ -54,50 +54,15 @@ select_cli() {
 # cli_on_path: makes sure `terraform` on PATH is the selected CLI, through a
 # temp dir put first on PATH (tfplugindocs and `terraform fmt` look for a
 # binary called terraform, and tfplugindocs would download one if none were
-# found).
-#
-# For Terraform that is a symlink. For OpenTofu a symlink alone is not enough:
-# tfplugindocs lays out the provider it has just built under Terraform's
-# registry host (plugins/registry.terraform.io/hashicorp/<name>), writes
-# `provider "<name>" {}`, which OpenTofu resolves on its own default host
-# (registry.opentofu.org), and then looks the schema up under
-# registry.terraform.io. So `terraform` is a small wrapper that mirrors the
-# plugin directory for OpenTofu's host and names the schema back.
+# found): a link to Terraform, or for OpenTofu to scripts/tofu-as-terraform,
+# which bridges what tfplugindocs expects of Terraform.
 cli_on_path() {
 	local bindir
 	tempdir bindir
 	if [[ "${POLARDB_TEST_CLI:-terraform}" != tofu ]]; then
 		ln -s "$TF_ACC_TERRAFORM_PATH" "$bindir/terraform"
 	else
-		cat >"$bindir/terraform" <<EOF
-#!/usr/bin/env bash
-# terraform -> OpenTofu for tfplugindocs; written by scripts/lib.sh.
-set -euo pipefail
-tofu=$(printf '%q' "$TF_ACC_TERRAFORM_PATH")
-case "\${1:-}" in
-init)
-	dir="" next=false
-	for arg in "\$@"; do
-		if \$next; then dir=\$arg; next=false; fi
-		case "\$arg" in
-		-plugin-dir=*) dir=\${arg#-plugin-dir=} ;;
-		-plugin-dir) next=true ;;
-		esac
-	done
-	if [[ -n "\$dir" && -d "\$dir/registry.terraform.io" && ! -e "\$dir/registry.opentofu.org" ]]; then
-		cp -R "\$dir/registry.terraform.io" "\$dir/registry.opentofu.org"
-	fi
-	;;
-providers)
-	if [[ "\${2:-}" == schema ]]; then
-		"\$tofu" "\$@" | sed 's#"registry\.opentofu\.org/hashicorp/#"registry.terraform.io/hashicorp/#g'
-		exit "\${PIPESTATUS[0]}"
-	fi
-	;;
-esac
-exec "\$tofu" "\$@"
-EOF
-		chmod +x "$bindir/terraform"
+		ln -s "$REPO_ROOT/scripts/tofu-as-terraform" "$bindir/terraform"
 	fi
 	export PATH="$bindir:$PATH"
 }

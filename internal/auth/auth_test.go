@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"crypto/tls"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 const cliConfigJSON = `{
@@ -280,31 +279,7 @@ func TestResolveNothingConfigured(t *testing.T) {
 	}
 }
 
-// testTLSConfig serves the emulator's STS over HTTPS.
-var testTLSConfig *tls.Config
-
-func TestMain(m *testing.M) {
-	// Nothing in a test may reach for the real ECS metadata service.
-	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	// credentials-go calls STS over HTTPS with Go's system roots: the
-	// emulator's certificate is made the trusted root before any TLS use.
-	dir, err := os.MkdirTemp("", "polardb-auth-test")
-	if err != nil {
-		panic(err)
-	}
-	var pem []byte
-	if testTLSConfig, pem, err = emulator.NewTLSConfig(); err != nil {
-		panic(err)
-	}
-	certFile := filepath.Join(dir, "emulator-cert.pem")
-	if err := os.WriteFile(certFile, pem, 0o600); err != nil {
-		panic(err)
-	}
-	os.Setenv("SSL_CERT_FILE", certFile)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testsupport.Run(m) }
 
 // A security token goes with the keys it was issued for: keys from the
 // provider block ignore a token left in the environment.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 const (
@@ -29,7 +30,7 @@ func startSTS(t *testing.T, now func() time.Time) (*emulator.Server, string) {
 		Roles:       []emulator.Role{{Arn: roleArn}, {Arn: instanceArn, InstanceRole: true}},
 	}, emulator.WithClock(now))
 	ts := httptest.NewUnstartedServer(server)
-	ts.TLS = testTLSConfig
+	ts.TLS = testsupport.TLS
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	return server, strings.TrimPrefix(ts.URL, "https://")

@@ -58,7 +58,6 @@ type BackupJob struct {
 // returns them.
 type Cluster struct {
 	ID         string      `json:"id"`
-	Region     string      `json:"region"`
 	BackupJobs []BackupJob `json:"backup_jobs"`
 	// Faults apply to the calls whose DBClusterId is ID, after the
 	// server's.
@@ -96,8 +95,7 @@ func SampleData() Data {
 		}},
 		Clusters: []Cluster{
 			{
-				ID:     "pc-2zedemo0000000001",
-				Region: "cn-hangzhou",
+				ID: "pc-2zedemo0000000001",
 				BackupJobs: []BackupJob{
 					{
 						StartTime:            "2024-05-20T02:00:13Z",
@@ -127,7 +125,6 @@ func SampleData() Data {
 			},
 			{
 				ID:         "pc-2zedemo0000000002",
-				Region:     "cn-hangzhou",
 				BackupJobs: []BackupJob{},
 			},
 		},

@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -25,11 +27,11 @@ func TestLoadData(t *testing.T) {
     {"access_key_id": "STS.AK3", "access_key_secret": "s3", "security_token": "tok3", "expiration": "2024-05-20T10:00:00+08:00"}
   ],
   "clusters": [
-    {"id": "pc-1", "region": "cn-beijing", "backup_jobs": [
+    {"id": "pc-1", "backup_jobs": [
       {"StartTime": "2020-08-08T07:24:01Z", "Process": "0", "BackupJobId": "11111111",
        "JobMode": "Automated", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}
     ]},
-    {"id": "pc-2", "region": "cn-beijing"}
+    {"id": "pc-2"}
   ],
   "roles": [
     {"arn": "acs:ram::1234567890123456:role/reader"},
@@ -51,9 +53,9 @@ func TestLoadData(t *testing.T) {
 			{AccessKeyID: "STS.AK3", AccessKeySecret: "s3", SecurityToken: "tok3", Expiration: "2024-05-20T10:00:00+08:00"},
 		},
 		Clusters: []Cluster{
-			{ID: "pc-1", Region: "cn-beijing", BackupJobs: []BackupJob{{StartTime: "2020-08-08T07:24:01Z", Process: "0",
+			{ID: "pc-1", BackupJobs: []BackupJob{{StartTime: "2020-08-08T07:24:01Z", Process: "0",
 				BackupJobId: "11111111", JobMode: "Automated", BackupProgressStatus: "NoStart", TaskAction: "NormalBackupTask"}}},
-			{ID: "pc-2", Region: "cn-beijing"},
+			{ID: "pc-2"},
 		},
 		Roles: []Role{
 			{Arn: "acs:ram::1234567890123456:role/reader"},
@@ -67,72 +69,91 @@ func TestLoadData(t *testing.T) {
 	}
 }
 
+// dataCred is a data file's credentials, for the cases of TestLoadDataErrors.
+const dataCred = `"credentials": [{"access_key_id": "AK1", "access_key_secret": "s1"}]`
+
+func dataRoleArn(name string) string { return "acs:ram::1234567890123456:role/" + name }
+
+func dataJob(id, mode string) string {
+	return `{"StartTime": "", "Process": "0", "BackupJobId": "` + id + `", "JobMode": "` + mode + `", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}`
+}
+
+type loadDataErrorCase struct {
+	name    string
+	content string
+	want    string
+}
+
+var loadDataErrorCases = []loadDataErrorCase{
+	{"empty file", ``, "file is empty"},
+	{"not JSON", `{"credentials": [`, "unexpected EOF"},
+	{"unknown field", `{` + dataCred + `, "cluster": []}`, `unknown field "cluster"`},
+	{"unknown nested field", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [{"JobId": "1"}]}]}`, `unknown field "JobId"`},
+	{"wrong type", `{"credentials": {}}`, "cannot unmarshal"},
+	{"trailing content", `{` + dataCred + `} {}`, "unexpected content after the JSON object"},
+	{"no credentials", `{"clusters": []}`, "at least one credential"},
+	{"empty access key id", `{"credentials": [{"access_key_id": "", "access_key_secret": "s"}]}`, "credentials[0]: access_key_id is empty"},
+	{"empty secret", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": ""}]}`, "credentials[0] (AK1): access_key_secret is empty"},
+	{"duplicate key", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "a"}, {"access_key_id": "AK1", "access_key_secret": "b"}]}`,
+		`credentials[1]: access_key_id "AK1" is already used by credentials[0]`},
+	{"empty cluster id", `{` + dataCred + `, "clusters": [{"id": "pc-1"}, {"id": ""}]}`, "clusters[1]: id is empty"},
+	{"duplicate cluster id", `{` + dataCred + `, "clusters": [{"id": "pc-1"}, {"id": "pc-2"}, {"id": "pc-1"}]}`,
+		`clusters[2]: id "pc-1" is already used by clusters[0]`},
+	{"empty job id", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + dataJob("", "Manual") + `]}]}`,
+		"clusters[0] (pc-1): backup_jobs[0]: BackupJobId is empty"},
+	{"bad job mode", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + dataJob("1", "Manual") + `,` + dataJob("2", "manual") + `]}]}`,
+		`clusters[0] (pc-1): backup_jobs[1]: JobMode "manual" is not Automated or Manual`},
+	{"expiration without token", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "expiration": "2024-01-01T00:00:00Z"}]}`,
+		"credentials[0] (AK1): expiration is only allowed with security_token"},
+	{"expiration not RFC 3339", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "security_token": "t", "expiration": "2024-01-01 00:00:00"}]}`,
+		`credentials[0] (AK1): expiration "2024-01-01 00:00:00" is not an RFC 3339 time`},
+	{"unknown role field", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("r") + `", "externalId": "x"}]}`, `unknown field "externalId"`},
+	{"empty role arn", `{` + dataCred + `, "roles": [{"arn": ""}]}`, `roles[0]: arn "" is not acs:ram::<16-digit account>:role/<name>`},
+	{"short account", `{` + dataCred + `, "roles": [{"arn": "acs:ram::123:role/r"}]}`, `roles[0]: arn "acs:ram::123:role/r" is not`},
+	{"user arn", `{` + dataCred + `, "roles": [{"arn": "acs:ram::1234567890123456:user/r"}]}`, `roles[0]: arn "acs:ram::1234567890123456:user/r" is not`},
+	{"role name with a slash", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("a/b") + `"}]}`, `is not acs:ram::`},
+	{"duplicate role", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("a") + `"}, {"arn": "` + dataRoleArn("b") + `"}, {"arn": "` + dataRoleArn("a") + `"}]}`,
+		`roles[2]: arn "` + dataRoleArn("a") + `" is already used by roles[0]`},
+	{"bad OIDC provider", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("a") + `", "oidc_provider_arn": "` + dataRoleArn("p") + `"}]}`,
+		`roles[0] (` + dataRoleArn("a") + `): oidc_provider_arn "` + dataRoleArn("p") + `" is not acs:ram::<16-digit account>:oidc-provider/<name>`},
+	{"OIDC tokens without provider", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("a") + `", "oidc_tokens": ["t"]}]}`,
+		`roles[0] (` + dataRoleArn("a") + `): oidc_tokens need an oidc_provider_arn`},
+	{"empty OIDC token", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("a") + `", "oidc_provider_arn": "acs:ram::1234567890123456:oidc-provider/p", "oidc_tokens": ["t", ""]}]}`,
+		`roles[0] (` + dataRoleArn("a") + `): oidc_tokens[1] is empty`},
+	{"unknown fault", `{` + dataCred + `, "faults": {"fault": "crash"}}`, `faults: fault "crash" is not one of`},
+	{"unknown faults field", `{` + dataCred + `, "faults": {"latencyMs": 5}}`, `unknown field "latencyMs"`},
+	{"duration as a number", `{` + dataCred + `, "faults": {"latency": 200}}`, `duration 200 is not a string such as "200ms"`},
+	{"bad duration", `{` + dataCred + `, "faults": {"jitter": "2 seconds"}}`, `time: unknown unit`},
+	{"negative latency", `{` + dataCred + `, "faults": {"latency": "-1s"}}`, "faults: latency -1s is negative"},
+	{"negative rate", `{` + dataCred + `, "faults": {"rate_limit": -1}}`, "faults: rate_limit -1 is not a number of calls per second"},
+	{"fraction above 1", `{` + dataCred + `, "faults": {"fault": "reset", "fraction": 1.5}}`, "faults: fraction 1.5 is not between 0 and 1"},
+	{"negative first", `{` + dataCred + `, "faults": {"fault": "reset", "first": -1}}`, "faults: first -1 is negative"},
+	{"first without fault", `{` + dataCred + `, "faults": {"first": 1}}`, "faults: first and fraction need a fault"},
+	{"cluster fault", `{` + dataCred + `, "clusters": [{"id": "pc-1", "faults": {"fault": "html_500"}}]}`,
+		`clusters[0] (pc-1): faults: fault "html_500" is not one of`},
+	{"two instance roles", `{` + dataCred + `, "roles": [{"arn": "` + dataRoleArn("a") + `", "instance_role": true}, {"arn": "` + dataRoleArn("b") + `", "instance_role": true}]}`,
+		`roles[1] (` + dataRoleArn("b") + `): instance_role is already set on roles[0]`},
+}
+
 func TestLoadDataErrors(t *testing.T) {
-	const cred = `"credentials": [{"access_key_id": "AK1", "access_key_secret": "s1"}]`
-	role := func(name string) string { return "acs:ram::1234567890123456:role/" + name }
-	job := func(id, mode string) string {
-		return `{"StartTime": "", "Process": "0", "BackupJobId": "` + id + `", "JobMode": "` + mode + `", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}`
-	}
-	tests := []struct {
-		name    string
-		content string
-		want    string
-	}{
-		{"empty file", ``, "file is empty"},
-		{"not JSON", `{"credentials": [`, "unexpected EOF"},
-		{"unknown field", `{` + cred + `, "cluster": []}`, `unknown field "cluster"`},
-		{"unknown nested field", `{` + cred + `, "clusters": [{"id": "pc-1", "backup_jobs": [{"JobId": "1"}]}]}`, `unknown field "JobId"`},
-		{"wrong type", `{"credentials": {}}`, "cannot unmarshal"},
-		{"trailing content", `{` + cred + `} {}`, "unexpected content after the JSON object"},
-		{"no credentials", `{"clusters": []}`, "at least one credential"},
-		{"empty access key id", `{"credentials": [{"access_key_id": "", "access_key_secret": "s"}]}`, "credentials[0]: access_key_id is empty"},
-		{"empty secret", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": ""}]}`, "credentials[0] (AK1): access_key_secret is empty"},
-		{"duplicate key", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "a"}, {"access_key_id": "AK1", "access_key_secret": "b"}]}`,
-			`credentials[1]: access_key_id "AK1" is already used by credentials[0]`},
-		{"empty cluster id", `{` + cred + `, "clusters": [{"id": "pc-1"}, {"id": ""}]}`, "clusters[1]: id is empty"},
-		{"duplicate cluster id", `{` + cred + `, "clusters": [{"id": "pc-1"}, {"id": "pc-2"}, {"id": "pc-1"}]}`,
-			`clusters[2]: id "pc-1" is already used by clusters[0]`},
-		{"empty job id", `{` + cred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + job("", "Manual") + `]}]}`,
-			"clusters[0] (pc-1): backup_jobs[0]: BackupJobId is empty"},
-		{"bad job mode", `{` + cred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + job("1", "Manual") + `,` + job("2", "manual") + `]}]}`,
-			`clusters[0] (pc-1): backup_jobs[1]: JobMode "manual" is not Automated or Manual`},
-		{"expiration without token", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "expiration": "2024-01-01T00:00:00Z"}]}`,
-			"credentials[0] (AK1): expiration is only allowed with security_token"},
-		{"expiration not RFC 3339", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "security_token": "t", "expiration": "2024-01-01 00:00:00"}]}`,
-			`credentials[0] (AK1): expiration "2024-01-01 00:00:00" is not an RFC 3339 time`},
-		{"unknown role field", `{` + cred + `, "roles": [{"arn": "` + role("r") + `", "externalId": "x"}]}`, `unknown field "externalId"`},
-		{"empty role arn", `{` + cred + `, "roles": [{"arn": ""}]}`, `roles[0]: arn "" is not acs:ram::<16-digit account>:role/<name>`},
-		{"short account", `{` + cred + `, "roles": [{"arn": "acs:ram::123:role/r"}]}`, `roles[0]: arn "acs:ram::123:role/r" is not`},
-		{"user arn", `{` + cred + `, "roles": [{"arn": "acs:ram::1234567890123456:user/r"}]}`, `roles[0]: arn "acs:ram::1234567890123456:user/r" is not`},
-		{"role name with a slash", `{` + cred + `, "roles": [{"arn": "` + role("a/b") + `"}]}`, `is not acs:ram::`},
-		{"duplicate role", `{` + cred + `, "roles": [{"arn": "` + role("a") + `"}, {"arn": "` + role("b") + `"}, {"arn": "` + role("a") + `"}]}`,
-			`roles[2]: arn "` + role("a") + `" is already used by roles[0]`},
-		{"bad OIDC provider", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "oidc_provider_arn": "` + role("p") + `"}]}`,
-			`roles[0] (` + role("a") + `): oidc_provider_arn "` + role("p") + `" is not acs:ram::<16-digit account>:oidc-provider/<name>`},
-		{"OIDC tokens without provider", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "oidc_tokens": ["t"]}]}`,
-			`roles[0] (` + role("a") + `): oidc_tokens need an oidc_provider_arn`},
-		{"empty OIDC token", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "oidc_provider_arn": "acs:ram::1234567890123456:oidc-provider/p", "oidc_tokens": ["t", ""]}]}`,
-			`roles[0] (` + role("a") + `): oidc_tokens[1] is empty`},
-		{"unknown fault", `{` + cred + `, "faults": {"fault": "crash"}}`, `faults: fault "crash" is not one of`},
-		{"unknown faults field", `{` + cred + `, "faults": {"latencyMs": 5}}`, `unknown field "latencyMs"`},
-		{"duration as a number", `{` + cred + `, "faults": {"latency": 200}}`, `duration 200 is not a string such as "200ms"`},
-		{"bad duration", `{` + cred + `, "faults": {"jitter": "2 seconds"}}`, `time: unknown unit`},
-		{"negative latency", `{` + cred + `, "faults": {"latency": "-1s"}}`, "faults: latency -1s is negative"},
-		{"negative rate", `{` + cred + `, "faults": {"rate_limit": -1}}`, "faults: rate_limit -1 is not a number of calls per second"},
-		{"fraction above 1", `{` + cred + `, "faults": {"fault": "reset", "fraction": 1.5}}`, "faults: fraction 1.5 is not between 0 and 1"},
-		{"negative first", `{` + cred + `, "faults": {"fault": "reset", "first": -1}}`, "faults: first -1 is negative"},
-		{"first without fault", `{` + cred + `, "faults": {"first": 1}}`, "faults: first and fraction need a fault"},
-		{"cluster fault", `{` + cred + `, "clusters": [{"id": "pc-1", "faults": {"fault": "html_500"}}]}`,
-			`clusters[0] (pc-1): faults: fault "html_500" is not one of`},
-		{"two instance roles", `{` + cred + `, "roles": [{"arn": "` + role("a") + `", "instance_role": true}, {"arn": "` + role("b") + `", "instance_role": true}]}`,
-			`roles[1] (` + role("b") + `): instance_role is already set on roles[0]`},
-	}
-	for _, tt := range tests {
+	for _, tt := range loadDataErrorCases {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeFile(t, tt.content)
 			_, err := LoadData(path)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
 				t.Errorf("LoadData error = %v, want one naming %s and %q", err, path, tt.want)
+			}
+			// Data that decodes but breaks a rule: New refuses it alike.
+			dec := json.NewDecoder(strings.NewReader(tt.content))
+			dec.DisallowUnknownFields()
+			var d Data
+			if dec.Decode(&d) == nil && !dec.More() {
+				defer func() {
+					if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), tt.want) {
+						t.Errorf("New recovered %v, want a panic saying %q", r, tt.want)
+					}
+				}()
+				New(d)
 			}
 		})
 	}
@@ -160,24 +181,5 @@ func TestNewCopiesData(t *testing.T) {
 	if s.clusters[clusterJobs][0].BackupJobId != "1000000004" || s.creds[testAK].AccessKeySecret != testSecret ||
 		s.roles[2].OIDCTokens[1] != oidcToken {
 		t.Error("New keeps references to the caller's data")
-	}
-}
-
-// New serves data that LoadData would refuse as safely as it can.
-func TestNewWithInvalidRoles(t *testing.T) {
-	d := testData()
-	d.Roles = []Role{
-		{Arn: "acs:ram::1:role/bad", InstanceRole: true},
-		{Arn: roleArn, ExternalID: "first"},
-		{Arn: roleArn},
-		{Arn: instanceRoleArn, InstanceRole: true},
-		{Arn: "acs:ram::" + testAccount + ":role/second-instance-role", InstanceRole: true},
-	}
-	s := New(d)
-	if r, _ := s.role(roleArn); r.ExternalID != "first" || len(s.roles) != 3 {
-		t.Errorf("roles %+v, want the first of each ARN and no malformed one", s.roles)
-	}
-	if r, _ := s.instanceRole(); r.Arn != instanceRoleArn || s.roles[2].InstanceRole {
-		t.Errorf("instance role %s, want only %s", r.Arn, instanceRoleArn)
 	}
 }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"crypto/rand"
 	"fmt"
 	"net/http"
 )
@@ -173,14 +172,4 @@ func newErrorBody(e *apiError, requestID, host, product string) errorBody {
 		Message:   e.message,
 		Recommend: "https://api.aliyun.com/troubleshoot?q=" + e.code + "&product=" + product + "&requestId=" + requestID,
 	}
-}
-
-// newRequestID returns a random UUID (version 4) in upper case, the shape of
-// Alibaba Cloud request IDs.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails: crypto/rand.Read aborts the program instead
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -39,8 +39,13 @@ const (
 	faultAbandoned   FaultKind = "abandoned"
 )
 
+// faultKinds are the kinds above, the one list of them: Validate, the
+// command's --fault help and the docs' tables (checked by a test) follow it.
 var faultKinds = []FaultKind{FaultInternalError, FaultUnavailable, FaultThrottling, FaultHTML502,
 	FaultReset, FaultHang, FaultTruncated, FaultErrorIn200}
+
+// FaultKinds returns the kinds of fault a scope can inject.
+func FaultKinds() []FaultKind { return slices.Clone(faultKinds) }
 
 // Faults is what a scope, the whole server or one cluster, does to
 // PolarDB API calls (not to STS, the metadata service or the credentials

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -101,62 +102,66 @@ func codes(s *Server) []string {
 	return out
 }
 
-func TestFaultKinds(t *testing.T) {
-	isJSONError := func(code string) func(*testing.T, *http.Response, []byte) {
-		return func(t *testing.T, resp *http.Response, body []byte) {
-			var e errorBody
-			if err := json.Unmarshal(body, &e); err != nil || e.Code != code || e.Message == "" || e.HostId == "" ||
-				e.RequestId != resp.Header.Get("x-acs-request-id") || !strings.Contains(e.Recommend, "q="+code+"&product=polardb") {
-				t.Errorf("body %s (%v), want a %s error body", body, err, code)
-			}
+func jsonErrorOf(code string) func(*testing.T, *http.Response, []byte) {
+	return func(t *testing.T, resp *http.Response, body []byte) {
+		var e errorBody
+		if err := json.Unmarshal(body, &e); err != nil || e.Code != code || e.Message == "" || e.HostId == "" ||
+			e.RequestId != resp.Header.Get("x-acs-request-id") || !strings.Contains(e.Recommend, "q="+code+"&product=polardb") {
+			t.Errorf("body %s (%v), want a %s error body", body, err, code)
 		}
 	}
-	tests := []struct {
-		kind    FaultKind
-		timeout time.Duration // of the client
-		status  int           // 0: no answer
-		code    string        // recorded
-		sdkCode string        // the SDK's error code, when it has one
-		check   func(t *testing.T, resp *http.Response, body []byte)
-		err     func(error) bool
-	}{
-		{kind: FaultInternalError, status: 500, code: "InternalError", sdkCode: "InternalError", check: isJSONError("InternalError")},
-		{kind: FaultUnavailable, status: 503, code: "ServiceUnavailable", sdkCode: "ServiceUnavailable", check: isJSONError("ServiceUnavailable")},
-		{kind: FaultThrottling, status: 400, code: "Throttling.User", sdkCode: "Throttling.User", check: func(t *testing.T, resp *http.Response, body []byte) {
-			isJSONError("Throttling.User")(t, resp, body)
-			// The fixed clock is 250ms before the next whole second.
-			re := regexp.MustCompile(`^Limit:1,Remain:0,TimeLeft:250,Reset:([0-9]+)$`)
-			m := re.FindStringSubmatch(resp.Header.Get("x-ratelimit-user-api"))
-			if m == nil {
-				t.Fatalf("x-ratelimit-user-api: %q, want a match of %s", resp.Header.Get("x-ratelimit-user-api"), re)
-			}
-			if reset, _ := strconv.ParseInt(m[1], 10, 64); time.UnixMilli(reset).Nanosecond() != 0 {
-				t.Errorf("Reset %s is not the next whole second", m[1])
-			}
-		}},
-		{kind: FaultHTML502, status: 502, code: "fault:html_502", check: func(t *testing.T, resp *http.Response, body []byte) {
-			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !bytes.Contains(body, []byte("<h1>502 Bad Gateway</h1>")) {
-				t.Errorf("Content-Type %q, body %q: want an HTML page", ct, body)
-			}
-		}},
-		{kind: FaultTruncated, status: 200, code: "fault:truncated", check: func(t *testing.T, resp *http.Response, body []byte) {
-			if json.Valid(body) || !bytes.HasPrefix(body, []byte(`{"RequestId":"`)) || len(body) < 100 {
-				t.Errorf("body %q, want the first half of the answer", body)
-			}
-			if resp.ContentLength != int64(len(body)) {
-				t.Errorf("Content-Length %d for %d bytes", resp.ContentLength, len(body))
-			}
-		}},
-		{kind: FaultErrorIn200, status: 200, code: "InternalError", check: isJSONError("InternalError")},
-		{kind: FaultReset, code: "fault:reset", err: func(err error) bool {
-			return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
-		}},
-		{kind: FaultHang, timeout: 300 * time.Millisecond, code: "fault:hang", err: func(err error) bool {
-			var timeout interface{ Timeout() bool }
-			return errors.As(err, &timeout) && timeout.Timeout()
-		}},
-	}
-	for _, tt := range tests {
+}
+
+type faultKindCase struct {
+	kind    FaultKind
+	timeout time.Duration // of the client
+	status  int           // 0: no answer
+	code    string        // recorded
+	sdkCode string        // the SDK's error code, when it has one
+	check   func(t *testing.T, resp *http.Response, body []byte)
+	err     func(error) bool
+}
+
+var faultKindCases = []faultKindCase{
+	{kind: FaultInternalError, status: 500, code: "InternalError", sdkCode: "InternalError", check: jsonErrorOf("InternalError")},
+	{kind: FaultUnavailable, status: 503, code: "ServiceUnavailable", sdkCode: "ServiceUnavailable", check: jsonErrorOf("ServiceUnavailable")},
+	{kind: FaultThrottling, status: 400, code: "Throttling.User", sdkCode: "Throttling.User", check: func(t *testing.T, resp *http.Response, body []byte) {
+		jsonErrorOf("Throttling.User")(t, resp, body)
+		// The fixed clock is 250ms before the next whole second.
+		re := regexp.MustCompile(`^Limit:1,Remain:0,TimeLeft:250,Reset:([0-9]+)$`)
+		m := re.FindStringSubmatch(resp.Header.Get("x-ratelimit-user-api"))
+		if m == nil {
+			t.Fatalf("x-ratelimit-user-api: %q, want a match of %s", resp.Header.Get("x-ratelimit-user-api"), re)
+		}
+		if reset, _ := strconv.ParseInt(m[1], 10, 64); time.UnixMilli(reset).Nanosecond() != 0 {
+			t.Errorf("Reset %s is not the next whole second", m[1])
+		}
+	}},
+	{kind: FaultHTML502, status: 502, code: "fault:html_502", check: func(t *testing.T, resp *http.Response, body []byte) {
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !bytes.Contains(body, []byte("<h1>502 Bad Gateway</h1>")) {
+			t.Errorf("Content-Type %q, body %q: want an HTML page", ct, body)
+		}
+	}},
+	{kind: FaultTruncated, status: 200, code: "fault:truncated", check: func(t *testing.T, resp *http.Response, body []byte) {
+		if json.Valid(body) || !bytes.HasPrefix(body, []byte(`{"RequestId":"`)) || len(body) < 100 {
+			t.Errorf("body %q, want the first half of the answer", body)
+		}
+		if resp.ContentLength != int64(len(body)) {
+			t.Errorf("Content-Length %d for %d bytes", resp.ContentLength, len(body))
+		}
+	}},
+	{kind: FaultErrorIn200, status: 200, code: "InternalError", check: jsonErrorOf("InternalError")},
+	{kind: FaultReset, code: "fault:reset", err: func(err error) bool {
+		return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
+	}},
+	{kind: FaultHang, timeout: 300 * time.Millisecond, code: "fault:hang", err: func(err error) bool {
+		var timeout interface{ Timeout() bool }
+		return errors.As(err, &timeout) && timeout.Timeout()
+	}},
+}
+
+func TestFaultKinds(t *testing.T) {
+	for _, tt := range faultKindCases {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			var logged bytes.Buffer
 			s := New(testData(), WithFaults(Faults{Fault: tt.kind}), WithClock(newFixedClock().now), WithLogger(log.New(&logged, "", 0)))
@@ -522,8 +527,8 @@ func TestLoadDataFaults(t *testing.T) {
   "credentials": [{"access_key_id": "AK1", "access_key_secret": "s1"}],
   "faults": {"latency": "50ms", "jitter": "10ms", "rate_limit": 5, "clock_skew": "-1m"},
   "clusters": [
-    {"id": "pc-1", "region": "cn-beijing", "faults": {"fault": "throttling", "first": 2, "fraction": 0.1}},
-    {"id": "pc-2", "region": "cn-beijing"}
+    {"id": "pc-1", "faults": {"fault": "throttling", "first": 2, "fraction": 0.1}},
+    {"id": "pc-2"}
   ]
 }`)
 	d, err := LoadData(path)
@@ -557,5 +562,35 @@ func TestInvalidFaultsPanic(t *testing.T) {
 			}()
 			f()
 		})
+	}
+}
+
+// The docs list exactly the fault kinds, in their order: DEVELOPERS.md in
+// its table of answers, the guide to testing modules in its --fault row.
+func TestFaultKindsAreDocumented(t *testing.T) {
+	docs := []struct {
+		file string
+		part *regexp.Regexp // its first group lists the kinds
+		kind *regexp.Regexp // a kind in that part
+	}{
+		{"../../DEVELOPERS.md", regexp.MustCompile("(?s)\\| `fault` +\\| Answer[^\n]*\n[^\n]*\n(.*?)\n\n"), regexp.MustCompile("(?m)^\\| `([a-z0-9_]+)` ")},
+		{"../../templates/guides/testing-modules.md.tmpl", regexp.MustCompile("\\| `--fault KIND` \\|([^\n]*)"), regexp.MustCompile(" `([a-z0-9_]+)`")},
+	}
+	for _, doc := range docs {
+		content, err := os.ReadFile(doc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := doc.part.FindSubmatch(content)
+		if part == nil {
+			t.Fatalf("%s: no list of the fault kinds", doc.file)
+		}
+		var listed []FaultKind
+		for _, m := range doc.kind.FindAllSubmatch(part[1], -1) {
+			listed = append(listed, FaultKind(m[1]))
+		}
+		if !slices.Equal(listed, faultKinds) {
+			t.Errorf("%s lists the fault kinds %v, want %v", doc.file, listed, faultKinds)
+		}
 	}
 }

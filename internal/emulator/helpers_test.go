@@ -3,16 +3,12 @@ package emulator
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,54 +19,10 @@ import (
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
-func TestMain(m *testing.M) {
-	// The SDK must never look for credentials or a proxy outside the test:
-	// all traffic stays on loopback. credentials-go also reads settings
-	// from ALIBABA_CLOUD_* variables (an OIDC token there beats the file a
-	// test names), so none of the caller's may leak in.
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "ALIBABA_CLOUD_") {
-			_ = os.Unsetenv(name)
-		}
-	}
-	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	for _, name := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
-		_ = os.Unsetenv(name)
-	}
-	os.Exit(runTrustingTestCert(m))
-}
-
-// testTLS is the TLS configuration of the HTTPS test servers.
-var testTLS *tls.Config
-
-// runTrustingTestCert runs the tests with the process trusting testTLS's
-// certificate, the way a test of code that uses credentials-go has to:
-// credentials-go builds its HTTP transport itself, on the system roots, so
-// SSL_CERT_FILE must name the certificate before anything verifies one (Go
-// reads the system roots once).
-func runTrustingTestCert(m *testing.M) int {
-	config, certPEM, err := NewTLSConfig()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	dir, err := os.MkdirTemp("", "emulator-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	certFile := filepath.Join(dir, "cert.pem")
-	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	_ = os.Setenv("SSL_CERT_FILE", certFile)
-	testTLS = config
-	return m.Run()
-}
+func TestMain(m *testing.M) { testsupport.Run(m) }
 
 const (
 	testAK     = "LTAI5tTestAccessKey000001"
@@ -106,13 +58,13 @@ func testData() Data {
 			{AccessKeyID: stsAK, AccessKeySecret: stsSecret, SecurityToken: stsToken},
 		},
 		Clusters: []Cluster{
-			{ID: clusterJobs, Region: "cn-hangzhou", BackupJobs: []BackupJob{
+			{ID: clusterJobs, BackupJobs: []BackupJob{
 				job("1000000004", "Automated", "Finished", "100", "NormalBackupTask"),
 				job("1000000002", "Manual", "Finished", "100", "TempBackupTask"),
 				job("1000000003", "Automated", "NoStart", "0", "NormalBackupTask"),
 				job("1000000001", "Manual", "Uploading", "42", "TempBackupTask"),
 			}},
-			{ID: clusterEmpty, Region: "cn-hangzhou"}, // nil jobs must still answer []
+			{ID: clusterEmpty}, // nil jobs must still answer []
 		},
 		Roles: []Role{
 			{Arn: roleArn},
@@ -149,7 +101,7 @@ func startTLSServer(t *testing.T, opts ...Option) (*Server, string) {
 func startTLSHandler(t *testing.T, h http.Handler) string {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(h)
-	ts.TLS = testTLS
+	ts.TLS = testsupport.TLS
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	return strings.TrimPrefix(ts.URL, "https://")
@@ -286,6 +238,23 @@ func jobIDs(t *testing.T, body map[string]any) []string {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// assertRefused checks that a call was refused with wantStatus and wantCode
+// (and wantMsg, unless empty), and returns the code and the error body.
+func assertRefused(t *testing.T, err error, wantStatus int, wantCode, wantMsg string) (string, errorBody) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("call accepted, want a refusal")
+	}
+	code, status, body := apiErrorOf(t, err)
+	if code != wantCode || status != wantStatus {
+		t.Errorf("refused with %d %s (%s), want %d %s", status, code, body.Message, wantStatus, wantCode)
+	}
+	if wantMsg != "" && body.Message != wantMsg {
+		t.Errorf("Message = %q, want %q", body.Message, wantMsg)
+	}
+	return code, body
 }
 
 // apiErrorOf unpacks an SDK error: the code, the HTTP status and the error

@@ -126,53 +126,58 @@ func TestEmptyListIsArrayNotNull(t *testing.T) {
 	}
 }
 
+func lateClock() time.Time { return time.Now().Add(16 * time.Minute) }
+
+func earlyClock() time.Time { return time.Now().Add(-16 * time.Minute) }
+
+type refusalCase struct {
+	name       string
+	client     clientConfig
+	clock      func() time.Time
+	action     string
+	version    string
+	query      []string
+	wantStatus int
+	wantCode   string
+	wantMsg    string
+}
+
+var refusalCases = []refusalCase{
+	{name: "wrong secret", client: clientConfig{ak: testAK, secret: "not-the-secret"},
+		wantStatus: 400, wantCode: "SignatureDoesNotMatch"},
+	{name: "secret of another key", client: clientConfig{ak: testAK, secret: stsSecret},
+		wantStatus: 400, wantCode: "SignatureDoesNotMatch"},
+	{name: "unknown key", client: clientConfig{ak: "LTAI5tUnknownKey000000000", secret: testSecret},
+		wantStatus: 404, wantCode: "InvalidAccessKeyId.NotFound"},
+	{name: "server clock 16 min ahead", clock: lateClock,
+		wantStatus: 400, wantCode: "InvalidTimeStamp.Expired"},
+	{name: "server clock 16 min behind", clock: earlyClock,
+		wantStatus: 400, wantCode: "InvalidTimeStamp.Expired"},
+	{name: "unknown action", action: "DescribeDBClusters",
+		wantStatus: 404, wantCode: "InvalidApi.NotFound"},
+	{name: "wrong version", version: "2020-01-01",
+		wantStatus: 404, wantCode: "InvalidApi.NotFound"},
+	{name: "no DBClusterId", query: []string{},
+		wantStatus: 400, wantCode: "MissingDBClusterId"},
+	{name: "empty DBClusterId", query: []string{"DBClusterId", ""},
+		wantStatus: 400, wantCode: "MissingDBClusterId"},
+	{name: "unknown cluster", query: []string{"DBClusterId", "pc-bp1unknown0000001"},
+		wantStatus: 400, wantCode: "InvalidDBClusterId.NotFound",
+		wantMsg: "The DBClusterId provided does not exist in our records."},
+	{name: "bad BackupMode", query: []string{"DBClusterId", clusterJobs, "BackupMode", "manual"},
+		wantStatus: 400, wantCode: "InvalidBackupMode.Malformed",
+		wantMsg: "The specified parameter BackupMode is not valid."},
+	{name: "STS key without token", client: clientConfig{ak: stsAK, secret: stsSecret},
+		wantStatus: 400, wantCode: "InvalidSecurityToken.Malformed"},
+	{name: "STS key with another token", client: clientConfig{ak: stsAK, secret: stsSecret, token: "CAIS-other-token"},
+		wantStatus: 400, wantCode: "InvalidSecurityToken.MismatchWithAccessKey"},
+	{name: "token for a key without one", client: clientConfig{ak: testAK, secret: testSecret, token: stsToken},
+		wantStatus: 400, wantCode: "InvalidSecurityToken.MismatchWithAccessKey"},
+}
+
 func TestRefusals(t *testing.T) {
-	late := func() time.Time { return time.Now().Add(16 * time.Minute) }
-	early := func() time.Time { return time.Now().Add(-16 * time.Minute) }
-	tests := []struct {
-		name       string
-		client     clientConfig
-		clock      func() time.Time
-		action     string
-		version    string
-		query      []string
-		wantStatus int
-		wantCode   string
-		wantMsg    string
-	}{
-		{name: "wrong secret", client: clientConfig{ak: testAK, secret: "not-the-secret"},
-			wantStatus: 400, wantCode: "SignatureDoesNotMatch"},
-		{name: "secret of another key", client: clientConfig{ak: testAK, secret: stsSecret},
-			wantStatus: 400, wantCode: "SignatureDoesNotMatch"},
-		{name: "unknown key", client: clientConfig{ak: "LTAI5tUnknownKey000000000", secret: testSecret},
-			wantStatus: 404, wantCode: "InvalidAccessKeyId.NotFound"},
-		{name: "server clock 16 min ahead", clock: late,
-			wantStatus: 400, wantCode: "InvalidTimeStamp.Expired"},
-		{name: "server clock 16 min behind", clock: early,
-			wantStatus: 400, wantCode: "InvalidTimeStamp.Expired"},
-		{name: "unknown action", action: "DescribeDBClusters",
-			wantStatus: 404, wantCode: "InvalidApi.NotFound"},
-		{name: "wrong version", version: "2020-01-01",
-			wantStatus: 404, wantCode: "InvalidApi.NotFound"},
-		{name: "no DBClusterId", query: []string{},
-			wantStatus: 400, wantCode: "MissingDBClusterId"},
-		{name: "empty DBClusterId", query: []string{"DBClusterId", ""},
-			wantStatus: 400, wantCode: "MissingDBClusterId"},
-		{name: "unknown cluster", query: []string{"DBClusterId", "pc-bp1unknown0000001"},
-			wantStatus: 400, wantCode: "InvalidDBClusterId.NotFound",
-			wantMsg: "The DBClusterId provided does not exist in our records."},
-		{name: "bad BackupMode", query: []string{"DBClusterId", clusterJobs, "BackupMode", "manual"},
-			wantStatus: 400, wantCode: "InvalidBackupMode.Malformed",
-			wantMsg: "The specified parameter BackupMode is not valid."},
-		{name: "STS key without token", client: clientConfig{ak: stsAK, secret: stsSecret},
-			wantStatus: 400, wantCode: "InvalidSecurityToken.Malformed"},
-		{name: "STS key with another token", client: clientConfig{ak: stsAK, secret: stsSecret, token: "CAIS-other-token"},
-			wantStatus: 400, wantCode: "InvalidSecurityToken.MismatchWithAccessKey"},
-		{name: "token for a key without one", client: clientConfig{ak: testAK, secret: testSecret, token: stsToken},
-			wantStatus: 400, wantCode: "InvalidSecurityToken.MismatchWithAccessKey"},
-	}
 	for _, m := range modes {
-		for _, tt := range tests {
+		for _, tt := range refusalCases {
 			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
 				var opts []Option
 				if tt.clock != nil {
@@ -199,16 +204,7 @@ func TestRefusals(t *testing.T) {
 
 				_, err := call(t, c, p, query(q...))
 
-				if err == nil {
-					t.Fatal("call accepted, want a refusal")
-				}
-				code, status, body := apiErrorOf(t, err)
-				if code != tt.wantCode || status != tt.wantStatus {
-					t.Errorf("refused with %d %s (%s), want %d %s", status, code, body.Message, tt.wantStatus, tt.wantCode)
-				}
-				if tt.wantMsg != "" && body.Message != tt.wantMsg {
-					t.Errorf("Message = %q, want %q", body.Message, tt.wantMsg)
-				}
+				code, body := assertRefused(t, err, tt.wantStatus, tt.wantCode, tt.wantMsg)
 				for _, secret := range []string{testSecret, stsSecret, cfg.secret, stsToken} {
 					if strings.Contains(body.Message, secret) {
 						t.Errorf("Message %q reveals %q", body.Message, secret)

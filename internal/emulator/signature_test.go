@@ -93,8 +93,9 @@ func TestTamperedRequestsAreRefused(t *testing.T) {
 	}
 }
 
+// The checks up to the key, in the cloud's order: each case fails two
+// checks, and the earlier one must be reported.
 func TestCheckOrder(t *testing.T) {
-	// Each case fails two checks; the earlier one must be reported.
 	t.Run("action before signature fields", func(t *testing.T) {
 		_, endpoint := startServer(t)
 		signed := captureSigned(t, endpoint, clientConfig{ak: testAK, secret: testSecret})
@@ -130,20 +131,28 @@ func TestCheckOrder(t *testing.T) {
 			t.Errorf("answered %d %s", status, body.Code)
 		}
 	})
+}
+
+// The checks after the key, in both signature modes: the timestamp, the
+// signature, the token, the nonce, then the parameters. Each case fails
+// two checks, and the earlier one must be reported.
+func TestCheckOrderOfSignedCalls(t *testing.T) {
 	for _, m := range modes {
+		// refusedWith is the code a read with cfg gets from a server with opts.
+		refusedWith := func(t *testing.T, cfg clientConfig, opts ...Option) string {
+			_, endpoint := startServer(t, opts...)
+			_, err := call(t, newClient(t, endpoint, cfg), apiParams(), query("DBClusterId", clusterJobs))
+			code, _, _ := apiErrorOf(t, err)
+			return code
+		}
 		t.Run(m.name+"/timestamp before signature", func(t *testing.T) {
-			_, endpoint := startServer(t, WithClock(func() time.Time { return time.Now().Add(time.Hour) }))
-			c := newClient(t, endpoint, clientConfig{legacy: m.legacy, ak: testAK, secret: "wrong"})
-			_, err := call(t, c, apiParams(), query("DBClusterId", clusterJobs))
-			if code, _, _ := apiErrorOf(t, err); code != "InvalidTimeStamp.Expired" {
+			late := WithClock(func() time.Time { return time.Now().Add(time.Hour) })
+			if code := refusedWith(t, clientConfig{legacy: m.legacy, ak: testAK, secret: "wrong"}, late); code != "InvalidTimeStamp.Expired" {
 				t.Errorf("answered %s", code)
 			}
 		})
 		t.Run(m.name+"/signature before token", func(t *testing.T) {
-			_, endpoint := startServer(t)
-			c := newClient(t, endpoint, clientConfig{legacy: m.legacy, ak: stsAK, secret: "wrong"})
-			_, err := call(t, c, apiParams(), query("DBClusterId", clusterJobs))
-			if code, _, _ := apiErrorOf(t, err); code != "SignatureDoesNotMatch" {
+			if code := refusedWith(t, clientConfig{legacy: m.legacy, ak: stsAK, secret: "wrong"}); code != "SignatureDoesNotMatch" {
 				t.Errorf("answered %s", code)
 			}
 		})

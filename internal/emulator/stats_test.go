@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 // serveCounting serves the emulator on loopback, over HTTPS when tlsConfig
@@ -54,12 +56,12 @@ func get(t *testing.T, client *http.Client, url string) {
 func TestStatsCountConnectionsHandshakesAndRequests(t *testing.T) {
 	var stats Stats
 	var closed atomic.Int64 // the server's own ConnState hook still runs
-	url := serveCounting(t, testTLS, &stats, func(_ net.Conn, state http.ConnState) {
+	url := serveCounting(t, testsupport.TLS, &stats, func(_ net.Conn, state http.ConnState) {
 		if state == http.StateClosed {
 			closed.Add(1)
 		}
 	})
-	// The client trusts testTLS through SSL_CERT_FILE, set by TestMain, and
+	// The client trusts testsupport.TLS through SSL_CERT_FILE, set by TestMain, and
 	// keeps sessions to resume.
 	transport := &http.Transport{Proxy: nil, TLSClientConfig: &tls.Config{ClientSessionCache: tls.NewLRUClientSessionCache(4)}}
 	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -222,21 +221,4 @@ func roleID(arn string) string {
 	h := fnv.New64a()
 	h.Write([]byte(arn))
 	return fmt.Sprintf("3%018d", h.Sum64()%1e18)
-}
-
-// randomText returns n random letters and digits, the alphabet of access
-// keys and secrets.
-func randomText(n int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := randomBytes(n)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails: crypto/rand.Read aborts the program instead
-	return b
 }

@@ -2,7 +2,6 @@ package installtest
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 const (
@@ -25,9 +25,10 @@ const (
 	jobID            = "51000001"
 )
 
-// fixture is what a test's CLI runs need: the emulator over HTTPS, a
-// certificate the CLI and the provider trust, an empty HOME, and a proxy
-// that records whatever the CLI would send off the machine.
+// fixture is what a test's CLI runs need: the emulator over HTTPS (with
+// the certificate that testsupport has the CLI and the provider trust
+// through SSL_CERT_FILE), an empty HOME, and a proxy that records whatever
+// the CLI would send off the machine.
 type fixture struct {
 	t            *testing.T
 	cli          string // the CLI binary
@@ -35,7 +36,6 @@ type fixture struct {
 	home         string
 	emulator     *emulator.Server
 	endpoint     string // the emulator's host:port
-	tlsConfig    *tls.Config
 	env          []string
 	proxy        *proxyRecorder
 }
@@ -51,25 +51,15 @@ func newFixture(t *testing.T) *fixture {
 	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
 		fx.registryHost = h
 	}
-	var pem []byte
-	var err error
-	if fx.tlsConfig, pem, err = emulator.NewTLSConfig(); err != nil {
-		t.Fatal(err)
-	}
-	certFile := filepath.Join(t.TempDir(), "loopback.pem")
-	if err := os.WriteFile(certFile, pem, 0o600); err != nil {
-		t.Fatal(err)
-	}
-
 	fx.emulator = emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{{AccessKeyID: keyID, AccessKeySecret: keySecret}},
-		Clusters: []emulator.Cluster{{ID: clusterID, Region: "cn-hangzhou", BackupJobs: []emulator.BackupJob{{
+		Clusters: []emulator.Cluster{{ID: clusterID, BackupJobs: []emulator.BackupJob{{
 			StartTime: "2026-11-30T02:00:00Z", Process: "100", BackupJobId: jobID, JobMode: "Automated",
 			BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask",
 		}}}},
 	})
 	api := httptest.NewUnstartedServer(fx.emulator)
-	api.TLS = fx.tlsConfig
+	api.TLS = testsupport.TLS
 	api.StartTLS()
 	t.Cleanup(api.Close)
 	fx.endpoint = strings.TrimPrefix(api.URL, "https://")
@@ -81,14 +71,13 @@ func newFixture(t *testing.T) *fixture {
 		name, _, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(name) {
 		case "HOME", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_LOG", "TF_LOG_PATH",
-			"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR":
+			"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY":
 			continue
 		}
 		fx.env = append(fx.env, kv)
 	}
 	fx.env = append(fx.env,
 		"HOME="+fx.home,
-		"SSL_CERT_FILE="+certFile,
 		"HTTPS_PROXY="+fx.proxy.URL, "HTTP_PROXY="+fx.proxy.URL,
 		"NO_PROXY=127.0.0.1,localhost,::1",
 		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 	"golang.org/x/mod/sumdb/dirhash"
 )
 
@@ -201,7 +202,7 @@ func TestDevOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("make", "-C", root, "build")
-	cmd.Env = append(slices.Clip(fx.env), goEnv(t)...)
+	cmd.Env = append(slices.Clip(fx.env), goCaches...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("make: %v\n%s", err, out)
 	}
@@ -246,7 +247,7 @@ func (fx *fixture) makeInstall(version string) string {
 	}
 	cmd := exec.Command("make", args...)
 	// The fixture's HOME, with Go's caches where they are.
-	cmd.Env = append(slices.Clip(fx.env), goEnv(fx.t)...)
+	cmd.Env = append(slices.Clip(fx.env), goCaches...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fx.t.Fatalf("make install: %v\n%s", err, out)
 	}
@@ -258,18 +259,18 @@ func (fx *fixture) makeInstall(version string) string {
 	return h
 }
 
-// goEnv pins Go's module and build caches, which would otherwise move with HOME.
-func goEnv(t *testing.T) []string {
-	t.Helper()
+// goCaches are Go's module and build caches, read before testsupport
+// moves HOME, with which they would otherwise move.
+var goCaches []string
+
+func TestMain(m *testing.M) {
 	out, err := exec.Command("go", "env", "GOPATH", "GOMODCACHE", "GOCACHE").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
 	v := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(v) != 3 {
-		t.Fatalf("go env: %q", out)
+	if err != nil || len(v) != 3 {
+		panic(fmt.Sprintf("go env: %v %q", err, out))
 	}
-	return []string{"GOPATH=" + v[0], "GOMODCACHE=" + v[1], "GOCACHE=" + v[2]}
+	goCaches = []string{"GOPATH=" + v[0], "GOMODCACHE=" + v[1], "GOCACHE=" + v[2]}
+	testsupport.Run(m)
 }
 
 var changelogHeading = regexp.MustCompile(`(?m)^## (\d+\.\d+\.\d+\S*)`)

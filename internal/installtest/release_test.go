@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 	"golang.org/x/mod/sumdb/dirhash"
 )
 
@@ -142,7 +143,7 @@ func newReleaseServer(t *testing.T, fx *fixture, r *release, configure ...func(*
 		c(s)
 	}
 	s.Server = httptest.NewUnstartedServer(s)
-	s.TLS = fx.tlsConfig
+	s.TLS = testsupport.TLS
 	s.StartTLS()
 	t.Cleanup(s.Close)
 	return s

@@ -94,7 +94,7 @@ func (b *bench) setUp() error {
 	}
 	data, err := json.Marshal(emulator.Data{
 		Credentials: []emulator.Credential{{AccessKeyID: keyID, AccessKeySecret: secret}},
-		Clusters:    []emulator.Cluster{{ID: clusterID, Region: "cn-hangzhou", BackupJobs: jobs}},
+		Clusters:    []emulator.Cluster{{ID: clusterID, BackupJobs: jobs}},
 	})
 	if err != nil {
 		return err

@@ -82,7 +82,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 func BenchmarkDescribeBackupTasks(b *testing.B) {
 	emulated := emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{{AccessKeyID: benchKeyID, AccessKeySecret: benchSecret}},
-		Clusters:    []emulator.Cluster{{ID: "pc-bench", Region: "cn-hangzhou", BackupJobs: benchJobs(10)}},
+		Clusters:    []emulator.Cluster{{ID: "pc-bench", BackupJobs: benchJobs(10)}},
 	})
 	for _, tc := range []struct {
 		name    string

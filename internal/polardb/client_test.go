@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,13 +15,10 @@ import (
 
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
-func TestMain(m *testing.M) {
-	// credentials-go must never reach for the ECS metadata service in tests.
-	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testsupport.Run(m) }
 
 const okBody = `{"RequestId":"REQ-1","Items":{"BackupJob":[
  {"StartTime":"2020-08-08T07:24:01Z","Process":"0","BackupJobId":"11111111","JobMode":"Automated","BackupProgressStatus":"NoStart","TaskAction":"NormalBackupTask"},
@@ -116,88 +112,91 @@ func TestDescribeBackupTasksDecodesJobsAndSendsOnlySetParameters(t *testing.T) {
 	}
 }
 
+type describeErrorCase struct {
+	name    string
+	handler http.HandlerFunc
+	check   func(t *testing.T, err error)
+}
+
+var describeErrorCases = []describeErrorCase{{
+	name: "API error keeps status, code, message, request ID and recommend",
+	handler: answer(400, "application/json", `{"RequestId":"REQ-404","HostId":"polardb.aliyuncs.com","Code":"InvalidDBClusterId.NotFound",`+
+		`"Message":"The DBClusterId provided does not exist in our records.","Recommend":"https://api.aliyun.com/troubleshoot?q=x"}`),
+	check: func(t *testing.T, err error) {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("err = %T %v, want *APIError", err, err)
+		}
+		want := APIError{StatusCode: 400, Code: "InvalidDBClusterId.NotFound", Message: "The DBClusterId provided does not exist in our records.",
+			RequestID: "REQ-404", Recommend: "https://api.aliyun.com/troubleshoot?q=x", HostID: "polardb.aliyuncs.com"}
+		if *apiErr != want {
+			t.Errorf("got %+v, want %+v", *apiErr, want)
+		}
+	},
+}, {
+	name:    "server error 503",
+	handler: answer(503, "application/json", `{"RequestId":"REQ-503","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}`),
+	check: func(t *testing.T, err error) {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != "ServiceUnavailable" || apiErr.RequestID != "REQ-503" {
+			t.Fatalf("err = %#v", err)
+		}
+	},
+}, {
+	name:    "throttling",
+	handler: answer(400, "application/json", `{"RequestId":"REQ-T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}`),
+	check: func(t *testing.T, err error) {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != "Throttling.User" || apiErr.RequestID != "REQ-T" {
+			t.Fatalf("err = %#v", err)
+		}
+	},
+}, {
+	name:    "HTML 502 from a proxy",
+	handler: answer(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"),
+	check: func(t *testing.T, err error) {
+		var respErr *ResponseError
+		if !errors.As(err, &respErr) || respErr.StatusCode != 502 || respErr.ContentType != "text/html" {
+			t.Fatalf("err = %#v", err)
+		}
+		if want := "502 Bad Gateway 502 Bad Gateway nginx"; respErr.Excerpt != want {
+			t.Errorf("excerpt = %q, want %q", respErr.Excerpt, want)
+		}
+		if !strings.Contains(err.Error(), "HTTP 502") || !strings.Contains(err.Error(), "not valid JSON") {
+			t.Errorf("message = %q", err)
+		}
+	},
+}, {
+	name:    "truncated 200 body",
+	handler: answer(200, "application/json", okBody[:60]),
+	check: func(t *testing.T, err error) {
+		var respErr *ResponseError
+		if !errors.As(err, &respErr) || respErr.StatusCode != 200 || respErr.Problem != "body is not valid JSON" {
+			t.Fatalf("err = %#v", err)
+		}
+	},
+}, {
+	name:    "empty 200 body",
+	handler: answer(200, "application/json", ""),
+	check: func(t *testing.T, err error) {
+		var respErr *ResponseError
+		if !errors.As(err, &respErr) || respErr.Problem != "empty body" {
+			t.Fatalf("err = %#v", err)
+		}
+	},
+}, {
+	name:    "200 of the wrong shape",
+	handler: answer(200, "application/json", `{"RequestId":"R","Items":{"BackupJob":"oops"}}`),
+	check: func(t *testing.T, err error) {
+		var respErr *ResponseError
+		if !errors.As(err, &respErr) || !strings.Contains(respErr.Problem, "DescribeBackupTasks shape") || strings.Contains(err.Error(), "content-length") {
+			t.Fatalf("err = %#v", err)
+		}
+	},
+}}
+
 func TestDescribeBackupTasksErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		handler http.HandlerFunc
-		check   func(t *testing.T, err error)
-	}{{
-		name: "API error keeps status, code, message, request ID and recommend",
-		handler: answer(400, "application/json", `{"RequestId":"REQ-404","HostId":"polardb.aliyuncs.com","Code":"InvalidDBClusterId.NotFound",`+
-			`"Message":"The DBClusterId provided does not exist in our records.","Recommend":"https://api.aliyun.com/troubleshoot?q=x"}`),
-		check: func(t *testing.T, err error) {
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) {
-				t.Fatalf("err = %T %v, want *APIError", err, err)
-			}
-			want := APIError{StatusCode: 400, Code: "InvalidDBClusterId.NotFound", Message: "The DBClusterId provided does not exist in our records.",
-				RequestID: "REQ-404", Recommend: "https://api.aliyun.com/troubleshoot?q=x", HostID: "polardb.aliyuncs.com"}
-			if *apiErr != want {
-				t.Errorf("got %+v, want %+v", *apiErr, want)
-			}
-		},
-	}, {
-		name:    "server error 503",
-		handler: answer(503, "application/json", `{"RequestId":"REQ-503","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}`),
-		check: func(t *testing.T, err error) {
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != "ServiceUnavailable" || apiErr.RequestID != "REQ-503" {
-				t.Fatalf("err = %#v", err)
-			}
-		},
-	}, {
-		name:    "throttling",
-		handler: answer(400, "application/json", `{"RequestId":"REQ-T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}`),
-		check: func(t *testing.T, err error) {
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) || apiErr.Code != "Throttling.User" || apiErr.RequestID != "REQ-T" {
-				t.Fatalf("err = %#v", err)
-			}
-		},
-	}, {
-		name:    "HTML 502 from a proxy",
-		handler: answer(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"),
-		check: func(t *testing.T, err error) {
-			var respErr *ResponseError
-			if !errors.As(err, &respErr) || respErr.StatusCode != 502 || respErr.ContentType != "text/html" {
-				t.Fatalf("err = %#v", err)
-			}
-			if want := "502 Bad Gateway 502 Bad Gateway nginx"; respErr.Excerpt != want {
-				t.Errorf("excerpt = %q, want %q", respErr.Excerpt, want)
-			}
-			if !strings.Contains(err.Error(), "HTTP 502") || !strings.Contains(err.Error(), "not valid JSON") {
-				t.Errorf("message = %q", err)
-			}
-		},
-	}, {
-		name:    "truncated 200 body",
-		handler: answer(200, "application/json", okBody[:60]),
-		check: func(t *testing.T, err error) {
-			var respErr *ResponseError
-			if !errors.As(err, &respErr) || respErr.StatusCode != 200 || respErr.Problem != "body is not valid JSON" {
-				t.Fatalf("err = %#v", err)
-			}
-		},
-	}, {
-		name:    "empty 200 body",
-		handler: answer(200, "application/json", ""),
-		check: func(t *testing.T, err error) {
-			var respErr *ResponseError
-			if !errors.As(err, &respErr) || respErr.Problem != "empty body" {
-				t.Fatalf("err = %#v", err)
-			}
-		},
-	}, {
-		name:    "200 of the wrong shape",
-		handler: answer(200, "application/json", `{"RequestId":"R","Items":{"BackupJob":"oops"}}`),
-		check: func(t *testing.T, err error) {
-			var respErr *ResponseError
-			if !errors.As(err, &respErr) || !strings.Contains(respErr.Problem, "DescribeBackupTasks shape") || strings.Contains(err.Error(), "content-length") {
-				t.Fatalf("err = %#v", err)
-			}
-		},
-	}}
-	for _, tt := range tests {
+	for _, tt := range describeErrorCases {
 		t.Run(tt.name, func(t *testing.T) {
 			client := newTestClient(t, tt.handler, 0)
 			_, err := client.DescribeBackupTasks(context.Background(), &DescribeBackupTasksRequest{DBClusterId: dara.String("pc-abc")})
@@ -286,6 +285,11 @@ func TestConcurrentReadsShareKeepAliveConnections(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		// A call returns once its answer is read; the transport puts the
+		// connection back in its pool just after, on its own goroutine. On a
+		// loaded machine the next round could otherwise start first, and
+		// dial.
+		time.Sleep(50 * time.Millisecond)
 	}
 	if n := conns.Load(); n > parallel {
 		t.Errorf("%d reads opened %d connections, want at most %d (one per concurrent read)", parallel*rounds, n, parallel)
@@ -296,7 +300,7 @@ func TestNewClientChecksItsConfig(t *testing.T) {
 	if _, err := NewClient(Config{Region: "cn-hangzhou"}); err == nil {
 		t.Error("no error without a credential")
 	}
-	if _, err := NewClient(Config{Region: "cn-hangzhou", Protocol: "FTP", Credential: testCredential(t)}); err == nil {
+	if _, err := NewClient(Config{Protocol: "FTP", Credential: testCredential(t)}); err == nil {
 		t.Error("no error for protocol FTP")
 	}
 	c, err := NewClient(Config{Region: "ap-southeast-1", Credential: testCredential(t)})

@@ -26,11 +26,10 @@ type DescribeBackupTasksRequest struct {
 	DBClusterId *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
 }
 
-// DescribeBackupTasksResponse is the decoded answer with its HTTP envelope.
+// DescribeBackupTasksResponse is the decoded answer. (The generated SDK's
+// also carries the HTTP headers and status, which nothing here reads.)
 type DescribeBackupTasksResponse struct {
-	Headers    map[string]*string               `json:"headers,omitempty" xml:"headers,omitempty"`
-	StatusCode *int32                           `json:"statusCode,omitempty" xml:"statusCode,omitempty"`
-	Body       *DescribeBackupTasksResponseBody `json:"body,omitempty" xml:"body,omitempty"`
+	Body *DescribeBackupTasksResponseBody `json:"body,omitempty" xml:"body,omitempty"`
 }
 
 type DescribeBackupTasksResponseBody struct {
@@ -97,8 +96,7 @@ func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBacku
 		if answer.Code != "" {
 			return answer.apiError(raw.status, dara.StringValue(answer.RequestId), raw.header)
 		}
-		status := int32(raw.status)
-		response.StatusCode, response.Body = &status, answer.DescribeBackupTasksResponseBody
+		response.Body = answer.DescribeBackupTasksResponseBody
 		return nil
 	})
 	if err != nil {

@@ -3,8 +3,8 @@ package provider
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -24,16 +24,7 @@ func TestAccInterruptEndsASlowRead(t *testing.T) {
 		<-r.Context().Done()
 		abandoned <- struct{}{}
 	})
-	w := newCLIWorkdir(t, fmt.Sprintf(`
-provider "polardb" {
-  endpoint   = %q
-  protocol   = "HTTP"
-  access_key = %q
-  secret_key = %q
-}
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-}`, endpoint, testAccessKeyID, testAccessKeySecret, clusterWithJobs))
+	w := newCLIWorkdir(t, httpProvider(endpoint)+readClusterWithJobs)
 
 	var out bytes.Buffer
 	plan := w.command(context.Background(), "plan", "-input=false", "-no-color")
@@ -74,4 +65,13 @@ data "polardb_backup_tasks" "this" {
 	if text := out.String(); !strings.Contains(text, "Interrupt received") && !strings.Contains(text, "cancelled") {
 		t.Errorf("the output does not tell of the interrupt:\n%s", text)
 	}
+}
+
+// misbehavingEndpoint is an endpoint in front of nothing but handler: the
+// faults a proxy or a stuck API produce.
+func misbehavingEndpoint(t *testing.T, handler http.HandlerFunc) string {
+	t.Helper()
+	server := httptest.NewServer(handler)
+	t.Cleanup(server.Close)
+	return strings.TrimPrefix(server.URL, "http://")
 }

@@ -3,13 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
-	"strings"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -155,7 +150,7 @@ func TestAccBackupTasks_apiErrors(t *testing.T) {
 	}, {
 		name: "wrong secret",
 		config: func(e *testEmulator) string {
-			return e.providerBlock("not-the-secret") + `data "polardb_backup_tasks" "this" { cluster_id = "` + clusterWithJobs + `" }`
+			return httpProvider(e.endpoint, `secret_key = "not-the-secret"`) + `data "polardb_backup_tasks" "this" { cluster_id = "` + clusterWithJobs + `" }`
 		},
 		want: `(?s)PolarDB API refused the credentials.*LTAI\*\*\*\*0001.*secret_key.*Code: SignatureDoesNotMatch.*Request\s+ID:\s+[0-9A-F]{8}-`,
 	}}
@@ -166,42 +161,6 @@ func TestAccBackupTasks_apiErrors(t *testing.T) {
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: tt.config(emu), ExpectError: regexp.MustCompile(tt.want)}},
 			})
-		})
-	}
-}
-
-// Invalid arguments are refused by validation, before any request is sent.
-func TestAccBackupTasks_invalidArgumentsRefusedAtPlanTime(t *testing.T) {
-	tests := []struct{ argument, value, want string }{
-		{"backup_mode", "manual", `(?s)Attribute\s+backup_mode\s+value\s+must\s+be\s+one\s+of.*"Automated".*"Manual".*got:\s+"manual"`},
-		{"backup_mode", "", `(?s)Attribute\s+backup_mode\s+value\s+must\s+be\s+one\s+of.*got:\s+""`},
-		{"cluster_id", "PC-2ZE123", `(?s)Attribute\s+cluster_id\s+a\s+PolarDB\s+cluster\s+ID:.*pc-.*got:\s+PC-2ZE123`},
-		{"cluster_id", "rm-2ze123", `(?s)Attribute\s+cluster_id.*got:\s+rm-2ze123`},
-		{"backup_job_id", "", `(?s)Attribute\s+backup_job_id\s+a\s+backup\s+job\s+ID:\s+non-empty`},
-		{"backup_job_id", "12 34", `(?s)Attribute\s+backup_job_id.*no\s+whitespace.*got:\s+12\s+34`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.argument+"="+tt.value, func(t *testing.T) {
-			emu := startEmulator(t)
-			cluster := clusterWithJobs
-			extra := fmt.Sprintf("%s = %q", tt.argument, tt.value)
-			if tt.argument == "cluster_id" {
-				cluster, extra = tt.value, ""
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: emu.config(fmt.Sprintf(`
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-  %s
-}`, cluster, extra)),
-					ExpectError: regexp.MustCompile(tt.want),
-				}},
-			})
-			if n := len(emu.Requests()); n != 0 {
-				t.Errorf("the emulator saw %d requests, want none", n)
-			}
 		})
 	}
 }
@@ -297,116 +256,6 @@ func TestAccBackupTasks_postcondition(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Resource\s+postcondition\s+failed.*Cluster\s+` + clusterWithJobs + `\s+has\s+a\s+backup\s+in\s+progress`),
 		}},
 	})
-}
-
-// misbehavingEndpoint is an endpoint in front of nothing but handler: the
-// faults a proxy or a stuck API produce.
-func misbehavingEndpoint(t *testing.T, handler http.HandlerFunc) string {
-	t.Helper()
-	server := httptest.NewServer(handler)
-	t.Cleanup(server.Close)
-	return strings.TrimPrefix(server.URL, "http://")
-}
-
-func TestAccBackupTasks_faultsOfTheEndpoint(t *testing.T) {
-	hangUntilDone := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
-	htmlPage := func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		fmt.Fprint(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>")
-	}
-	tests := []struct {
-		name     string
-		handler  http.HandlerFunc
-		timeouts string
-		want     string
-	}{
-		{"a hung API ends at timeouts.read", hangUntilDone, `timeouts = { read = "2s" }`,
-			`(?s)Reading PolarDB backup tasks timed out.*127\.0\.0\.1:[0-9]+.*2s`},
-		{"an HTML error page from a proxy, every time", htmlPage, "",
-			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+502.*text/html.*502\s+Bad\s+Gateway.*Attempts:\s+3`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clearProviderEnv(t)
-			endpoint := misbehavingEndpoint(t, tt.handler)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "polardb" {
-  endpoint    = %q
-  protocol    = "HTTP"
-  access_key  = %q
-  secret_key  = %q
-  max_retries = 2
-}
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-  %s
-}`, endpoint, testAccessKeyID, testAccessKeySecret, clusterWithJobs, tt.timeouts),
-					ExpectError: regexp.MustCompile(tt.want),
-				}},
-			})
-		})
-	}
-}
-
-// The debug log has one line per call with what an operator needs, and no
-// secret: the AccessKey ID only masked, the secret and token not at all.
-func TestAccBackupTasks_debugLog(t *testing.T) {
-	clearProviderEnv(t)
-	emu := startEmulator(t)
-	logPath := filepath.Join(t.TempDir(), "tf.log")
-	t.Setenv("TF_LOG", "DEBUG")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	// Credentials come from the environment: the test harness logs the
-	// configuration it writes, the provider must not log anything secret.
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", testSTSKeyID)
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSTSKeySecret)
-	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", testSTSToken)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "polardb" {
-  endpoint = %q
-  protocol = "HTTP"
-}
-data "polardb_backup_tasks" "this" {
-  cluster_id  = %q
-  backup_mode = "Manual"
-}`, emu.endpoint, clusterWithJobs),
-			ConfigStateChecks: expectTasks(testJobs[1]),
-		}},
-	})
-	raw, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := string(raw)
-	for _, secret := range []string{testSTSKeySecret, testSTSToken, testSTSKeyID} {
-		if strings.Contains(log, secret) {
-			t.Errorf("the log contains %q", secret)
-		}
-	}
-	var calls []string
-	for _, line := range strings.Split(log, "\n") {
-		if strings.Contains(line, "PolarDB API call") {
-			calls = append(calls, line)
-		}
-	}
-	if len(calls) != len(emu.Requests()) {
-		t.Errorf("%d log lines for %d API calls", len(calls), len(emu.Requests()))
-	}
-	for _, line := range calls {
-		for _, want := range []string{`action=DescribeBackupTasks`, `cluster_id=` + clusterWithJobs, `backup_mode=Manual`,
-			`access_key_id="STS.****0002"`, `duration_ms=`, `request_id=`, `tasks=1`} {
-			if !strings.Contains(line, want) {
-				t.Errorf("log line lacks %s: %s", want, line)
-			}
-		}
-	}
 }
 
 // stateValue builds the state by hand; its task type must be the schema's.

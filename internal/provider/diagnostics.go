@@ -157,8 +157,12 @@ func apiErrorFacts(e *polardb.APIError) string {
 		"Code: " + e.Code,
 		"Message: " + e.Message,
 		"Request ID: " + e.RequestID,
-		fmt.Sprintf("HTTP status: %d", e.StatusCode),
 	}
+	// Support asks for the host ID with the request ID.
+	if e.HostID != "" {
+		lines = append(lines, "Host ID: "+e.HostID)
+	}
+	lines = append(lines, fmt.Sprintf("HTTP status: %d", e.StatusCode))
 	return strings.Join(lines, "\n") + recommendLine(e.Recommend)
 }
 

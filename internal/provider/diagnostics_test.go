@@ -17,7 +17,8 @@ func TestReadErrorDiagnostics(t *testing.T) {
 	rc := readContext{clusterID: "pc-abc123", backupMode: "Manual", endpoint: "polardb.aliyuncs.com", region: "cn-hangzhou",
 		accessKeyID: "LTAI5tSecretlessKeyId9", readTimeout: 5 * time.Minute}
 	apiErr := func(code string) error {
-		return &polardb.APIError{StatusCode: 400, Code: code, Message: "message of " + code, RequestID: "REQ-42", Recommend: "https://example.invalid/r"}
+		return &polardb.APIError{StatusCode: 400, Code: code, Message: "message of " + code, RequestID: "REQ-42", HostID: "polardb.aliyuncs.com",
+			Recommend: "https://example.invalid/r"}
 	}
 	tests := []struct {
 		name      string
@@ -68,7 +69,7 @@ func TestReadErrorDiagnostics(t *testing.T) {
 			want := tt.contains
 			var apiErr *polardb.APIError
 			if errors.As(tt.err, &apiErr) {
-				want = append(want, "Code: "+apiErr.Code, "Message: message of "+apiErr.Code, "Request ID: REQ-42", "HTTP status: 400",
+				want = append(want, "Code: "+apiErr.Code, "Message: message of "+apiErr.Code, "Request ID: REQ-42", "Host ID: polardb.aliyuncs.com", "HTTP status: 400",
 					"Recommend: https://example.invalid/r")
 			}
 			for _, s := range want {

@@ -32,46 +32,51 @@ func (e *testEmulator) count(code string) int {
 }
 
 // The fault matrix's representative faults, through the CLI: transient ones
-// are ridden through, permanent ones fail with a clear diagnostic.
+// are ridden through, permanent ones fail with a clear diagnostic, and
+// each makes exactly the calls it must, counted on its own fault's code.
 func TestAccFaults(t *testing.T) {
 	tests := []struct {
-		name     string
-		faults   emulator.Faults
-		timeouts string
-		wantErr  string // "" for success
-		attempts int
+		name       string
+		faults     emulator.Faults
+		settings   string // of the provider, then of the data source
+		wantErr    string // "" for success
+		code       string // what the emulator records for the faulted calls
+		faultCalls int    // how many calls the fault answers
 	}{
-		{"throttling, then success", emulator.Faults{Fault: emulator.FaultThrottling, First: 2}, "", "", 3},
-		{"503s, then success", emulator.Faults{Fault: emulator.FaultUnavailable, First: 3}, "", "", 4},
-		{"an HTML 502 page, then success", emulator.Faults{Fault: emulator.FaultHTML502, First: 2}, "", "", 3},
+		{"throttling, then success", emulator.Faults{Fault: emulator.FaultThrottling, First: 2}, "", "", "Throttling.User", 2},
+		{"503s, then success", emulator.Faults{Fault: emulator.FaultUnavailable, First: 3}, "", "", "ServiceUnavailable", 3},
+		{"an HTML 502 page, then success", emulator.Faults{Fault: emulator.FaultHTML502, First: 2}, "", "", "fault:html_502", 2},
+		{"an HTML 502 page every time fails once the retries are spent", emulator.Faults{Fault: emulator.FaultHTML502}, "max_retries = 2\n",
+			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+502.*text/html.*502\s+Bad\s+Gateway.*Attempts:\s+3`, "fault:html_502", 3},
 		{"a hung API fails at the read timeout", emulator.Faults{Fault: emulator.FaultHang}, `timeouts = { read = "3s" }`,
-			`(?s)Reading PolarDB backup tasks timed out.*No\s+complete\s+answer\s+from\s+the\s+PolarDB\s+API\s+at\s+127\.0\.0\.1:[0-9]+\s+in\s+time.*3s`, 1},
-		{"a truncated body fails cleanly", emulator.Faults{Fault: emulator.FaultTruncated}, "",
-			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+200.*body\s+is\s+not\s+valid\s+JSON`, 1},
+			`(?s)Reading PolarDB backup tasks timed out.*No\s+complete\s+answer\s+from\s+the\s+PolarDB\s+API\s+at\s+127\.0\.0\.1:[0-9]+\s+in\s+time.*3s`, "fault:hang", 1},
+		{"a truncated body fails cleanly, without a retry", emulator.Faults{Fault: emulator.FaultTruncated}, "",
+			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+200.*body\s+is\s+not\s+valid\s+JSON`, "fault:truncated", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			emu := startEmulator(t)
 			emu.SetClusterFaults(clusterWithJobs, tt.faults)
-			step := resource.TestStep{Config: emu.config(fmt.Sprintf(`
+			providerSettings, dataSettings := "", tt.settings
+			if strings.HasPrefix(tt.settings, "max_retries") {
+				providerSettings, dataSettings = tt.settings, ""
+			}
+			step := resource.TestStep{Config: httpProvider(emu.endpoint, providerSettings) + fmt.Sprintf(`
 data "polardb_backup_tasks" "this" {
   cluster_id = %q
   %s
-}`, clusterWithJobs, tt.timeouts))}
+}`, clusterWithJobs, dataSettings)}
 			if tt.wantErr != "" {
 				step.ExpectError = regexp.MustCompile(tt.wantErr)
 			} else {
 				step.ConfigStateChecks = expectTasks(testJobs...)
 			}
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
-			// The first read of the plan is the one the faults hit; later
-			// reads (refresh, the post-apply plan) go through at once.
-			if got := len(emu.Requests()); tt.wantErr == "" && got < tt.attempts {
-				t.Errorf("the emulator saw %d calls, want at least %d", got, tt.attempts)
-			}
-			if tt.wantErr != "" && tt.attempts == 1 && emu.count("fault:truncated") > 1 {
-				t.Errorf("a truncated body was retried: %d calls", emu.count("fault:truncated"))
+			// The first read of the plan meets the fault; later reads
+			// (refresh, the post-apply plan) go through at once.
+			if got := emu.count(tt.code); got != tt.faultCalls {
+				t.Errorf("the emulator answered %d calls with %s, want %d", got, tt.code, tt.faultCalls)
 			}
 		})
 	}
@@ -132,7 +137,8 @@ func (c stateHasNoSecrets) CheckState(_ context.Context, req statecheck.CheckSta
 
 // A full apply at TF_LOG=TRACE, through retries and an API error, leaves
 // the secret and the security token nowhere: not in the log, the state,
-// the plan JSON or any diagnostic. The AccessKey ID appears only masked.
+// the plan JSON or any diagnostic. The AccessKey ID appears only masked,
+// in the one debug line of each call.
 func TestAccSecretsNeverLeak(t *testing.T) {
 	clearProviderEnv(t)
 	emu := startEmulator(t)
@@ -186,8 +192,25 @@ data "polardb_backup_tasks" "missing" {
 			}
 		}
 	}
-	if masked := maskAccessKeyID(testSTSKeyID); !strings.Contains(string(logged), masked) {
-		t.Errorf("the log lacks the masked AccessKey ID %s", masked)
+	// One debug line per answered call, with what an operator needs: the
+	// AccessKey ID only masked.
+	var calls []string
+	for _, line := range strings.Split(string(logged), "\n") {
+		if strings.Contains(line, "PolarDB API call") && !strings.Contains(line, "PolarDB API call retried") &&
+			!strings.Contains(line, "PolarDB API call failed") {
+			calls = append(calls, line)
+		}
+	}
+	if len(calls) == 0 || len(calls) != emu.count("") {
+		t.Errorf("%d log lines for %d answered calls", len(calls), emu.count(""))
+	}
+	for _, line := range calls {
+		for _, want := range []string{`action=DescribeBackupTasks`, `cluster_id=` + clusterWithJobs,
+			`access_key_id="` + maskAccessKeyID(testSTSKeyID) + `"`, `duration_ms=`, `request_id=`, fmt.Sprintf("tasks=%d", len(testJobs))} {
+			if !strings.Contains(line, want) {
+				t.Errorf("log line lacks %s: %s", want, line)
+			}
+		}
 	}
 }
 
@@ -201,7 +224,7 @@ func TestAccTenThousandTasks(t *testing.T) {
 	}
 	emu := serveEmulator(t, emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
-		Clusters:    []emulator.Cluster{{ID: "pc-2zebig000000001", Region: "cn-hangzhou", BackupJobs: jobs}},
+		Clusters:    []emulator.Cluster{{ID: "pc-2zebig000000001", BackupJobs: jobs}},
 	}))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

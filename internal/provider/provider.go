@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -218,6 +217,32 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 	}
 }
 
+// The attributes both assume_role blocks have.
+
+func sessionNameAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Name of the role session, shown in ActionTrail: 2 to 64 letters, digits and `.@_-`. Default: `terraform-provider-polardb`.",
+		Optional:            true,
+		Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "2 to 64 characters among letters, digits and .@_-"), text{max: 64}},
+	}
+}
+
+func sessionExpirationAttribute() schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: "Lifetime of the temporary credentials in seconds, 900 to 43200 (and at most the role's maximum session duration). Default: 3600. They are renewed before they expire.",
+		Optional:            true,
+		Validators:          []validator.Int64{int64validator.Between(minSessionExpiration, maxSessionExpiration)},
+	}
+}
+
+func policyAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "RAM policy (a JSON document) that further restricts the session, for example `jsonencode({...})`.",
+		Optional:            true,
+		Validators:          []validator.String{jsonObject{}, text{max: maxPolicyLength}},
+	}
+}
+
 func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var model providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
@@ -227,7 +252,7 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 	// A value known only after apply (say, a region taken from a resource)
 	// leaves the provider unconfigured for this plan: no client is built from
 	// half a configuration, and reads report why.
-	if model.hasUnknown() {
+	if !req.Config.Raw.IsFullyKnown() {
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
@@ -284,22 +309,4 @@ func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataS
 
 func (p *polardbProvider) Resources(context.Context) []func() resource.Resource {
 	return nil
-}
-
-// hasUnknown reports whether any argument's value is not known yet.
-func (m providerModel) hasUnknown() bool {
-	values := []attr.Value{m.Region, m.AccessKey, m.SecretKey, m.SecurityToken, m.Profile, m.SharedCredentialsFile,
-		m.ECSRoleName, m.CredentialsURI, m.STSEndpoint, m.Endpoint, m.Protocol, m.MaxRetries}
-	if r := m.AssumeRole; r != nil {
-		values = append(values, r.RoleArn, r.SessionName, r.SessionExpiration, r.ExternalID, r.Policy)
-	}
-	if o := m.AssumeRoleWithOIDC; o != nil {
-		values = append(values, o.RoleArn, o.OIDCProviderArn, o.OIDCTokenFile, o.RoleSessionName, o.SessionExpiration, o.Policy)
-	}
-	for _, v := range values {
-		if v.IsUnknown() {
-			return true
-		}
-	}
-	return false
 }

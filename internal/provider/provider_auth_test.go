@@ -13,22 +13,6 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 )
 
-// Roles of the test emulator; its STS, metadata service and credentials URI
-// issue temporary keys for them.
-const (
-	testAccount         = "1234567890123456"
-	testRoleArn         = "acs:ram::" + testAccount + ":role/polardb-reader"
-	testPartnerRoleArn  = "acs:ram::" + testAccount + ":role/partner-reader"
-	testPartnerID       = "partner-4711"
-	testOIDCRoleArn     = "acs:ram::" + testAccount + ":role/pod-reader"
-	testOIDCProviderArn = "acs:ram::" + testAccount + ":oidc-provider/ack-rrsa-test"
-	testOIDCToken       = "eyJhbGciOiJSUzI1NiJ9.acc-test-oidc-token"
-	testInstanceRole    = "instance-reader"
-	testExpiredKeyID    = "STS.NTestAccExpired03"
-	testExpiredSecret   = "acc-expired-secret"
-	testExpiredToken    = "acc-expired-token"
-)
-
 var testRoles = []emulator.Role{
 	{Arn: testRoleArn},
 	{Arn: testPartnerRoleArn, ExternalID: testPartnerID},
@@ -355,42 +339,5 @@ func TestAccProvider_nothingConfigured(t *testing.T) {
 	})
 	if n := len(emu.Requests()); n != 0 {
 		t.Errorf("the emulator saw %d requests, want none", n)
-	}
-}
-
-// Credential arguments of the wrong shape are refused at validate time,
-// naming the attribute, before anything is sent.
-func TestAccProvider_invalidCredentialArgumentsRefusedAtValidate(t *testing.T) {
-	tests := []struct{ block, want string }{
-		{`assume_role { session_name = "ci" }`, `(?s)assume_role.*role_arn`},
-		{`assume_role { role_arn = "polardb-reader" }`, `(?s)assume_role\.role_arn\s+a\s+RAM\s+role\s+ARN\s+such\s+as\s+acs:ram::`},
-		{`assume_role {
-    role_arn = "` + testRoleArn + `"
-    session_expiration = 600
-  }`, `(?s)assume_role\.session_expiration.*between\s+900\s+and\s+43200`},
-		{`assume_role {
-    role_arn = "` + testRoleArn + `"
-    policy   = "Allow everything"
-  }`, `(?s)Invalid policy document.*assume_role\.policy.*JSON object`},
-		{`assume_role_with_oidc { oidc_provider_arn = "ack" }`, `(?s)assume_role_with_oidc\.oidc_provider_arn.*an OIDC provider ARN`},
-		{`credentials_uri = "127.0.0.1:9/creds"`, `(?s)credentials_uri.*an http:// or https:// URL`},
-		{`sts_endpoint = "https://sts.aliyuncs.com"`, `(?s)sts_endpoint.*no scheme`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.block, func(t *testing.T) {
-			clearProviderEnv(t)
-			emu := startEmulator(t)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf("provider \"polardb\" {\n  endpoint = %q\n  protocol = \"HTTP\"\n  access_key = %q\n  secret_key = %q\n  %s\n}\n",
-						emu.endpoint, testAccessKeyID, testAccessKeySecret, tt.block) + readClusterWithJobs,
-					ExpectError: regexp.MustCompile(tt.want),
-				}},
-			})
-			if n := len(emu.Requests()); n != 0 {
-				t.Errorf("the emulator saw %d requests, want none", n)
-			}
-		})
 	}
 }

@@ -38,38 +38,6 @@ data "polardb_backup_tasks" "this" {
 }
 `
 
-func TestAccProvider_invalidArgumentsRefusedAtValidate(t *testing.T) {
-	tests := []struct{ argument, value, want string }{
-		{"protocol", "FTP", `(?s)Attribute\s+protocol\s+value\s+must\s+be\s+one\s+of.*"HTTPS".*"HTTP".*got:\s+"FTP"`},
-		{"protocol", "https", `(?s)Attribute\s+protocol\s+value\s+must\s+be\s+one\s+of.*got:\s+"https"`},
-		{"endpoint", "https://polardb.aliyuncs.com", `(?s)Attribute\s+endpoint\s+a\s+host\s+name.*no\s+scheme\s+or\s+path.*got:\s+https://polardb.aliyuncs.com`},
-		{"endpoint", "polardb.aliyuncs.com/api", `(?s)Attribute\s+endpoint\s+a\s+host\s+name.*got:\s+polardb.aliyuncs.com/api`},
-		{"region", "cn hangzhou", `(?s)Attribute\s+region\s+a\s+region\s+ID.*such\s+as\s+cn-hangzhou.*got:\s+cn\s+hangzhou`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.argument+"="+tt.value, func(t *testing.T) {
-			clearProviderEnv(t)
-			emu := startEmulator(t)
-			args := map[string]string{"access_key": testAccessKeyID, "secret_key": testAccessKeySecret, "endpoint": emu.endpoint, "protocol": "HTTP"}
-			args[tt.argument] = tt.value
-			block := "provider \"polardb\" {\n"
-			for name, value := range args {
-				block += fmt.Sprintf("  %s = %q\n", name, value)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      block + "}\n" + readClusterWithJobs,
-					ExpectError: regexp.MustCompile(tt.want),
-				}},
-			})
-			if n := len(emu.Requests()); n != 0 {
-				t.Errorf("the emulator saw %d requests, want none", n)
-			}
-		})
-	}
-}
-
 func TestAccProvider_missingConfigurationNamesEveryWayToSupplyIt(t *testing.T) {
 	tests := []struct{ name, provider, want string }{{
 		name:     "no credentials",
@@ -190,28 +158,41 @@ provider "polardb" {
 	}
 }
 
-// A provider argument known only after apply leaves the provider unconfigured
-// during plan: a clear error, no crash, and no request with half a configuration.
+// A provider argument known only after apply, at the top or in a nested
+// block, leaves the provider unconfigured during plan: a clear error, no
+// crash, and no request with half a configuration.
 func TestAccProvider_unknownConfigurationAtPlan(t *testing.T) {
-	clearProviderEnv(t)
-	emu := startEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "terraform_data" "endpoint" {
+	for name, argument := range map[string]string{
+		"endpoint":             "endpoint = terraform_data.later.output",
+		"assume_role.role_arn": "assume_role {\n    role_arn = terraform_data.later.output\n  }",
+	} {
+		t.Run(name, func(t *testing.T) {
+			clearProviderEnv(t)
+			emu := startEmulator(t)
+			endpoint := fmt.Sprintf("endpoint = %q", emu.endpoint)
+			if name == "endpoint" {
+				endpoint = ""
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+resource "terraform_data" "later" {
   input = %q
 }
 provider "polardb" {
-  endpoint   = terraform_data.endpoint.output
+  %s
+  %s
   protocol   = "HTTP"
   access_key = %q
   secret_key = %q
-}`, emu.endpoint, testAccessKeyID, testAccessKeySecret) + readClusterWithJobs,
-			ExpectError: regexp.MustCompile(`(?s)PolarDB provider not configured.*not\s+known\s+until\s+apply`),
-		}},
-	})
-	if n := len(emu.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests, want none", n)
+}`, emu.endpoint, endpoint, argument, testAccessKeyID, testAccessKeySecret) + readClusterWithJobs,
+					ExpectError: regexp.MustCompile(`(?s)PolarDB provider not configured.*not\s+known\s+until\s+apply`),
+				}},
+			})
+			if n := len(emu.Requests()); n != 0 {
+				t.Errorf("the emulator saw %d requests, want none", n)
+			}
+		})
 	}
 }

@@ -1,11 +1,8 @@
 package provider
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,36 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
-func TestMain(m *testing.M) {
-	// Nothing in a test may reach for the ECS metadata service, or read the
-	// profiles of the user running the tests.
-	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	home, err := os.MkdirTemp("", "polardb-provider-test-home")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("HOME", home)
-	// credentials-go calls STS over HTTPS only, with Go's system roots: the
-	// emulator's certificate becomes the one trusted root before anything
-	// in this process uses TLS.
-	var pem []byte
-	if testTLSConfig, pem, err = emulator.NewTLSConfig(); err != nil {
-		panic(err)
-	}
-	certFile := filepath.Join(home, "emulator-cert.pem")
-	if err := os.WriteFile(certFile, pem, 0o600); err != nil {
-		panic(err)
-	}
-	os.Setenv("SSL_CERT_FILE", certFile)
-	code := m.Run()
-	os.RemoveAll(home)
-	os.Exit(code)
-}
-
-// testTLSConfig serves the emulator's STS over HTTPS.
-var testTLSConfig *tls.Config
+func TestMain(m *testing.M) { testsupport.Run(m) }
 
 // protoV6ProviderFactories runs the provider in the test process; the
 // Terraform (or OpenTofu) CLI talks to it over the plugin protocol.
@@ -58,6 +29,20 @@ const (
 	testSTSToken        = "acc-sts-token-CAIS0123456789"
 	clusterWithJobs     = "pc-2zeacc0000000001"
 	clusterWithoutJobs  = "pc-2zeacc0000000002"
+
+	// Roles of the test emulator; its STS, metadata service and
+	// credentials URI issue temporary keys for them.
+	testAccount         = "1234567890123456"
+	testRoleArn         = "acs:ram::" + testAccount + ":role/polardb-reader"
+	testPartnerRoleArn  = "acs:ram::" + testAccount + ":role/partner-reader"
+	testPartnerID       = "partner-4711"
+	testOIDCRoleArn     = "acs:ram::" + testAccount + ":role/pod-reader"
+	testOIDCProviderArn = "acs:ram::" + testAccount + ":oidc-provider/ack-rrsa-test"
+	testOIDCToken       = "eyJhbGciOiJSUzI1NiJ9.acc-test-oidc-token"
+	testInstanceRole    = "instance-reader"
+	testExpiredKeyID    = "STS.NTestAccExpired03"
+	testExpiredSecret   = "acc-expired-secret"
+	testExpiredToken    = "acc-expired-token"
 )
 
 // testJobs are the backup jobs of clusterWithJobs, in the API's order.
@@ -84,8 +69,8 @@ func startEmulator(t *testing.T) *testEmulator {
 		},
 		Roles: testRoles,
 		Clusters: []emulator.Cluster{
-			{ID: clusterWithJobs, Region: "cn-hangzhou", BackupJobs: testJobs},
-			{ID: clusterWithoutJobs, Region: "cn-hangzhou"},
+			{ID: clusterWithJobs, BackupJobs: testJobs},
+			{ID: clusterWithoutJobs},
 		},
 	})
 	return serveEmulator(t, server)
@@ -97,7 +82,7 @@ func serveEmulator(t *testing.T, server *emulator.Server) *testEmulator {
 	httpServer := httptest.NewServer(server)
 	t.Cleanup(httpServer.Close)
 	tlsServer := httptest.NewUnstartedServer(server)
-	tlsServer.TLS = testTLSConfig
+	tlsServer.TLS = testsupport.TLS
 	tlsServer.StartTLS()
 	t.Cleanup(tlsServer.Close)
 	return &testEmulator{
@@ -112,22 +97,23 @@ func (e *testEmulator) credentialsURI(roleArn string) string {
 	return "http://" + e.endpoint + "/credentials-uri/" + roleArn[strings.LastIndex(roleArn, "/")+1:]
 }
 
-// providerBlock configures the provider for the emulator with the given secret.
-func (e *testEmulator) providerBlock(secret string) string {
-	return fmt.Sprintf(`
-provider "polardb" {
-  endpoint   = %q
-  protocol   = "HTTP"
-  region     = "cn-hangzhou"
-  access_key = %q
-  secret_key = %q
-}
-`, e.endpoint, testAccessKeyID, secret)
+// httpProvider is a provider block for endpoint over plain HTTP, with the
+// test's access key and the settings (HCL lines) given, which may replace
+// the secret.
+func httpProvider(endpoint string, settings ...string) string {
+	secret := fmt.Sprintf("secret_key = %q", testAccessKeySecret)
+	for _, s := range settings {
+		if strings.HasPrefix(s, "secret_key") {
+			secret = ""
+		}
+	}
+	return fmt.Sprintf("\nprovider \"polardb\" {\n  endpoint   = %q\n  protocol   = \"HTTP\"\n  region     = \"cn-hangzhou\"\n  access_key = %q\n  %s\n}\n",
+		endpoint, testAccessKeyID, strings.Join(append([]string{secret}, settings...), "\n  "))
 }
 
 // config is a configuration for the emulator with the right credentials.
 func (e *testEmulator) config(body string) string {
-	return e.providerBlock(testAccessKeySecret) + body
+	return httpProvider(e.endpoint) + body
 }
 
 // requestParams returns the API parameters of every request the emulator saw.

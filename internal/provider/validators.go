@@ -9,9 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -45,30 +42,6 @@ const maxMaxRetries = 100
 
 // STS accepts sessions of 15 minutes to 12 hours.
 const minSessionExpiration, maxSessionExpiration = 900, 43200
-
-func sessionNameAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "Name of the role session, shown in ActionTrail: 2 to 64 letters, digits and `.@_-`. Default: `terraform-provider-polardb`.",
-		Optional:            true,
-		Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "2 to 64 characters among letters, digits and .@_-"), text{max: 64}},
-	}
-}
-
-func sessionExpirationAttribute() schema.Int64Attribute {
-	return schema.Int64Attribute{
-		MarkdownDescription: "Lifetime of the temporary credentials in seconds, 900 to 43200 (and at most the role's maximum session duration). Default: 3600. They are renewed before they expire.",
-		Optional:            true,
-		Validators:          []validator.Int64{int64validator.Between(minSessionExpiration, maxSessionExpiration)},
-	}
-}
-
-func policyAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "RAM policy (a JSON document) that further restricts the session, for example `jsonencode({...})`.",
-		Optional:            true,
-		Validators:          []validator.String{jsonObject{}, text{max: maxPolicyLength}},
-	}
-}
 
 // jsonObject accepts a JSON object, as a RAM policy is.
 type jsonObject struct{}

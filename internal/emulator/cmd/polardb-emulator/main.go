@@ -31,10 +31,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/loopbacktls"
 )
 
 func main() {
@@ -47,78 +49,81 @@ func main() {
 	}
 }
 
-// run serves until ctx is done. stdout gets only the lines a script reads.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// options are the command's flags.
+type options struct {
+	dataPath, listen, certOut, statsPath string
+	allowRemote, useTLS                  bool
+	faults                               emulator.Faults
+	seed                                 int64
+}
+
+// parseFlags reads and checks the command line.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
 	flags := flag.NewFlagSet("polardb-emulator", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	dataPath := flags.String("data", "", "JSON data file to serve (default: the built-in demo data)")
-	listen := flags.String("listen", "127.0.0.1:0", "address to listen on")
-	allowRemote := flags.Bool("allow-remote", false, "allow a non-loopback listen address")
-	useTLS := flags.Bool("tls", false, "serve HTTPS with a fresh self-signed certificate")
-	certOut := flags.String("cert-out", "", "with --tls, write the certificate (PEM) to this file (default: a temporary file, removed on exit)")
+	flags.StringVar(&o.dataPath, "data", "", "JSON data file to serve (default: the built-in demo data)")
+	flags.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on")
+	flags.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback listen address")
+	flags.BoolVar(&o.useTLS, "tls", false, "serve HTTPS with a fresh self-signed certificate")
+	flags.StringVar(&o.certOut, "cert-out", "", "with --tls, write the certificate (PEM) to this file (default: a temporary file, removed on exit)")
 	latency := flags.Duration("latency", 0, "delay every PolarDB API call by this much")
 	jitter := flags.Duration("jitter", 0, "and by a random extra up to this much")
 	rateLimit := flags.Float64("rate-limit", 0, "PolarDB API calls accepted per second, beyond which Throttling.User (0: no limit)")
-	faultKind := flags.String("fault", "", "fault to inject: internal_error, unavailable, throttling, html_502, reset, hang, truncated or error_in_200")
+	faultKind := flags.String("fault", "", "fault to inject: "+kindList(emulator.FaultKinds()))
 	faultFirst := flags.Int("fault-first", 0, "inject --fault into the first N calls")
 	faultFraction := flags.Float64("fault-fraction", 0, "inject --fault into this fraction of the calls, at random (with neither, into every call)")
 	clockSkew := flags.Duration("clock-skew", 0, "set the server clock this far ahead (negative: behind) for signatures")
-	seed := flags.Int64("seed", 1, "seed of the random choices of --fault-fraction and --jitter")
-	statsPath := flags.String("stats", "", "on exit, write the TCP connections, TLS handshakes and requests accepted to this file, as JSON")
+	flags.Int64Var(&o.seed, "seed", 1, "seed of the random choices of --fault-fraction and --jitter")
+	flags.StringVar(&o.statsPath, "stats", "", "on exit, write the TCP connections, TLS handshakes and requests accepted to this file, as JSON")
 	if err := flags.Parse(args); err != nil {
-		return err
+		return o, err
 	}
-	faults := emulator.Faults{
+	o.faults = emulator.Faults{
 		Latency: emulator.Duration(*latency), Jitter: emulator.Duration(*jitter), RateLimit: *rateLimit,
 		Fault: emulator.FaultKind(*faultKind), First: *faultFirst, Fraction: *faultFraction, ClockSkew: emulator.Duration(*clockSkew),
 	}
-	if err := faults.Validate(); err != nil {
-		return fmt.Errorf("fault flags: %w", err)
+	switch err := o.faults.Validate(); {
+	case err != nil:
+		return o, fmt.Errorf("fault flags: %w", err)
+	case flags.NArg() > 0:
+		return o, fmt.Errorf("unexpected arguments: %q", flags.Args())
+	case o.certOut != "" && !o.useTLS:
+		return o, errors.New("--cert-out needs --tls")
 	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %q", flags.Args())
-	}
-	if *certOut != "" && !*useTLS {
-		return errors.New("--cert-out needs --tls")
-	}
+	return o, nil
+}
 
-	data := emulator.SampleData()
-	if *dataPath != "" {
-		var err error
-		if data, err = emulator.LoadData(*dataPath); err != nil {
-			return err
-		}
-	}
-
-	// The emulator accepts demo credentials; it should not be reachable
-	// from other machines unless asked for.
-	if !*allowRemote && !isLoopback(*listen) {
-		return fmt.Errorf("refusing to listen on %q, which is not a loopback address; pass --allow-remote to do so", *listen)
-	}
-	ln, err := net.Listen("tcp", *listen)
+// run serves until ctx is done. stdout gets only the lines a script reads.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	if !*allowRemote && !isLoopback(ln.Addr().String()) { // "localhost" resolved elsewhere
-		_ = ln.Close()
-		return fmt.Errorf("%q resolved to %s, which is not a loopback address", *listen, ln.Addr())
+	data := emulator.SampleData()
+	if o.dataPath != "" {
+		if data, err = emulator.LoadData(o.dataPath); err != nil {
+			return err
+		}
 	}
+	ln, err := listen(o.listen, o.allowRemote)
+	if err != nil {
+		return err
+	}
+	defer ln.Close() // after a shutdown, already closed
 	var tlsConfig *tls.Config
 	var certPath string
-	if *useTLS {
+	if o.useTLS {
 		var cleanup func()
-		if tlsConfig, certPath, cleanup, err = setUpTLS(*certOut); err != nil {
-			_ = ln.Close()
+		if tlsConfig, certPath, cleanup, err = setUpTLS(o.certOut); err != nil {
 			return err
 		}
 		defer cleanup()
 	}
-
 	// Created now, so that a bad path fails before anything is announced.
 	var statsFile *os.File
-	if *statsPath != "" {
-		if statsFile, err = os.Create(*statsPath); err != nil {
-			_ = ln.Close()
+	if o.statsPath != "" {
+		if statsFile, err = os.Create(o.statsPath); err != nil {
 			return fmt.Errorf("--stats: %w", err)
 		}
 		defer statsFile.Close()
@@ -131,15 +136,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// worth printing only with TLS.
 		fmt.Fprintf(stdout, "SSL_CERT_FILE=%s\nALIBABA_CLOUD_STS_ENDPOINT=%s\n", certPath, ln.Addr())
 	}
-	if *dataPath == "" {
+	if o.dataPath == "" {
 		demo := data.Credentials[0]
 		fmt.Fprintf(stdout, "ALIBABA_CLOUD_ACCESS_KEY_ID=%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", demo.AccessKeyID, demo.AccessKeySecret)
 	}
 
 	logger := log.New(stderr, "polardb-emulator: ", log.LstdFlags)
-	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithSeed(*seed)}
-	if faults != (emulator.Faults{}) {
-		opts = append(opts, emulator.WithFaults(faults))
+	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithSeed(o.seed)}
+	if o.faults != (emulator.Faults{}) {
+		opts = append(opts, emulator.WithFaults(o.faults))
 	}
 	srv := &http.Server{
 		Handler:           emulator.New(data, opts...),
@@ -151,29 +156,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		BaseContext: func(net.Listener) context.Context { return ctx },
 		TLSConfig:   tlsConfig,
 	}
-	var stats emulator.Stats
-	stats.Instrument(srv)
-	served := make(chan error, 1)
-	if tlsConfig != nil {
-		go func() { served <- srv.ServeTLS(ln, "", "") }()
-	} else {
-		go func() { served <- srv.Serve(ln) }()
-	}
-
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	counts, err := serve(ctx, srv, ln)
+	if err != nil {
 		return err
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	counts := stats.Counts()
 	logger.Printf("accepted %d connections, %d TLS handshakes (%d resumed), %d requests",
 		counts.Connections, counts.TLSHandshakes, counts.TLSResumed, counts.Requests)
 	if statsFile != nil {
@@ -185,11 +171,56 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// listen listens on addr, which must be a loopback address unless
+// allowRemote: the emulator accepts demo credentials, and should not be
+// reachable from other machines unless asked for.
+func listen(addr string, allowRemote bool) (net.Listener, error) {
+	if !allowRemote && !isLoopback(addr) {
+		return nil, fmt.Errorf("refusing to listen on %q, which is not a loopback address; pass --allow-remote to do so", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if !allowRemote && !isLoopback(ln.Addr().String()) { // "localhost" resolved elsewhere
+		_ = ln.Close()
+		return nil, fmt.Errorf("%q resolved to %s, which is not a loopback address", addr, ln.Addr())
+	}
+	return ln, nil
+}
+
+// serve serves srv on ln (with TLS if srv has a configuration) until ctx
+// is done, shuts it down, and returns what it counted.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener) (emulator.Counts, error) {
+	var stats emulator.Stats
+	stats.Instrument(srv)
+	served := make(chan error, 1)
+	if srv.TLSConfig != nil {
+		go func() { served <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { served <- srv.Serve(ln) }()
+	}
+	select {
+	case err := <-served:
+		return emulator.Counts{}, err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return emulator.Counts{}, err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return emulator.Counts{}, err
+	}
+	return stats.Counts(), nil
+}
+
 // setUpTLS makes a certificate and writes it to certOut, or to a temporary
 // file that cleanup removes. It returns the file's absolute path, for
 // SSL_CERT_FILE in any directory.
 func setUpTLS(certOut string) (config *tls.Config, certPath string, cleanup func(), err error) {
-	config, certPEM, err := emulator.NewTLSConfig()
+	config, certPEM, err := loopbacktls.New()
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -230,4 +261,13 @@ func isLoopback(hostport string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// kindList is the fault kinds as "a, b or c".
+func kindList(kinds []emulator.FaultKind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -24,6 +24,7 @@ import (
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 // runMainEnv makes the test binary act as the command, so the tests run
@@ -35,11 +36,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	for _, name := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
-		_ = os.Unsetenv(name)
-	}
-	os.Exit(m.Run())
+	testsupport.Run(m)
 }
 
 // syncBuffer collects the command's stderr while it runs.
@@ -207,7 +204,7 @@ func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 	const secret = "file-secret-do-not-print"
 	path := filepath.Join(t.TempDir(), "data.json")
 	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "` + secret + `"}],
-	          "clusters": [{"id": "pc-file", "region": "cn-beijing", "backup_jobs": []}]}`
+	          "clusters": [{"id": "pc-file", "backup_jobs": []}]}`
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +352,7 @@ func writeDataFaults(t *testing.T, global, cluster string) string {
 		cluster = `, "faults": ` + cluster
 	}
 	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "file-secret"}], ` + global + `
-	          "clusters": [{"id": "pc-file", "region": "cn-beijing", "backup_jobs": []` + cluster + `}]}`
+	          "clusters": [{"id": "pc-file", "backup_jobs": []` + cluster + `}]}`
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}

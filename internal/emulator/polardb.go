@@ -1,5 +1,9 @@
 package emulator
 
+// The PolarDB API, version 2017-08-01: DescribeBackupTasks.
+
+const polardbVersion = "2017-08-01"
+
 // describeBackupTasksResponse is the DescribeBackupTasks answer.
 type describeBackupTasksResponse struct {
 	RequestId string      `json:"RequestId"`

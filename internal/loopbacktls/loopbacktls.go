@@ -1,4 +1,6 @@
-package emulator
+// Package loopbacktls makes the TLS certificate of HTTPS servers on
+// loopback: the emulator's (--tls) and the tests'.
+package loopbacktls
 
 import (
 	"crypto/ecdsa"
@@ -14,15 +16,11 @@ import (
 	"time"
 )
 
-// NewTLSConfig returns a server TLS configuration with a fresh self-signed
+// New returns a server TLS configuration with a fresh self-signed
 // certificate for 127.0.0.1, ::1 and localhost, valid for a day, and that
-// certificate in PEM form for clients to trust.
-//
-// credentials-go always calls STS over HTTPS with the system's roots, so
-// a test trusts the certificate by writing the PEM to a file and setting
-// SSL_CERT_FILE to it before the process first verifies a certificate: Go
-// reads the system roots once, and on Linux honours that variable.
-func NewTLSConfig() (*tls.Config, []byte, error) {
+// certificate in PEM form for clients to trust (Go programs on Linux trust
+// the file SSL_CERT_FILE names).
+func New() (*tls.Config, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, fmt.Errorf("TLS key: %w", err)

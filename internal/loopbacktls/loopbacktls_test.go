@@ -1,16 +1,14 @@
-package emulator
+package loopbacktls
 
 import (
 	"crypto/x509"
 	"encoding/pem"
-	"net"
-	"net/http"
 	"testing"
 	"time"
 )
 
-func TestNewTLSConfig(t *testing.T) {
-	config, certPEM, err := NewTLSConfig()
+func TestNew(t *testing.T) {
+	config, certPEM, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,26 +38,8 @@ func TestNewTLSConfig(t *testing.T) {
 	}
 
 	// Each call makes a new key and certificate.
-	_, again, err := NewTLSConfig()
+	_, again, err := New()
 	if err != nil || string(again) == string(certPEM) {
 		t.Errorf("second certificate: %v, same as the first: %v", err, string(again) == string(certPEM))
-	}
-}
-
-// An HTTPS test server with the certificate TestMain had the process trust
-// answers a client on the system roots, as credentials-go's is.
-func TestTLSServerIsTrusted(t *testing.T) {
-	_, endpoint := startTLSServer(t)
-	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
-	resp, err := client.Get("https://" + endpoint + "/latest/meta-data/ram/security-credentials/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 || resp.TLS == nil {
-		t.Errorf("answered %d, TLS %v", resp.StatusCode, resp.TLS != nil)
-	}
-	if host, _, _ := net.SplitHostPort(endpoint); host != "127.0.0.1" {
-		t.Errorf("endpoint %s is not on 127.0.0.1", endpoint)
 	}
 }

@@ -1,0 +1,63 @@
+// Package testsupport sets up what the tests of every package need alike:
+// a process that cannot reach beyond loopback nor read the credentials of
+// whoever runs the tests, and that trusts the certificate of the HTTPS test
+// servers. Only tests import it.
+package testsupport
+
+import (
+	"crypto/tls"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/loopbacktls"
+)
+
+// TLS is the configuration of the tests' HTTPS servers, whose certificate
+// the process trusts once Run has begun.
+var TLS *tls.Config
+
+// Run runs the tests of a package, from its TestMain, and exits with their
+// status. Before, it empties the environment of the caller's cloud
+// settings (ALIBABA_CLOUD_*, ALICLOUD_*, POLARDB_ENDPOINT) and proxies,
+// turns the ECS metadata service off, points HOME at an empty directory
+// (no profile or CLI configuration is read), and makes the certificate of
+// TLS the one trusted root, in SSL_CERT_FILE, which child processes (the
+// CLI, the provider) inherit. credentials-go calls STS over HTTPS on Go's
+// system roots, which Go reads once: SSL_CERT_FILE must name the
+// certificate before anything verifies one, which is why this runs first.
+func Run(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") || name == "POLARDB_ENDPOINT" ||
+			strings.EqualFold(name, "HTTP_PROXY") || strings.EqualFold(name, "HTTPS_PROXY") || strings.EqualFold(name, "ALL_PROXY") {
+			_ = os.Unsetenv(name)
+		}
+	}
+	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	home, err := os.MkdirTemp("", "polardb-test-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(home)
+	_ = os.Setenv("HOME", home)
+	var certPEM []byte
+	if TLS, certPEM, err = loopbacktls.New(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	certFile := filepath.Join(home, "test-servers.pem")
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	_ = os.Setenv("SSL_CERT_FILE", certFile)
+	return m.Run()
+}
