@@ -4,10 +4,12 @@
 # never publishes.
 #
 #   scripts/release.sh                     # every platform, into dist/
-#   scripts/release.sh --host --dist DIR   # this machine's platform only, into DIR
+#   scripts/release.sh --host --dist DIR   # a snapshot for this machine's platform only, into DIR
 #
 # With HEAD tagged v<version> it builds that release (the tag must be the
-# newest version in CHANGELOG.md); otherwise a snapshot, <version>-snapshot.
+# newest version in CHANGELOG.md); otherwise, and always with --host (for
+# the tests), a snapshot, <version>-snapshot. The folder (relative to the
+# repository) is emptied first. It needs a git checkout.
 # With GPG_FINGERPRINT set it signs SHA256SUMS and the emulator's zips with
 # that key of gpg's keyring (GNUPGHOME); without, it skips the signatures.
 # Last, it copies terraform-registry-manifest.json into the release folder
@@ -35,7 +37,8 @@ done
 VERSION=$("$REPO_ROOT/scripts/version.sh")
 export VERSION
 args=(release --clean)
-tag=$(git describe --tags --exact-match HEAD 2>/dev/null || true)
+tag=""
+$host || tag=$(git describe --tags --exact-match HEAD 2>/dev/null || true)
 if [[ -n "$tag" ]]; then
 	[[ "$tag" == "v$VERSION" ]] || fail "HEAD is tagged $tag, but the newest version in CHANGELOG.md is $VERSION"
 	args+=(--skip=publish)
@@ -67,11 +70,11 @@ fi
 
 # goreleaser's colours are escape codes in a CI log.
 [[ -t 2 ]] || export NO_COLOR=1
-say "release: goreleaser ${args[*]} (version ${tag:-$VERSION-snapshot}$($host && echo ", $platform only"))"
+version=$VERSION
+[[ -n "$tag" ]] || version=$VERSION-snapshot
+say "release: goreleaser ${args[*]} (version $version$($host && echo ", $platform only"))"
 "${GORELEASER[@]}" "${args[@]}" --config "$config"
 
-version=$(sed -nE 's/.*"version": *"([^"]+)".*/\1/p' "$dist/metadata.json" | head -n 1)
-[[ -n "$version" ]] || fail "no version in $dist/metadata.json"
 cp terraform-registry-manifest.json "$dist/terraform-provider-polardb_${version}_manifest.json"
 say "release: $dist"
 (cd "$dist" && ls -l -- *.zip *_SHA256SUMS* *_manifest.json) >&2

@@ -87,9 +87,10 @@ build_cli() {
 		[[ -n "$src" && -d "$src" ]] || die "could not find the module directory in: $json"
 
 		# -mod=mod: the module cache is read-only and its go.sum may lack
-		# entries; Go adds them to its own view. version.dev=no makes
-		# OpenTofu report "1.12.6" rather than "1.12.6-dev", as its release
-		# builds do (Terraform has no such variable, and the linker ignores it).
+		# entries; Go adds them to its own view. version.dev=no makes the
+		# CLI report "1.12.6" rather than "1.12.6-dev", as its release builds
+		# do; where the version package has no such variable (Terraform
+		# 1.5.7), the linker ignores it.
 		local out="$dir/$name.tmp.$$" start=$SECONDS
 		if ! (cd "$src" && GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" go build -trimpath \
 			-ldflags "-s -w -X $module/version.dev=no" -o "$out" "$package") 2>"$dir/build.log"; then

@@ -171,6 +171,14 @@ release_mirror() {
 	unzip -q -o "$POLARDB_RELEASE_DIR/polardb-emulator_${release_version}_$platform.zip" polardb-emulator -d "$dir"
 }
 
+# examples_copy DIR: copies examples/ to DIR/examples, as init writes a lock
+# file next to a configuration, without the working directories and lock
+# files a developer's own init left there.
+examples_copy() {
+	cp -R "$REPO_ROOT/examples" "$1/examples"
+	find "$1/examples" \( -name .terraform -o -name .terraform.lock.hcl \) -prune -exec rm -rf {} +
+}
+
 # pin_release DIR: makes the configuration in DIR ask for the provider at
 # exactly the release's version: Terraform installs a prerelease such as
 # 0.1.0-snapshot only when asked for exactly that. An override file adjusts
@@ -192,8 +200,7 @@ step_modules() {
 	local tmp start=$SECONDS work
 	tempdir tmp
 	release_mirror "$tmp"
-	# A copy, as init writes a lock file next to the configuration.
-	cp -R "$REPO_ROOT/examples" "$tmp/examples"
+	examples_copy "$tmp"
 	work="$tmp/examples/modules/backup-gate"
 	pin_release "$work"
 	(
@@ -230,8 +237,7 @@ data_source_work=""
 plan_examples() {
 	local tmp=$1 dir
 	start_tls_emulator "$tmp" examples-emulator.json
-	# A copy, as init writes a lock file next to the configuration.
-	cp -R "$REPO_ROOT/examples" "$tmp/examples"
+	examples_copy "$tmp"
 	for dir in "$tmp"/examples/provider "$tmp"/examples/data-sources/* "$tmp"/examples/guides/*; do
 		[[ -d "$dir" ]] || continue
 		pin_release "$dir"

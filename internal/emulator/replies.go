@@ -46,7 +46,8 @@ func (s *Server) logRequest(rec RecordedRequest, status int, requestID string, f
 	line := fmt.Sprintf("action=%q cluster=%q status=%d code=%q request_id=%s",
 		clip(rec.Action), clip(rec.Params["DBClusterId"]), status, rec.Code, requestID)
 	if rec.UserAgent != "" {
-		line += fmt.Sprintf(" user_agent=%q", clip(rec.UserAgent))
+		// Longer than other fields: the SDK's own part comes first.
+		line += fmt.Sprintf(" user_agent=%q", clipTo(rec.UserAgent, 200))
 	}
 	if fault != "" {
 		line += fmt.Sprintf(" fault=%q", fault)
@@ -67,10 +68,12 @@ func jsonBody(v any) []byte {
 }
 
 // clip keeps log lines short whatever a client sends.
-func clip(s string) string {
-	const maxLen = 80
-	if len(s) > maxLen {
-		return s[:maxLen] + "..."
+func clip(s string) string { return clipTo(s, 80) }
+
+// clipTo cuts s to n bytes and marks the cut.
+func clipTo(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
 	}
 	return s
 }

@@ -10,10 +10,10 @@
 // darabonba SDK, STS tokens and their expiry, clock skew and nonce replay,
 // with the cloud's error codes, statuses and body shape. Tests run the real
 // SDK and credentials-go against it and inspect what it received through
-// Requests. It serves HTTPS too (with a certificate of internal/loopbacktls),
-// which credentials-go insists on for STS. Faults (WithFaults, SetFaults,
-// SetClusterFaults) make the PolarDB API slow, throttled or failing, for
-// testing a client's retries.
+// Requests. Behind an HTTPS server (the command's --tls, or a test's, with
+// a certificate of internal/loopbacktls) it serves STS as credentials-go
+// insists on. Faults (WithFaults, SetFaults, SetClusterFaults) make the
+// PolarDB API slow, throttled or failing, for testing a client's retries.
 package emulator
 
 import (

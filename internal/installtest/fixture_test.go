@@ -42,6 +42,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Skip("TF_ACC_TERRAFORM_PATH names no CLI: run scripts/test.sh install")
+	}
 	fx := &fixture{
 		t:            t,
 		cli:          os.Getenv("TF_ACC_TERRAFORM_PATH"),
@@ -65,23 +68,22 @@ func newFixture(t *testing.T) *fixture {
 	fx.endpoint = strings.TrimPrefix(api.URL, "https://")
 
 	fx.proxy = newProxyRecorder(t)
-	// The CLI's environment: none of the caller's CLI configuration, home
-	// or proxies; every host but loopback goes to the recorder.
+	// The CLI's environment: the process's, which testsupport has emptied
+	// of the caller's cloud and CLI settings and proxies, without what
+	// make passes to its children (make install must take the CHANGELOG's
+	// version), then this fixture's own settings (the last value of a
+	// name wins); every host but loopback goes to the recorder.
 	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch strings.ToUpper(name) {
-		case "HOME", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_LOG", "TF_LOG_PATH",
-			"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY":
+		switch name, _, _ := strings.Cut(kv, "="); name {
+		case "VERSION", "MAKEFLAGS", "MFLAGS", "MAKELEVEL":
 			continue
 		}
 		fx.env = append(fx.env, kv)
 	}
 	fx.env = append(fx.env,
 		"HOME="+fx.home,
-		"HTTPS_PROXY="+fx.proxy.URL, "HTTP_PROXY="+fx.proxy.URL,
-		"NO_PROXY=127.0.0.1,localhost,::1",
+		"HTTPS_PROXY="+fx.proxy.URL, "HTTP_PROXY="+fx.proxy.URL, "NO_PROXY=127.0.0.1,localhost,::1",
 		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+keyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+keySecret,
 	)
 	t.Cleanup(fx.proxy.assertUnused)
@@ -186,8 +188,8 @@ func (fx *fixture) plan(dir string, env []string, version string) {
 	if len(requests) == 0 {
 		fx.t.Fatal("the plan sent the emulator no request")
 	}
-	// After the SDK's own part, followed by the version the CLI gave the
-	// provider (OpenTofu 1.12 gives the Terraform version it stands for).
+	// After the SDK's own part, and followed by the Terraform version the
+	// CLI gave the provider (OpenTofu 1.12 gives one it stands for, 1.13.0).
 	want := " terraform-provider-polardb/" + version + " terraform/"
 	for _, r := range requests {
 		if r.Action == "DescribeBackupTasks" && !strings.Contains(r.UserAgent, want) {

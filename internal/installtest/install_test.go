@@ -2,10 +2,6 @@ package installtest
 
 import (
 	"archive/zip"
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 	"golang.org/x/mod/sumdb/dirhash"
 )
@@ -30,9 +25,7 @@ const repoRoot = "../.."
 // CHANGELOG's version and locks it; `init` keeps that version once a newer
 // one is installed, and `init -upgrade` moves to it.
 func TestMakeInstall(t *testing.T) {
-	if os.Getenv("POLARDB_RELEASE_DIR") == "" {
-		loadRelease(t) // skips, with the reason
-	}
+	inTheInstallStep(t)
 	fx := newFixture(t)
 	version := changelogVersion(t)
 	installed := fx.makeInstall("")
@@ -193,9 +186,7 @@ func TestRegistry(t *testing.T) {
 // that `make` builds is used as it is, without init, and every command
 // says so.
 func TestDevOverrides(t *testing.T) {
-	if os.Getenv("POLARDB_RELEASE_DIR") == "" {
-		loadRelease(t) // skips, with the reason
-	}
+	inTheInstallStep(t)
 	fx := newFixture(t)
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
@@ -259,30 +250,43 @@ func (fx *fixture) makeInstall(version string) string {
 	return h
 }
 
-// goCaches are Go's module and build caches, read before testsupport
-// moves HOME, with which they would otherwise move.
+// goCaches are Go's module and build caches and settings file, read
+// before testsupport moves HOME, with which they would otherwise move.
 var goCaches []string
 
 func TestMain(m *testing.M) {
-	out, err := exec.Command("go", "env", "GOPATH", "GOMODCACHE", "GOCACHE").Output()
+	names := []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOENV"}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
 	v := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if err != nil || len(v) != 3 {
+	if err != nil || len(v) != len(names) {
 		panic(fmt.Sprintf("go env: %v %q", err, out))
 	}
-	goCaches = []string{"GOPATH=" + v[0], "GOMODCACHE=" + v[1], "GOCACHE=" + v[2]}
+	for i, name := range names {
+		goCaches = append(goCaches, name+"="+v[i])
+	}
 	testsupport.Run(m)
 }
 
-var changelogHeading = regexp.MustCompile(`(?m)^## (\d+\.\d+\.\d+\S*)`)
-
-// changelogVersion is the newest version CHANGELOG.md has a heading for.
+// changelogVersion is the version make install takes by default: the
+// newest CHANGELOG.md has a heading for, as scripts/version.sh reads it.
 func changelogVersion(t *testing.T) string {
 	t.Helper()
-	m := changelogHeading.FindSubmatch(readFile(t, filepath.Join(repoRoot, "CHANGELOG.md")))
-	if m == nil {
-		t.Fatal("CHANGELOG.md has no '## x.y.z' heading")
+	cmd := exec.Command(filepath.Join(repoRoot, "scripts", "version.sh"))
+	cmd.Env = append(os.Environ(), "VERSION=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/version.sh: %v", err)
 	}
-	return string(m[1])
+	return strings.TrimSpace(string(out))
+}
+
+// inTheInstallStep skips the test unless scripts/test.sh install runs it:
+// it is not a unit test, and needs a CLI.
+func inTheInstallStep(t *testing.T) {
+	t.Helper()
+	if os.Getenv("POLARDB_RELEASE_DIR") == "" {
+		t.Skip("POLARDB_RELEASE_DIR is not set: run scripts/test.sh install")
+	}
 }
 
 // nextPatch is version with its patch number one higher: 0.1.0 -> 0.1.1.
@@ -382,53 +386,3 @@ func copyFile(t *testing.T, from, to string) {
 // oneLine joins the CLI's wrapped lines, so that a message can be matched
 // wherever it was wrapped.
 func oneLine(out string) string { return strings.Join(strings.Fields(out), " ") }
-
-// TestReleaseArchives: the release has what the registries and module
-// authors take from it: for every platform, a provider zip holding
-// terraform-provider-polardb_v<version> and an emulator zip with its own
-// signature by the release key; and the registry manifest (protocol 6.0),
-// listed in SHA256SUMS with its hash.
-func TestReleaseArchives(t *testing.T) {
-	r := loadRelease(t)
-	keys, err := openpgp.ReadArmoredKeyRing(strings.NewReader(r.publicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	platforms := r.platforms()
-	if !slices.Contains(platforms, hostPlatform) {
-		t.Errorf("no archive for %s among %v", hostPlatform, platforms)
-	}
-	for _, platform := range platforms {
-		exe := ""
-		if strings.HasPrefix(platform, "windows_") {
-			exe = ".exe"
-		}
-		readZipEntry(t, filepath.Join(r.dir, r.zipName(platform)), "terraform-provider-polardb_v"+r.version+exe)
-		emulatorZip := filepath.Join(r.dir, "polardb-emulator_"+r.version+"_"+platform+".zip")
-		readZipEntry(t, emulatorZip, "polardb-emulator"+exe)
-		archive, err := os.Open(emulatorZip)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = openpgp.CheckDetachedSignature(keys, archive, bytes.NewReader(readFile(t, emulatorZip+".sig")), nil)
-		_ = archive.Close()
-		if err != nil {
-			t.Errorf("%s.sig: %v", filepath.Base(emulatorZip), err)
-		}
-	}
-
-	manifest := "terraform-provider-polardb_" + r.version + "_manifest.json"
-	content := readFile(t, filepath.Join(r.dir, manifest))
-	if sum := sha256.Sum256(content); r.sums[manifest] != hex.EncodeToString(sum[:]) {
-		t.Errorf("SHA256SUMS gives %q for %s, whose SHA-256 is %x", r.sums[manifest], manifest, sum)
-	}
-	var m struct {
-		Version  int `json:"version"`
-		Metadata struct {
-			ProtocolVersions []string `json:"protocol_versions"`
-		} `json:"metadata"`
-	}
-	if err := json.Unmarshal(content, &m); err != nil || m.Version != 1 || !slices.Equal(m.Metadata.ProtocolVersions, []string{"6.0"}) {
-		t.Errorf("%s: %s (%v), want version 1 and protocol_versions [\"6.0\"]", manifest, content, err)
-	}
-}

@@ -3,6 +3,7 @@ package installtest
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -177,8 +179,8 @@ func (s *releaseServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	case p == registry+"versions":
 		var platforms []map[string]string
 		for _, platform := range r.platforms() {
-			os, arch, _ := strings.Cut(platform, "_")
-			platforms = append(platforms, map[string]string{"os": os, "arch": arch})
+			goos, goarch, _ := strings.Cut(platform, "_")
+			platforms = append(platforms, map[string]string{"os": goos, "arch": goarch})
 		}
 		writeJSON(w, map[string]any{"versions": []any{map[string]any{
 			"version": r.version, "protocols": []string{"6.0"}, "platforms": platforms,
@@ -190,9 +192,9 @@ func (s *releaseServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			http.NotFound(w, req)
 			return
 		}
-		os, arch, _ := strings.Cut(platform, "_")
+		goos, goarch, _ := strings.Cut(platform, "_")
 		writeJSON(w, map[string]any{
-			"protocols": []string{"6.0"}, "os": os, "arch": arch,
+			"protocols": []string{"6.0"}, "os": goos, "arch": goarch,
 			"filename": name, "download_url": "/files/" + name, "shasum": r.sums[name],
 			"shasums_url":           "/files/" + r.sumsName,
 			"shasums_signature_url": "/files/" + r.sumsName + ".sig",
@@ -252,4 +254,54 @@ func readFile(t *testing.T, name string) []byte {
 func isHex64(s string) bool {
 	b, err := hex.DecodeString(s)
 	return err == nil && len(b) == 32
+}
+
+// TestReleaseArchives: the release has what the registries and module
+// authors take from it: for every platform, a provider zip holding
+// terraform-provider-polardb_v<version> and an emulator zip with its own
+// signature by the release key; and the registry manifest (protocol 6.0),
+// listed in SHA256SUMS with its hash.
+func TestReleaseArchives(t *testing.T) {
+	r := loadRelease(t)
+	keys, err := openpgp.ReadArmoredKeyRing(strings.NewReader(r.publicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	platforms := r.platforms()
+	if !slices.Contains(platforms, hostPlatform) {
+		t.Errorf("no archive for %s among %v", hostPlatform, platforms)
+	}
+	for _, platform := range platforms {
+		exe := ""
+		if strings.HasPrefix(platform, "windows_") {
+			exe = ".exe"
+		}
+		readZipEntry(t, filepath.Join(r.dir, r.zipName(platform)), "terraform-provider-polardb_v"+r.version+exe)
+		emulatorZip := filepath.Join(r.dir, "polardb-emulator_"+r.version+"_"+platform+".zip")
+		readZipEntry(t, emulatorZip, "polardb-emulator"+exe)
+		archive, err := os.Open(emulatorZip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = openpgp.CheckDetachedSignature(keys, archive, bytes.NewReader(readFile(t, emulatorZip+".sig")), nil)
+		_ = archive.Close()
+		if err != nil {
+			t.Errorf("%s.sig: %v", filepath.Base(emulatorZip), err)
+		}
+	}
+
+	manifest := "terraform-provider-polardb_" + r.version + "_manifest.json"
+	content := readFile(t, filepath.Join(r.dir, manifest))
+	if sum := sha256.Sum256(content); r.sums[manifest] != hex.EncodeToString(sum[:]) {
+		t.Errorf("SHA256SUMS gives %q for %s, whose SHA-256 is %x", r.sums[manifest], manifest, sum)
+	}
+	var m struct {
+		Version  int `json:"version"`
+		Metadata struct {
+			ProtocolVersions []string `json:"protocol_versions"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(content, &m); err != nil || m.Version != 1 || !slices.Equal(m.Metadata.ProtocolVersions, []string{"6.0"}) {
+		t.Errorf("%s: %s (%v), want version 1 and protocol_versions [\"6.0\"]", manifest, content, err)
+	}
 }

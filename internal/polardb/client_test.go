@@ -300,8 +300,8 @@ func TestNewClientChecksItsConfig(t *testing.T) {
 	if _, err := NewClient(Config{Region: "cn-hangzhou"}); err == nil {
 		t.Error("no error without a credential")
 	}
-	if _, err := NewClient(Config{Protocol: "FTP", Credential: testCredential(t)}); err == nil {
-		t.Error("no error for protocol FTP")
+	if _, err := NewClient(Config{Region: "cn-hangzhou", Protocol: "FTP", Credential: testCredential(t)}); err == nil || !strings.Contains(err.Error(), "FTP") {
+		t.Errorf("protocol FTP: %v, want an error naming it", err)
 	}
 	c, err := NewClient(Config{Region: "ap-southeast-1", Credential: testCredential(t)})
 	if err != nil || c.Endpoint() != "polardb.ap-southeast-1.aliyuncs.com" {

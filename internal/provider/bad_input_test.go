@@ -34,6 +34,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 		{"assume_role", `session_name = "ci"`, `assume_role.*role_arn`}, // role_arn is required in the block
 		{"assume_role", `session_expiration = 600`, `assume_role\.session_expiration.*between\s+900\s+and\s+43200`},
 		{"assume_role", `policy = "Allow everything"`, `Invalid policy document.*assume_role\.policy.*JSON object`},
+		{"assume_role", `external_id = ["a"]`, `external_id.*` + listType},
 		{"assume_role_with_oidc", `oidc_provider_arn = "ack"`, `assume_role_with_oidc\.oidc_provider_arn.*an\s+OIDC\s+provider\s+ARN`},
 		{"assume_role_with_oidc", `session_expiration = "long"`, `session_expiration.*` + numberType},
 		{"data", `cluster_id = "PC-2ZE123"`, `cluster_id\s+a\s+PolarDB\s+cluster\s+ID:.*pc-.*got:\s+PC-2ZE123`},

@@ -38,19 +38,20 @@ func TestAccFaults(t *testing.T) {
 	tests := []struct {
 		name       string
 		faults     emulator.Faults
-		settings   string // of the provider, then of the data source
+		provider   string // settings of the provider block
+		dataSource string // settings of the data source
 		wantErr    string // "" for success
 		code       string // what the emulator records for the faulted calls
 		faultCalls int    // how many calls the fault answers
 	}{
-		{"throttling, then success", emulator.Faults{Fault: emulator.FaultThrottling, First: 2}, "", "", "Throttling.User", 2},
-		{"503s, then success", emulator.Faults{Fault: emulator.FaultUnavailable, First: 3}, "", "", "ServiceUnavailable", 3},
-		{"an HTML 502 page, then success", emulator.Faults{Fault: emulator.FaultHTML502, First: 2}, "", "", "fault:html_502", 2},
-		{"an HTML 502 page every time fails once the retries are spent", emulator.Faults{Fault: emulator.FaultHTML502}, "max_retries = 2\n",
+		{"throttling, then success", emulator.Faults{Fault: emulator.FaultThrottling, First: 2}, "", "", "", "Throttling.User", 2},
+		{"503s, then success", emulator.Faults{Fault: emulator.FaultUnavailable, First: 3}, "", "", "", "ServiceUnavailable", 3},
+		{"an HTML 502 page, then success", emulator.Faults{Fault: emulator.FaultHTML502, First: 2}, "", "", "", "fault:html_502", 2},
+		{"an HTML 502 page every time fails once the retries are spent", emulator.Faults{Fault: emulator.FaultHTML502}, "max_retries = 2", "",
 			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+502.*text/html.*502\s+Bad\s+Gateway.*Attempts:\s+3`, "fault:html_502", 3},
-		{"a hung API fails at the read timeout", emulator.Faults{Fault: emulator.FaultHang}, `timeouts = { read = "3s" }`,
+		{"a hung API fails at the read timeout", emulator.Faults{Fault: emulator.FaultHang}, "", `timeouts = { read = "3s" }`,
 			`(?s)Reading PolarDB backup tasks timed out.*No\s+complete\s+answer\s+from\s+the\s+PolarDB\s+API\s+at\s+127\.0\.0\.1:[0-9]+\s+in\s+time.*3s`, "fault:hang", 1},
-		{"a truncated body fails cleanly, without a retry", emulator.Faults{Fault: emulator.FaultTruncated}, "",
+		{"a truncated body fails cleanly, without a retry", emulator.Faults{Fault: emulator.FaultTruncated}, "", "",
 			`(?s)Unexpected answer from the PolarDB API.*127\.0\.0\.1:[0-9]+.*HTTP\s+200.*body\s+is\s+not\s+valid\s+JSON`, "fault:truncated", 1},
 	}
 	for _, tt := range tests {
@@ -58,15 +59,11 @@ func TestAccFaults(t *testing.T) {
 			clearProviderEnv(t)
 			emu := startEmulator(t)
 			emu.SetClusterFaults(clusterWithJobs, tt.faults)
-			providerSettings, dataSettings := "", tt.settings
-			if strings.HasPrefix(tt.settings, "max_retries") {
-				providerSettings, dataSettings = tt.settings, ""
-			}
-			step := resource.TestStep{Config: httpProvider(emu.endpoint, providerSettings) + fmt.Sprintf(`
+			step := resource.TestStep{Config: httpProvider(emu.endpoint, tt.provider) + fmt.Sprintf(`
 data "polardb_backup_tasks" "this" {
   cluster_id = %q
   %s
-}`, clusterWithJobs, dataSettings)}
+}`, clusterWithJobs, tt.dataSource)}
 			if tt.wantErr != "" {
 				step.ExpectError = regexp.MustCompile(tt.wantErr)
 			} else {

@@ -21,8 +21,10 @@ var TLS *tls.Config
 
 // Run runs the tests of a package, from its TestMain, and exits with their
 // status. Before, it empties the environment of the caller's cloud
-// settings (ALIBABA_CLOUD_*, ALICLOUD_*, POLARDB_ENDPOINT) and proxies,
-// turns the ECS metadata service off, points HOME at an empty directory
+// settings (ALIBABA_CLOUD_*, ALICLOUD_*, POLARDB_ENDPOINT), proxies and
+// Terraform CLI settings (TF_CLI_CONFIG_FILE, TF_CLI_ARGS*, ...: a
+// dev_overrides file would change what the tests exercise; TF_LOG stays,
+// for debugging), turns the ECS metadata service off, points HOME at an empty directory
 // (no profile or CLI configuration is read), and makes the certificate of
 // TLS the one trusted root, in SSL_CERT_FILE, which child processes (the
 // CLI, the provider) inherit. credentials-go calls STS over HTTPS on Go's
@@ -34,9 +36,7 @@ func Run(m *testing.M) {
 
 func run(m *testing.M) int {
 	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") || name == "POLARDB_ENDPOINT" ||
-			strings.EqualFold(name, "HTTP_PROXY") || strings.EqualFold(name, "HTTPS_PROXY") || strings.EqualFold(name, "ALL_PROXY") {
+		if name, _, _ := strings.Cut(kv, "="); scrubbed(name) {
 			_ = os.Unsetenv(name)
 		}
 	}
@@ -60,4 +60,14 @@ func run(m *testing.M) int {
 	}
 	_ = os.Setenv("SSL_CERT_FILE", certFile)
 	return m.Run()
+}
+
+// scrubbed says whether Run unsets the environment variable name.
+func scrubbed(name string) bool {
+	switch strings.ToUpper(name) {
+	case "POLARDB_ENDPOINT", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
+		"TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE":
+		return true
+	}
+	return strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") || strings.HasPrefix(name, "TF_CLI_ARGS")
 }
