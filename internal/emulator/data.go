@@ -43,8 +43,9 @@ type Role struct {
 	InstanceRole bool `json:"instance_role,omitempty"`
 }
 
-// BackupJob is one element of Items.BackupJob in a DescribeBackupTasks
-// answer; the JSON names are the API's.
+// BackupJob is a backup task: one element of Items.BackupJob in a
+// DescribeBackupTasks answer, whose JSON names are the API's, and how the
+// emulator makes it progress.
 type BackupJob struct {
 	StartTime            string `json:"StartTime"`
 	Process              string `json:"Process"`
@@ -52,6 +53,12 @@ type BackupJob struct {
 	JobMode              string `json:"JobMode"`
 	BackupProgressStatus string `json:"BackupProgressStatus"`
 	TaskAction           string `json:"TaskAction"`
+	// FinishesAfter, when set on a task that has not finished, makes it
+	// progress from the first call that lists it: Process rises from its
+	// value to 100 and the status moves on through Preparing, Waiting,
+	// Uploading and Checking, until the task is Finished this long after
+	// that call. Not part of the API's answer.
+	FinishesAfter Duration `json:"finishes_after,omitempty"`
 }
 
 // Cluster is a PolarDB cluster and its backup tasks, in the order the API
@@ -212,6 +219,8 @@ func (d Data) validate() error {
 			switch {
 			case job.BackupJobId == "":
 				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: BackupJobId is empty", i, c.ID, k)
+			case job.FinishesAfter < 0:
+				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: finishes_after %s is negative", i, c.ID, k, job.FinishesAfter)
 			case job.JobMode != jobModeAutomated && job.JobMode != jobModeManual:
 				// The BackupMode filter matches JobMode exactly, so any other
 				// value would make the job unreachable through the filter.

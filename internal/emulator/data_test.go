@@ -99,6 +99,8 @@ var loadDataErrorCases = []loadDataErrorCase{
 	{"empty cluster id", `{` + dataCred + `, "clusters": [{"id": "pc-1"}, {"id": ""}]}`, "clusters[1]: id is empty"},
 	{"duplicate cluster id", `{` + dataCred + `, "clusters": [{"id": "pc-1"}, {"id": "pc-2"}, {"id": "pc-1"}]}`,
 		`clusters[2]: id "pc-1" is already used by clusters[0]`},
+	{"negative finishes_after", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [{"BackupJobId": "1", "JobMode": "Manual", "finishes_after": "-1s"}]}]}`,
+		"clusters[0] (pc-1): backup_jobs[0]: finishes_after -1s is negative"},
 	{"empty job id", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + dataJob("", "Manual") + `]}]}`,
 		"clusters[0] (pc-1): backup_jobs[0]: BackupJobId is empty"},
 	{"bad job mode", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + dataJob("1", "Manual") + `,` + dataJob("2", "manual") + `]}]}`,

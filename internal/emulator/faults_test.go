@@ -74,8 +74,9 @@ func startTracked(t *testing.T, s *Server) (*tracker, *httptest.Server) {
 // starts 750ms past a whole second of the real time, close enough for the
 // SDK's timestamps.
 type fixedClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	start time.Time // for set
 }
 
 func newFixedClock() *fixedClock {
@@ -86,6 +87,17 @@ func (c *fixedClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
+}
+
+// set puts the clock d after the time it started at.
+func (c *fixedClock) set(t *testing.T, d time.Duration) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.start.IsZero() {
+		c.start = c.t
+	}
+	c.t = c.start.Add(d)
 }
 
 func (c *fixedClock) advance(d time.Duration) {

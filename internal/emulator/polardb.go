@@ -1,6 +1,12 @@
 package emulator
 
-// The PolarDB API, version 2017-08-01: DescribeBackupTasks.
+// The PolarDB API, version 2017-08-01: DescribeBackupTasks, with tasks that
+// progress as time goes by.
+
+import (
+	"strconv"
+	"time"
+)
 
 const polardbVersion = "2017-08-01"
 
@@ -12,11 +18,22 @@ type describeBackupTasksResponse struct {
 
 type backupItems struct {
 	// BackupJob is never nil, so that "no tasks" is [] and not null.
-	BackupJob []BackupJob `json:"BackupJob"`
+	BackupJob []backupJobAnswer `json:"BackupJob"`
+}
+
+// backupJobAnswer is a task as the API answers it.
+type backupJobAnswer struct {
+	StartTime            string `json:"StartTime"`
+	Process              string `json:"Process"`
+	BackupJobId          string `json:"BackupJobId"`
+	JobMode              string `json:"JobMode"`
+	BackupProgressStatus string `json:"BackupProgressStatus"`
+	TaskAction           string `json:"TaskAction"`
 }
 
 // describeBackupTasks serves the API from its parameters: the cluster's
-// tasks in stored order, narrowed by the optional exact-match filters.
+// tasks in stored order, narrowed by the optional exact-match filters, each
+// as far along as it is by now.
 func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 	clusterID, jobID, mode := c.params["DBClusterId"], c.params["BackupJobId"], c.params["BackupMode"]
 	if clusterID == "" {
@@ -29,11 +46,78 @@ func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 	if !ok {
 		return nil, errClusterNotFound()
 	}
-	matched := []BackupJob{}
+	matched := []backupJobAnswer{}
 	for _, job := range jobs {
 		if (jobID == "" || job.BackupJobId == jobID) && (mode == "" || job.JobMode == mode) {
-			matched = append(matched, job)
+			matched = append(matched, s.progressed(clusterID, job, c.now))
 		}
 	}
 	return &describeBackupTasksResponse{RequestId: c.requestID, Items: backupItems{BackupJob: matched}}, nil
+}
+
+// The statuses a task moves through, in order.
+var backupStatuses = []string{"NoStart", "Preparing", "Waiting", "Uploading", "Checking", "Finished"}
+
+// progressed is job as the API would answer it at now. A task that has not
+// finished and has a duration (its own FinishesAfter, else the server's
+// WithFinishAfter) progresses from the first call that lists it: Process
+// rises evenly from its value to 100 over the duration, and the status
+// follows it (Preparing below 5 %, Waiting below 10 %, Uploading below 90 %,
+// then Checking), never going back from the one in the data, until it is
+// Finished.
+func (s *Server) progressed(clusterID string, job BackupJob, now time.Time) backupJobAnswer {
+	answer := backupJobAnswer{StartTime: job.StartTime, Process: job.Process, BackupJobId: job.BackupJobId,
+		JobMode: job.JobMode, BackupProgressStatus: job.BackupProgressStatus, TaskAction: job.TaskAction}
+	duration := time.Duration(job.FinishesAfter)
+	if duration == 0 {
+		duration = s.finishAfter
+	}
+	if duration == 0 || job.BackupProgressStatus == "Finished" {
+		return answer
+	}
+	s.mu.Lock()
+	key := clusterID + "\n" + job.BackupJobId
+	first, seen := s.firstListed[key]
+	if !seen {
+		first = now
+		s.firstListed[key] = now
+	}
+	s.mu.Unlock()
+	elapsed := now.Sub(first)
+	if elapsed >= duration {
+		answer.Process, answer.BackupProgressStatus = "100", "Finished"
+		return answer
+	}
+	if elapsed <= 0 {
+		return answer // as in the data, at the first call
+	}
+	start, _ := strconv.Atoi(job.Process) // the data's, if a number
+	start = min(max(start, 0), 99)
+	process := start + int(float64(100-start)*float64(elapsed)/float64(duration))
+	process = min(process, 99)
+	status := "Checking"
+	switch {
+	case process < 5:
+		status = "Preparing"
+	case process < 10:
+		status = "Waiting"
+	case process < 90:
+		status = "Uploading"
+	}
+	if statusIndex(status) < statusIndex(job.BackupProgressStatus) {
+		status = job.BackupProgressStatus
+	}
+	answer.Process, answer.BackupProgressStatus = strconv.Itoa(process), status
+	return answer
+}
+
+// statusIndex is the place of status in backupStatuses; an unknown one
+// counts as not started.
+func statusIndex(status string) int {
+	for i, st := range backupStatuses {
+		if st == status {
+			return i
+		}
+	}
+	return 0
 }

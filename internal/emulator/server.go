@@ -68,6 +68,7 @@ type Server struct {
 	clusters       map[string][]BackupJob
 	roles          []Role // in data order, each ARN once
 	seed           int64  // of rng
+	finishAfter    time.Duration
 
 	mu       sync.Mutex // guards what follows
 	nonces   nonceCache
@@ -76,6 +77,9 @@ type Server struct {
 	issued map[string]Credential
 	// metadataTokens holds the IMDSv2 tokens handed out, with their expiry.
 	metadataTokens map[string]time.Time
+	// firstListed is when a progressing task was first listed, by cluster
+	// and job ID.
+	firstListed map[string]time.Time
 	// faults are the server's, never nil; clusterFaults a cluster's, by ID.
 	faults        *faultScope
 	clusterFaults map[string]*faultScope
@@ -103,6 +107,12 @@ func WithLogger(l *log.Logger) Option {
 	return func(s *Server) { s.logger = l }
 }
 
+// WithFinishAfter makes every task that has not finished and has no
+// FinishesAfter of its own progress as if it had d.
+func WithFinishAfter(d time.Duration) Option {
+	return func(s *Server) { s.finishAfter = max(d, 0) }
+}
+
 // WithIMDSv2Required makes the metadata service refuse requests without an
 // IMDSv2 token, as on an instance whose metadata access is set to
 // token-only.
@@ -125,6 +135,7 @@ func New(data Data, opts ...Option) *Server {
 		seed:          1,
 		faults:        &faultScope{},
 		clusterFaults: map[string]*faultScope{},
+		firstListed:   map[string]time.Time{},
 	}
 	if data.Faults != nil {
 		s.faults = newFaultScope(*data.Faults)

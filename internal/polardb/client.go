@@ -50,6 +50,7 @@ type Client struct {
 	retry    RetryPolicy
 	onRetry  func(context.Context, Retry)
 	limiter  *limiter
+	tasks    sharedCalls[*DescribeBackupTasksResponse]
 }
 
 // NewClient builds a client; it does not contact the network.
@@ -91,6 +92,27 @@ func NewClient(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// DescribeBackupTasks lists the backup tasks of a cluster. Identical
+// requests in flight at the same time share one call (sharedCalls): module
+// instances that read the same cluster with the same filters, say. The
+// answer is shared too, and must not be changed. ctx bounds the caller's
+// wait: when it ends, the caller gets a NetworkError wrapping ctx.Err().
+func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
+	key := strings.Join([]string{optional(request.DBClusterId), optional(request.BackupJobId), optional(request.BackupMode)}, "\x00")
+	return c.tasks.do(ctx, key,
+		func(ctx context.Context) (*DescribeBackupTasksResponse, error) { return c.describeBackupTasks(ctx, request) },
+		func(err error) error { return &NetworkError{Host: c.endpoint, Err: err} })
+}
+
+// optional is a request parameter in a key: "-" when not sent, else "=" and
+// its value.
+func optional(p *string) string {
+	if p == nil {
+		return "-"
+	}
+	return "=" + *p
+}
+
 // Endpoint is the API host this client calls.
 func (c *Client) Endpoint() string { return c.endpoint }
 
@@ -105,7 +127,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 	var err error
 	for n := 1; ; n++ {
 		if waitErr := c.limiter.wait(ctx); waitErr != nil {
-			return c.stopped(waitErr, n-1, err)
+			return c.stopped(cause(ctx, waitErr), n-1, err)
 		}
 		sent := c.limiter.now()
 		if err = do(ctx); err == nil {
@@ -113,7 +135,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return c.stopped(ctxErr, n, err)
+			return c.stopped(cause(ctx, ctxErr), n, err)
 		}
 		err = fromRuntime(err, c.endpoint)
 		var apiErr *APIError
@@ -131,9 +153,19 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 			c.onRetry(ctx, Retry{Attempt: n, Err: err, Delay: delay})
 		}
 		if sleepErr := c.retry.sleep(ctx, delay); sleepErr != nil {
-			return c.stopped(sleepErr, n, err)
+			return c.stopped(cause(ctx, sleepErr), n, err)
 		}
 	}
+}
+
+// cause is why ctx ended, when it has, else err: a shared call
+// (sharedCalls) is cancelled with the reason its last caller left for, a
+// timeout or a cancellation, as its cause.
+func cause(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
 }
 
 // stopped reports a call ended by its context, with the last failure.

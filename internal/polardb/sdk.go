@@ -50,9 +50,10 @@ type DescribeBackupTasksResponseBodyItemsBackupJob struct {
 	TaskAction           *string `json:"TaskAction,omitempty" xml:"TaskAction,omitempty"`
 }
 
-// DescribeBackupTasks lists the backup tasks of a cluster. ctx bounds the
-// whole call: cancelling it aborts the HTTP exchange.
-func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
+// describeBackupTasks makes the DescribeBackupTasks call, with the client's
+// retries (Client.call). ctx bounds the whole call: cancelling it aborts
+// the HTTP exchange.
+func (c *Client) describeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
 	query := map[string]interface{}{}
 	if request.BackupJobId != nil {
 		query["BackupJobId"] = request.BackupJobId

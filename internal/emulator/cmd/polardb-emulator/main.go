@@ -2,7 +2,7 @@
 //
 //	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote] [--tls [--cert-out FILE]]
 //	                 [--latency D] [--jitter D] [--rate-limit N] [--fault KIND [--fault-first N] [--fault-fraction F]]
-//	                 [--clock-skew D] [--seed N] [--stats FILE]
+//	                 [--clock-skew D] [--seed N] [--finish-after D] [--stats FILE]
 //
 // Its first line on stdout is POLARDB_ENDPOINT=host:port. With --tls it
 // serves HTTPS with a fresh self-signed certificate, written to --cert-out
@@ -55,6 +55,7 @@ type options struct {
 	allowRemote, useTLS                  bool
 	faults                               emulator.Faults
 	seed                                 int64
+	finishAfter                          time.Duration
 }
 
 // parseFlags reads and checks the command line.
@@ -75,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	faultFraction := flags.Float64("fault-fraction", 0, "inject --fault into this fraction of the calls, at random (with neither, into every call)")
 	clockSkew := flags.Duration("clock-skew", 0, "set the server clock this far ahead (negative: behind) for signatures")
 	flags.Int64Var(&o.seed, "seed", 1, "seed of the random choices of --fault-fraction and --jitter")
+	flags.DurationVar(&o.finishAfter, "finish-after", 0, "make every unfinished backup task without finishes_after of its own progress, from its first listing, until it is Finished this much later")
 	flags.StringVar(&o.statsPath, "stats", "", "on exit, write the TCP connections, TLS handshakes and requests accepted to this file, as JSON")
 	if err := flags.Parse(args); err != nil {
 		return o, err
@@ -90,6 +92,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected arguments: %q", flags.Args())
 	case o.certOut != "" && !o.useTLS:
 		return o, errors.New("--cert-out needs --tls")
+	case o.finishAfter < 0:
+		return o, fmt.Errorf("--finish-after %s is negative", o.finishAfter)
 	}
 	return o, nil
 }
@@ -142,7 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	logger := log.New(stderr, "polardb-emulator: ", log.LstdFlags)
-	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithSeed(o.seed)}
+	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithSeed(o.seed), emulator.WithFinishAfter(o.finishAfter)}
 	if o.faults != (emulator.Faults{}) {
 		opts = append(opts, emulator.WithFaults(o.faults))
 	}

@@ -200,6 +200,34 @@ func TestServesDemoDataUntilInterrupted(t *testing.T) {
 	}
 }
 
+// With --finish-after, the demo cluster's unfinished tasks are Finished
+// that long after their first listing.
+func TestFinishAfter(t *testing.T) {
+	cmd, lines, _ := start(t, "--finish-after", "300ms")
+	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	statuses := func() []string {
+		res, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001")
+		if err != nil {
+			t.Fatalf("call: %v", err)
+		}
+		var out []string
+		for _, item := range res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].([]any) {
+			out = append(out, item.(map[string]any)["BackupProgressStatus"].(string))
+		}
+		return out
+	}
+	if got := statuses(); !slices.Equal(got, []string{"Finished", "Uploading", "NoStart"}) {
+		t.Errorf("first listing: %v, want the demo data's", got)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if got := statuses(); !slices.Equal(got, []string{"Finished", "Finished", "Finished"}) {
+		t.Errorf("after --finish-after: %v, want every task Finished", got)
+	}
+	interruptAndWait(t, cmd)
+}
+
 func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 	const secret = "file-secret-do-not-print"
 	path := filepath.Join(t.TempDir(), "data.json")
@@ -380,6 +408,7 @@ func TestRunRefuses(t *testing.T) {
 		{"negative latency", []string{"--latency", "-1s"}, "fault flags: latency -1s is negative"},
 		{"--fault-first without --fault", []string{"--fault-first", "1"}, "fault flags: first and fraction need a fault"},
 		{"bad duration", []string{"--jitter", "soon"}, `invalid value "soon" for flag -jitter`},
+		{"negative --finish-after", []string{"--finish-after", "-1s"}, "--finish-after -1s is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

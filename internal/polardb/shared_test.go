@@ -1,0 +1,174 @@
+package polardb
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// blockingCall is a call that counts its starts and answers once released.
+type blockingCall struct {
+	starts  atomic.Int32
+	release chan struct{}
+	answer  string
+	err     error
+	ctxSeen chan context.Context // each start's context, if set
+}
+
+func newBlockingCall(answer string, err error) *blockingCall {
+	return &blockingCall{release: make(chan struct{}), answer: answer, err: err, ctxSeen: make(chan context.Context, 10)}
+}
+
+func (b *blockingCall) call(ctx context.Context) (string, error) {
+	b.starts.Add(1)
+	b.ctxSeen <- ctx
+	select {
+	case <-b.release:
+		return b.answer, b.err
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+}
+
+func asIs(err error) error { return err }
+
+// waitFor starts n concurrent callers of key, each with ctx, and returns
+// once the newest calls of s have total callers waiting in all (those
+// started before included): wait then gives their answers.
+func waitFor(ctx context.Context, s *sharedCalls[string], b *blockingCall, key string, n, total int) (wait func() ([]string, []error)) {
+	answers, errs := make([]string, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { answers[i], errs[i] = s.do(ctx, key, b.call, asIs) })
+	}
+	for {
+		s.mu.Lock()
+		waiting := 0
+		for _, f := range s.flights {
+			waiting += f.waiters
+		}
+		s.mu.Unlock()
+		if waiting >= total {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return func() ([]string, []error) { wg.Wait(); return answers, errs }
+}
+
+func TestSharedCallsShareOneCallInFlight(t *testing.T) {
+	var s sharedCalls[string]
+	b := newBlockingCall("tasks", nil)
+	wait := waitFor(context.Background(), &s, b, "pc-1", 5, 5)
+	other := newBlockingCall("other", nil)
+	close(other.release)
+	if got, err := s.do(context.Background(), "pc-2", other.call, asIs); got != "other" || err != nil {
+		t.Errorf("another key: %q, %v", got, err)
+	}
+	close(b.release)
+	answers, errs := wait()
+	for i := range answers {
+		if answers[i] != "tasks" || errs[i] != nil {
+			t.Errorf("caller %d got %q, %v", i, answers[i], errs[i])
+		}
+	}
+	if n := b.starts.Load(); n != 1 {
+		t.Errorf("5 identical callers started %d calls, want 1", n)
+	}
+	// Once answered, a call is not reused.
+	if _, err := s.do(context.Background(), "pc-1", b.call, asIs); err != nil || b.starts.Load() != 2 {
+		t.Errorf("a later caller: %v, %d calls, want a call of its own", err, b.starts.Load())
+	}
+}
+
+func TestSharedCallsShareAnErrorOnlyWithItsCallers(t *testing.T) {
+	var s sharedCalls[string]
+	failing := newBlockingCall("", errors.New("InternalError"))
+	wait := waitFor(context.Background(), &s, failing, "pc-1", 3, 3)
+	close(failing.release)
+	_, errs := wait()
+	for i, err := range errs {
+		if err == nil || err.Error() != "InternalError" {
+			t.Errorf("caller %d: %v, want the call's error", i, err)
+		}
+	}
+	ok := newBlockingCall("tasks", nil)
+	close(ok.release)
+	if got, err := s.do(context.Background(), "pc-1", ok.call, asIs); got != "tasks" || err != nil {
+		t.Errorf("after the failed call: %q, %v, want a new call's answer", got, err)
+	}
+}
+
+// A caller whose context ends leaves with ctxErr; the call goes on for the
+// others, and when the last one leaves it is cancelled, with that caller's
+// reason as the cause, and that caller gets the call's own error.
+func TestSharedCallsRunUntilTheLastCallerLeaves(t *testing.T) {
+	var s sharedCalls[string]
+	b := newBlockingCall("tasks", nil)
+	early, cancelEarly := context.WithCancel(context.Background())
+	leaving := make(chan error, 1)
+	go func() {
+		_, err := s.do(early, "pc-1", b.call, func(err error) error { return errors.New("left: " + err.Error()) })
+		leaving <- err
+	}()
+	callCtx := <-b.ctxSeen
+	wait := waitFor(context.Background(), &s, b, "pc-1", 1, 2) // with the early one
+	cancelEarly()
+	if err := <-leaving; err == nil || err.Error() != "left: context canceled" {
+		t.Errorf("the caller that left got %v", err)
+	}
+	if callCtx.Err() != nil {
+		t.Fatal("the call was cancelled while a caller still waited")
+	}
+	close(b.release)
+	if answers, errs := wait(); answers[0] != "tasks" || errs[0] != nil {
+		t.Errorf("the remaining caller got %q, %v", answers[0], errs[0])
+	}
+
+	// Alone, with a deadline: the call ends with the deadline as its cause.
+	b = newBlockingCall("tasks", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.do(ctx, "pc-1", b.call, asIs); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the last caller's deadline: %v, want the call's DeadlineExceeded", err)
+	}
+	if b.starts.Load() != 1 {
+		t.Errorf("%d calls", b.starts.Load())
+	}
+}
+
+// A caller allowed to wait much longer than a call in flight starts its own.
+func TestSharedCallsJoinOnlyCallsThatLastLongEnough(t *testing.T) {
+	var s sharedCalls[string]
+	b := newBlockingCall("tasks", nil)
+	short, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	waitShort := waitFor(short, &s, b, "pc-1", 1, 1)
+	long, cancelLong := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelLong()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = s.do(long, "pc-1", b.call, asIs)
+	}()
+	for b.starts.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	// And one allowed less joins it.
+	shorter, cancelShorter := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancelShorter()
+	waitShorter := waitFor(shorter, &s, b, "pc-1", 1, 2) // the newest call's waiters: long and shorter
+	close(b.release)
+	waitShort()
+	waitShorter()
+	<-done
+	if n := b.starts.Load(); n != 2 {
+		t.Errorf("%d calls, want 2: the short one's, and the long one's that the shorter one joined", n)
+	}
+	if !joinable(time.Time{}, time.Now()) || joinable(time.Now(), time.Time{}) {
+		t.Error("a call without a deadline must take any caller, and a caller without one only such a call")
+	}
+}
