@@ -250,10 +250,10 @@ plan_examples() {
 	[[ -n "$data_source_work" ]] || fail "no examples/data-sources/polardb_backup_tasks/ to plan"
 }
 
-# start_tls_emulator DIR DATA: the emulator over HTTPS, serving
+# start_tls_emulator DIR DATA [FLAG...]: the emulator over HTTPS, serving
 # scripts/testdata/DATA, with POLARDB_ENDPOINT and SSL_CERT_FILE exported.
 start_tls_emulator() {
-	start_emulator "$1" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/$2" --tls --cert-out "$1/emulator.pem"
+	start_emulator "$1" SSL_CERT_FILE --data "$REPO_ROOT/scripts/testdata/$2" --tls --cert-out "$1/emulator.pem" "${@:3}"
 	export POLARDB_ENDPOINT=${emulator_vars[POLARDB_ENDPOINT]} SSL_CERT_FILE=${emulator_vars[SSL_CERT_FILE]}
 }
 
@@ -289,6 +289,23 @@ examples_stop_a_running_backup() {
 	done
 }
 
+# examples_wait_for_the_running_backup: the guides' wait for a quiet
+# cluster while a backup that finishes after 3 s runs: the plan waits,
+# polling, then goes through.
+examples_wait_for_the_running_backup() {
+	local tmp=$1 log="$1/plan-wait.log" calls
+	start_tls_emulator "$tmp" examples-running-emulator.json --finish-after 3s
+	say "examples: $POLARDB_TEST_CLI plan examples/guides/wait-for-a-quiet-cluster while a backup runs for 3s (must wait, then pass)"
+	# timeout: a wait that never ends fails here, not at the example's 2h.
+	if ! (cd "$tmp/examples/guides/wait-for-a-quiet-cluster" &&
+		timeout 120 "$TF_ACC_TERRAFORM_PATH" plan -input=false -lock=false -no-color) >"$log" 2>&1; then
+		cat "$log"
+		fail "the plan that waits for the running backup failed"
+	fi
+	calls=$(grep -c 'DescribeBackupTasks' "$tmp/emulator.log" || true)
+	((calls >= 2)) || fail "the plan made $calls DescribeBackupTasks calls; it must poll until the backup has finished"
+}
+
 step_examples() {
 	local tmp start=$SECONDS
 	tempdir tmp
@@ -300,6 +317,7 @@ step_examples() {
 		plan_examples "$tmp"
 		debug_log_still_logs "$tmp"
 		examples_stop_a_running_backup "$tmp"
+		examples_wait_for_the_running_backup "$tmp"
 	) >&2
 	say "examples: passed in $((SECONDS - start))s"
 }

@@ -18,17 +18,7 @@ type describeBackupTasksResponse struct {
 
 type backupItems struct {
 	// BackupJob is never nil, so that "no tasks" is [] and not null.
-	BackupJob []backupJobAnswer `json:"BackupJob"`
-}
-
-// backupJobAnswer is a task as the API answers it.
-type backupJobAnswer struct {
-	StartTime            string `json:"StartTime"`
-	Process              string `json:"Process"`
-	BackupJobId          string `json:"BackupJobId"`
-	JobMode              string `json:"JobMode"`
-	BackupProgressStatus string `json:"BackupProgressStatus"`
-	TaskAction           string `json:"TaskAction"`
+	BackupJob []BackupJob `json:"BackupJob"`
 }
 
 // describeBackupTasks serves the API from its parameters: the cluster's
@@ -46,7 +36,7 @@ func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 	if !ok {
 		return nil, errClusterNotFound()
 	}
-	matched := []backupJobAnswer{}
+	matched := []BackupJob{}
 	for _, job := range jobs {
 		if (jobID == "" || job.BackupJobId == jobID) && (mode == "" || job.JobMode == mode) {
 			matched = append(matched, s.progressed(clusterID, job, c.now))
@@ -65,9 +55,9 @@ var backupStatuses = []string{"NoStart", "Preparing", "Waiting", "Uploading", "C
 // follows it (Preparing below 5 %, Waiting below 10 %, Uploading below 90 %,
 // then Checking), never going back from the one in the data, until it is
 // Finished.
-func (s *Server) progressed(clusterID string, job BackupJob, now time.Time) backupJobAnswer {
-	answer := backupJobAnswer{StartTime: job.StartTime, Process: job.Process, BackupJobId: job.BackupJobId,
-		JobMode: job.JobMode, BackupProgressStatus: job.BackupProgressStatus, TaskAction: job.TaskAction}
+func (s *Server) progressed(clusterID string, job BackupJob, now time.Time) BackupJob {
+	answer := job
+	answer.FinishesAfter = 0 // not the API's: omitted from the answer
 	duration := time.Duration(job.FinishesAfter)
 	if duration == 0 {
 		duration = s.finishAfter

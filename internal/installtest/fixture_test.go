@@ -265,6 +265,15 @@ func newProxyRecorder(t *testing.T) *proxyRecorder {
 	return p
 }
 
+// take returns what reached the proxy so far, which it then forgets.
+func (p *proxyRecorder) take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	seen := p.seen
+	p.seen = nil
+	return seen
+}
+
 func (p *proxyRecorder) assertUnused() {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -208,6 +208,50 @@ func TestDevOverrides(t *testing.T) {
 	fx.plan(fx.workdir(""), env, changelogVersion(t))
 }
 
+// With endpoint_type = "vpc", the installed provider calls the region's
+// VPC endpoint, which the proxy records instead of any lookup, and the
+// diagnostic names that host; an explicit endpoint still wins, even over
+// ALIBABA_CLOUD_ENDPOINT_TYPE.
+func TestVPCEndpoint(t *testing.T) {
+	inTheInstallStep(t)
+	fx := newFixture(t)
+	fx.makeInstall("")
+	dir := t.TempDir()
+	config := fmt.Sprintf(`terraform {
+  required_providers {
+    polardb = { source = "polardb-community/polardb" }
+  }
+}
+
+provider "polardb" {
+  region        = "cn-shenzhen"
+  endpoint_type = "vpc"
+  max_retries   = 0
+}
+
+data "polardb_backup_tasks" "this" {
+  cluster_id = %q
+}
+`, clusterID)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fx.mustRun(dir, fx.env, "init", "-input=false", "-no-color")
+	const host = "polardb-vpc.cn-shenzhen.aliyuncs.com"
+	out, err := fx.run(dir, fx.env, "plan", "-input=false", "-no-color")
+	if err == nil || !strings.Contains(oneLine(out), "Cannot reach the PolarDB API") || !strings.Contains(out, host) {
+		t.Errorf("plan: %v, want a connection error naming %s:\n%s", err, host, out)
+	}
+	if seen := fx.proxy.take(); !slices.Equal(seen, []string{"CONNECT " + host + ":443"}) {
+		t.Errorf("the provider asked the proxy for %v, want only %s", seen, host)
+	}
+	if len(fx.emulator.Requests()) != 0 {
+		t.Error("the emulator was called")
+	}
+
+	fx.plan(fx.workdir(""), append(slices.Clip(fx.env), "ALIBABA_CLOUD_ENDPOINT_TYPE=vpc"), changelogVersion(t))
+}
+
 // mirrorConfig is a CLI configuration as the README gives it: the provider
 // from a mirror of that kind at location, everything else from its
 // registry (which no test reaches: the proxy would record it).

@@ -1,12 +1,16 @@
 // Command planbench measures what the provider costs a Terraform plan at
 // scale, against the PolarDB emulator command over HTTPS on loopback:
 //
-//   - plan scaling: N polardb_backup_tasks reads with API latency L, against
+//   - plan scaling: N polardb_backup_tasks reads (of N clusters, so that
+//     no two share a call) with API latency L, against
 //     the bound plan(N, L) − plan(N, 0) ≤ 1.1 × ⌈N/10⌉ × L that Terraform's
 //     parallelism of 10 allows, with the TCP connections, TLS handshakes and
 //     requests the emulator counted (--stats; a fresh emulator per plan);
 //   - throttled scale: 200 reads against an API that accepts 20 calls a
 //     second, within 1.3 × the 10 s the limit allows;
+//   - identical reads: 50 reads of one cluster with the same filters at
+//     500 ms latency, which share calls in flight: at most 2 × ⌈N/10⌉
+//     calls, the plan time beside it;
 //   - the release binary's size, and its start-up time: to the plugin
 //     handshake, and to its schema served over gRPC.
 //
@@ -46,8 +50,8 @@ import (
 
 const (
 	keyID, secret  = "LTAI5tPlanBench00001", "plan-bench-secret"
-	clusterID      = "pc-2zeplanbench0001"
-	parallelism    = 10 // Terraform's default
+	clusters       = 200 // one per read of the largest plan
+	parallelism    = 10  // Terraform's default
 	maxConnections = 2 * parallelism
 )
 
@@ -67,6 +71,7 @@ func main() {
 	ok := b.binary()
 	ok = b.scaling() && ok
 	ok = b.throttled() && ok
+	ok = b.identical() && ok
 	_ = os.RemoveAll(b.dir)
 	if !ok {
 		fmt.Println("\nA goal was missed.")
@@ -81,7 +86,13 @@ type bench struct {
 	env                     []string // for the emulator, the CLI and the provider it starts
 }
 
-// setUp writes the emulator's data: one cluster with 10 backup jobs.
+// clusterIDFormat makes the ID of cluster i, from 0, in Go and in HCL's
+// format().
+const clusterIDFormat = "pc-2zeplanbench%04d"
+
+func clusterID(i int) string { return fmt.Sprintf(clusterIDFormat, i) }
+
+// setUp writes the emulator's data: clusters, each with 10 backup jobs.
 func (b *bench) setUp() error {
 	var err error
 	if b.dir, err = os.MkdirTemp("", "planbench"); err != nil {
@@ -92,14 +103,15 @@ func (b *bench) setUp() error {
 		jobs[i] = emulator.BackupJob{StartTime: "2026-11-26T02:00:00Z", Process: "100", BackupJobId: fmt.Sprintf("5%07d", i),
 			JobMode: "Automated", BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask"}
 	}
-	data, err := json.Marshal(emulator.Data{
-		Credentials: []emulator.Credential{{AccessKeyID: keyID, AccessKeySecret: secret}},
-		Clusters:    []emulator.Cluster{{ID: clusterID, BackupJobs: jobs}},
-	})
+	data := emulator.Data{Credentials: []emulator.Credential{{AccessKeyID: keyID, AccessKeySecret: secret}}}
+	for i := range clusters {
+		data.Clusters = append(data.Clusters, emulator.Cluster{ID: clusterID(i), BackupJobs: jobs})
+	}
+	encoded, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(b.dir, "data.json"), data, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(b.dir, "data.json"), encoded, 0o600); err != nil {
 		return err
 	}
 	// The provider trusts the emulator's certificate, which each emulator
@@ -169,8 +181,10 @@ func (e *runningEmulator) stop() (emulator.Counts, error) {
 }
 
 // plan runs `terraform plan` over n reads against a fresh emulator started
-// with flags, and returns its wall time and what the emulator counted.
-func (b *bench) plan(n int, flags ...string) (time.Duration, emulator.Counts, error) {
+// with flags, and returns its wall time and what the emulator counted. The
+// reads are of n clusters, or with identical, all of the first one: only
+// those share calls.
+func (b *bench) plan(n int, identical bool, flags ...string) (time.Duration, emulator.Counts, error) {
 	server, err := b.startEmulator(flags...)
 	if err != nil {
 		return 0, emulator.Counts{}, err
@@ -178,6 +192,10 @@ func (b *bench) plan(n int, flags ...string) (time.Duration, emulator.Counts, er
 	work, err := os.MkdirTemp(b.dir, "plan")
 	if err == nil {
 		defer os.RemoveAll(work)
+		clusterExpression := fmt.Sprintf("format(%q, count.index)", clusterIDFormat)
+		if identical {
+			clusterExpression = strconv.Quote(clusterID(0))
+		}
 		// HTTPS, the provider's default protocol.
 		config := fmt.Sprintf(`
 terraform {
@@ -190,9 +208,9 @@ provider "polardb" {
 }
 data "polardb_backup_tasks" "all" {
   count      = %d
-  cluster_id = %q
+  cluster_id = %s
 }
-`, server.addr, n, clusterID)
+`, server.addr, n, clusterExpression)
 		err = os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600)
 	}
 	if err == nil {
@@ -262,7 +280,7 @@ func (b *bench) scaling() bool {
 		var err error
 		for range b.repeat {
 			for i, l := range latencies {
-				t, counts, planErr := b.plan(n, "--latency", l.String())
+				t, counts, planErr := b.plan(n, false, "--latency", l.String())
 				if err = planErr; err != nil {
 					break
 				}
@@ -309,15 +327,9 @@ func (b *bench) throttled() bool {
 	limit := time.Duration(n/rate) * time.Second
 	goal := time.Duration(1.3 * float64(limit))
 	fmt.Printf("\n## Throttled scale\n\n")
-	var runs cell
-	for range b.repeat {
-		t, counts, err := b.plan(n, "--rate-limit", strconv.Itoa(rate))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			fmt.Println("failed: see stderr")
-			return false
-		}
-		runs.add(t, counts)
+	runs, err := b.runs(n, false, "--rate-limit", strconv.Itoa(rate))
+	if err != nil {
+		return false
 	}
 	t, c := runs.median(), runs.most
 	verdict := ""
@@ -327,6 +339,39 @@ func (b *bench) throttled() bool {
 	fmt.Printf("%d reads at %d calls/s (median of %d): %.2f s (the limit allows %v; goal ≤ %v)%s; %d connections, %d requests (throttled ones included)\n",
 		n, rate, b.repeat, t.Seconds(), limit, goal, verdict, c.Connections, c.Requests)
 	return t <= goal
+}
+
+// runs is b.repeat plans; on a failure it says so, on stdout and stderr.
+func (b *bench) runs(n int, identical bool, flags ...string) (cell, error) {
+	var runs cell
+	for range b.repeat {
+		t, counts, err := b.plan(n, identical, flags...)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			fmt.Println("failed: see stderr")
+			return runs, err
+		}
+		runs.add(t, counts)
+	}
+	return runs, nil
+}
+
+func (b *bench) identical() bool {
+	const n, latency = 50, 500 * time.Millisecond
+	goal := 2 * int64(math.Ceil(float64(n)/parallelism))
+	fmt.Printf("\n## Identical reads\n\n")
+	runs, err := b.runs(n, true, "--latency", latency.String())
+	if err != nil {
+		return false
+	}
+	t, c := runs.median(), runs.most
+	verdict := ""
+	if c.Requests > goal {
+		verdict = " MISSED"
+	}
+	fmt.Printf("%d identical reads at %v latency (median of %d): %.2f s; %d calls reached the API (the most over the runs; goal ≤ %d)%s, over %d connections\n",
+		n, latency, b.repeat, t.Seconds(), c.Requests, goal, verdict, c.Connections)
+	return c.Requests <= goal
 }
 
 // binary reports the release binary's size and its start-up times.

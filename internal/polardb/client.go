@@ -25,11 +25,12 @@ const (
 // Config is what a Client needs. Credential comes from credentials-go, so
 // every credential source (static keys, STS, roles) plugs in the same way.
 type Config struct {
-	Region     string
-	Endpoint   string // host[:port]; see ResolveEndpoint
-	Protocol   string // "HTTPS" or "HTTP"
-	Credential credentials.Credential
-	UserAgent  string
+	Region       string
+	Endpoint     string // host[:port]; see ResolveEndpoint
+	EndpointType string // EndpointPublic (when empty) or EndpointVPC: which host, when Endpoint is empty
+	Protocol     string // "HTTPS" or "HTTP"
+	Credential   credentials.Credential
+	UserAgent    string
 
 	ConnectTimeout time.Duration // DefaultConnectTimeout when zero
 	ReadTimeout    time.Duration // DefaultReadTimeout when zero
@@ -58,9 +59,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Credential == nil {
 		return nil, errors.New("polardb: Config.Credential is required")
 	}
-	endpoint := ResolveEndpoint(cfg.Region, cfg.Endpoint)
-	if endpoint == "" {
+	if cfg.Region == "" && cfg.Endpoint == "" {
 		return nil, errors.New("polardb: a region or an endpoint is required")
+	}
+	endpoint, err := ResolveEndpoint(cfg.Region, cfg.Endpoint, cfg.EndpointType)
+	if err != nil {
+		return nil, fmt.Errorf("polardb: %w", err)
 	}
 	protocol := strings.ToUpper(cfg.Protocol)
 	if protocol == "" {
@@ -100,7 +104,9 @@ func NewClient(cfg Config) (*Client, error) {
 func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
 	key := strings.Join([]string{optional(request.DBClusterId), optional(request.BackupJobId), optional(request.BackupMode)}, "\x00")
 	return c.tasks.do(ctx, key,
-		func(ctx context.Context) (*DescribeBackupTasksResponse, error) { return c.describeBackupTasks(ctx, request) },
+		func(ctx context.Context) (*DescribeBackupTasksResponse, error) {
+			return c.describeBackupTasks(ctx, request)
+		},
 		func(err error) error { return &NetworkError{Host: c.endpoint, Err: err} })
 }
 

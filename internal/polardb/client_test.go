@@ -310,20 +310,61 @@ func TestNewClientChecksItsConfig(t *testing.T) {
 }
 
 func TestResolveEndpoint(t *testing.T) {
+	resolve := func(region, endpoint, endpointType string) string {
+		t.Helper()
+		got, err := ResolveEndpoint(region, endpoint, endpointType)
+		if err != nil {
+			t.Errorf("ResolveEndpoint(%q, %q, %q): %v", region, endpoint, endpointType, err)
+		}
+		return got
+	}
 	central := []string{"cn-qingdao", "cn-beijing", "cn-wulanchabu", "cn-hangzhou", "cn-shanghai", "cn-heyuan", "cn-hangzhou-finance",
 		"cn-beijing-finance-1", "cn-beijing-gov-1", "cn-edge-1", "cn-fujian", "cn-wuhan", "cn-zhangbei", "eu-west-1-oxs", "rus-west-1-pop"}
 	for _, region := range central {
-		if got := ResolveEndpoint(region, ""); got != "polardb.aliyuncs.com" {
-			t.Errorf("ResolveEndpoint(%q) = %q, want polardb.aliyuncs.com", region, got)
+		for _, endpointType := range []string{"", "public"} {
+			if got := resolve(region, "", endpointType); got != "polardb.aliyuncs.com" {
+				t.Errorf("ResolveEndpoint(%q, %q) = %q, want polardb.aliyuncs.com", region, endpointType, got)
+			}
 		}
 	}
 	for _, region := range []string{"cn-shenzhen", "cn-hongkong", "ap-southeast-1", "us-west-1", "eu-central-1", "me-east-1", "xx-new-9"} {
-		if got, want := ResolveEndpoint(region, ""), "polardb."+region+".aliyuncs.com"; got != want {
+		if got, want := resolve(region, "", ""), "polardb."+region+".aliyuncs.com"; got != want {
 			t.Errorf("ResolveEndpoint(%q) = %q, want %q", region, got, want)
 		}
 	}
-	if got := ResolveEndpoint("cn-hangzhou", "127.0.0.1:9000"); got != "127.0.0.1:9000" {
-		t.Errorf("explicit endpoint lost: %q", got)
+	for _, endpointType := range []string{"", "public", "vpc"} {
+		if got := resolve("cn-hangzhou", "127.0.0.1:9000", endpointType); got != "127.0.0.1:9000" {
+			t.Errorf("explicit endpoint lost with type %q: %q", endpointType, got)
+		}
+	}
+}
+
+// The aliyun CLI's product metadata lists a PolarDB VPC endpoint for these
+// 30 regions, each polardb-vpc.<region>.aliyuncs.com; other regions have
+// none to derive.
+func TestResolveVPCEndpoint(t *testing.T) {
+	listed := []string{"ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+		"ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "cn-beijing", "cn-chengdu", "cn-guangzhou", "cn-hangzhou",
+		"cn-hangzhou-finance", "cn-heyuan", "cn-hongkong", "cn-huhehaote", "cn-qingdao", "cn-shanghai", "cn-shanghai-finance-1",
+		"cn-shenzhen", "cn-shenzhen-finance-1", "cn-wulanchabu", "cn-zhangjiakou", "eu-central-1", "eu-west-1", "me-east-1",
+		"na-south-1", "us-east-1", "us-west-1"}
+	if len(vpcRegions) != len(listed) {
+		t.Errorf("%d VPC regions, want the %d listed", len(vpcRegions), len(listed))
+	}
+	for _, region := range listed {
+		got, err := ResolveEndpoint(region, "", "vpc")
+		if want := "polardb-vpc." + region + ".aliyuncs.com"; got != want || err != nil {
+			t.Errorf("ResolveEndpoint(%q, vpc) = %q, %v; want %q", region, got, err, want)
+		}
+	}
+	for _, region := range []string{"cn-zhangbei", "cn-beijing-gov-1", "xx-new-9"} {
+		got, err := ResolveEndpoint(region, "", "vpc")
+		if err == nil || !strings.Contains(err.Error(), region) || !strings.Contains(err.Error(), "endpoint explicitly") {
+			t.Errorf("ResolveEndpoint(%q, vpc) = %q, %v; want an error naming the region and the way out", region, got, err)
+		}
+	}
+	if _, err := ResolveEndpoint("cn-hangzhou", "", "internal"); err == nil || !strings.Contains(err.Error(), "internal") {
+		t.Errorf("an unknown endpoint type: %v", err)
 	}
 }
 

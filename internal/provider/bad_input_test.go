@@ -27,6 +27,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 		{"provider", `region = " cn-hangzhou "`, `region\s+a\s+region\s+ID`},
 		{"provider", `protocol = "FTP"`, `protocol\s+value\s+must\s+be\s+one\s+of.*"HTTPS".*"HTTP".*got:\s+"FTP"`},
 		{"provider", `endpoint = "https://polardb.aliyuncs.com"`, `endpoint\s+a\s+host\s+name.*no\s+scheme\s+or\s+path`},
+		{"provider", `endpoint_type = "VPC"`, `endpoint_type\s+value\s+must\s+be\s+one\s+of.*"public".*"vpc".*got:\s+"VPC"`},
 		{"provider", `secret_key = "secret with space"`, `secret_key.*without\s+whitespace`},
 		{"provider", `access_key = ["a"]`, `access_key.*` + listType},
 		{"provider", `max_retries = "many"`, `max_retries.*` + numberType},
@@ -41,6 +42,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 		{"data", `cluster_id = ["pc-abc"]`, `cluster_id.*` + listType},
 		{"data", `backup_job_id = "12 34"`, `backup_job_id.*no\s+whitespace.*got:\s+12\s+34`},
 		{"data", `backup_mode = "manual"`, `backup_mode\s+value\s+must\s+be\s+one\s+of.*"Automated".*"Manual".*got:\s+"manual"`},
+		{"data", `wait_until = "done"`, `wait_until\s+value\s+must\s+be\s+one\s+of.*"idle".*"finished".*got:\s+"done"`},
 		{"data", `timeouts = { read = "five minutes" }`, `timeouts\.read\s+value\s+must\s+be\s+a\s+positive\s+duration.*got:\s+"five\s+minutes"`},
 		{"data", `timeouts = "5m"`, `timeouts.*object\s+required`},
 	}

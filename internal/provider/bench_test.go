@@ -53,9 +53,9 @@ func BenchmarkConvert(b *testing.B) {
 			if err := json.Unmarshal(body, &decoded); err != nil {
 				b.Fatal(err)
 			}
-			state, tasks, err := stateValue(config, &decoded)
-			if err != nil || tasks != n {
-				b.Fatal(err, tasks)
+			state, err := stateValue(config, &decoded)
+			if err != nil || len(decoded.Items.BackupJob) != n {
+				b.Fatal(err, len(decoded.Items.BackupJob))
 			}
 			return state
 		}

@@ -1,11 +1,8 @@
 package provider
 
 import (
-	"bytes"
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -25,44 +22,24 @@ func TestAccInterruptEndsASlowRead(t *testing.T) {
 		abandoned <- struct{}{}
 	})
 	w := newCLIWorkdir(t, httpProvider(endpoint)+readClusterWithJobs)
-
-	var out bytes.Buffer
-	plan := w.command(context.Background(), "plan", "-input=false", "-no-color")
-	plan.Stdout, plan.Stderr = &out, &out
-	if err := plan.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- plan.Wait() }()
-
-	// The bounds below only keep a broken build from hanging the suite.
-	const hangGuard = 30 * time.Second
+	plan := w.start(t, "plan", "-input=false", "-no-color")
 	select {
 	case <-arrived:
-	case err := <-exited:
-		t.Fatalf("plan ended before the read began: %v\n%s", err, out.String())
+	case <-plan.exited:
+		t.Fatalf("plan ended before the read began\n%s", plan.output())
 	case <-time.After(hangGuard):
-		t.Fatalf("the read never reached the endpoint\n%s", out.String())
+		t.Fatalf("the read never reached the endpoint\n%s", plan.output())
 	}
-	if err := plan.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
+	plan.interrupt(t)
 	select {
 	case <-abandoned:
 	case <-time.After(hangGuard):
-		t.Fatalf("the HTTP call was not abandoned after the interrupt\n%s", out.String())
+		t.Fatalf("the HTTP call was not abandoned after the interrupt\n%s", plan.output())
 	}
-	var err error
-	select {
-	case err = <-exited:
-	case <-time.After(hangGuard):
-		_ = plan.Process.Kill()
-		t.Fatalf("the CLI did not exit after the interrupt\n%s", out.String())
+	if err := plan.wait(t); err == nil {
+		t.Errorf("plan succeeded after an interrupt:\n%s", plan.output())
 	}
-	if err == nil {
-		t.Errorf("plan succeeded after an interrupt:\n%s", out.String())
-	}
-	if text := out.String(); !strings.Contains(text, "Interrupt received") && !strings.Contains(text, "cancelled") {
+	if text := plan.output(); !strings.Contains(text, "Interrupt received") && !strings.Contains(text, "cancelled") {
 		t.Errorf("the output does not tell of the interrupt:\n%s", text)
 	}
 }

@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -91,4 +94,63 @@ func (w *cliWorkdir) command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd.Dir = w.dir
 	cmd.Env = w.env
 	return cmd
+}
+
+// hangGuard bounds the waits of tests that drive a CLI run in the
+// background: it only keeps a broken build from hanging the suite.
+const hangGuard = 30 * time.Second
+
+// runningCLI is a CLI run in the background.
+type runningCLI struct {
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	out    bytes.Buffer // stdout and stderr; guarded by mu
+	exited chan error   // gets the run's end
+}
+
+// start starts a CLI run in the working directory.
+func (w *cliWorkdir) start(t *testing.T, args ...string) *runningCLI {
+	t.Helper()
+	r := &runningCLI{exited: make(chan error, 1)}
+	r.cmd = w.command(context.Background(), args...)
+	r.cmd.Stdout, r.cmd.Stderr = r, r
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { r.exited <- r.cmd.Wait() }()
+	t.Cleanup(func() { _ = r.cmd.Process.Kill() })
+	return r
+}
+
+func (r *runningCLI) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.Write(p)
+}
+
+// output is what the run printed so far.
+func (r *runningCLI) output() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.String()
+}
+
+// interrupt sends the run an interrupt, as Ctrl-C does.
+func (r *runningCLI) interrupt(t *testing.T) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wait returns the run's end, failing the test if it does not end.
+func (r *runningCLI) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-r.exited:
+		return err
+	case <-time.After(hangGuard):
+		t.Fatalf("the CLI did not exit\n%s", r.output())
+		return nil
+	}
 }

@@ -40,6 +40,7 @@ type backupTasksModel struct {
 	ClusterID   types.String   `tfsdk:"cluster_id"`
 	BackupJobID types.String   `tfsdk:"backup_job_id"`
 	BackupMode  types.String   `tfsdk:"backup_mode"`
+	WaitUntil   types.String   `tfsdk:"wait_until"`
 	IDs         types.List     `tfsdk:"ids"`
 	Tasks       types.List     `tfsdk:"tasks"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
@@ -74,6 +75,13 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 				MarkdownDescription: "Only tasks of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
+			},
+			"wait_until": schema.StringAttribute{
+				MarkdownDescription: "Wait before returning: `idle` until no listed task is in progress (`NoStart` and `Finished` tasks do not hold it), " +
+					"`finished` until every listed task is `Finished` (or none is listed). The read polls with the same filters, first after about 2 s, " +
+					"then at growing intervals up to 30 s, for at most `timeouts.read`. Unset: one call, no wait.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(waitIdle, waitFinished)},
 			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The `backup_job_id` of every task, in the API's order. Empty when there are none.",
@@ -140,7 +148,8 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 				"that does not exist yet), so backup tasks cannot be read during this plan. Use values known at plan time in the provider block.")
 		return
 	}
-	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
+	waitUntil := model.WaitUntil.ValueString()
+	readTimeout, diags := model.Timeouts.Read(ctx, defaultTimeout(waitUntil))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -157,7 +166,54 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if v := model.BackupMode.ValueString(); v != "" {
 		request.BackupMode = &v
 	}
+	describe := func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, error) {
+		return d.describe(ctx, request, model)
+	}
+	var response *polardb.DescribeBackupTasksResponse
+	var err error
+	if waitUntil == "" {
+		response, err = describe(ctx)
+	} else {
+		response, err = waitForTasks(ctx, waitUntil, describe)
+	}
+	var waitEnded *waitEndedError
+	switch {
+	case errors.As(err, &waitEnded):
+		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, waitUntil, model.ClusterID.ValueString(), readTimeout))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(readErrorDiagnostics(err, readContext{
+			clusterID:   model.ClusterID.ValueString(),
+			backupMode:  model.BackupMode.ValueString(),
+			endpoint:    d.provider.client.Endpoint(),
+			region:      d.provider.region,
+			accessKeyID: d.provider.accessKeyID,
+			credentials: d.provider.credentialSource,
+			readTimeout: readTimeout,
+		})...)
+		return
+	}
 
+	state, err := stateValue(req.Config.Raw, response.Body)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the state of polardb_backup_tasks",
+			err.Error()+"\n\nThis is a bug in the provider; please report it.")
+		return
+	}
+	resp.State.Raw = state
+}
+
+// defaultTimeout is the read's limit when timeouts.read is not set.
+func defaultTimeout(waitUntil string) time.Duration {
+	if waitUntil != "" {
+		return defaultWaitTimeout
+	}
+	return defaultReadTimeout
+}
+
+// describe makes one DescribeBackupTasks call and logs it at DEBUG, with
+// the request, the answer's size and request ID or the error.
+func (d *backupTasksDataSource) describe(ctx context.Context, request *polardb.DescribeBackupTasksRequest, model backupTasksModel) (*polardb.DescribeBackupTasksResponse, error) {
 	start := time.Now()
 	response, err := d.provider.client.DescribeBackupTasks(ctx, request)
 	logFields := map[string]any{
@@ -173,28 +229,12 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if err != nil {
 		logFields["error"] = err.Error()
 		tflog.Debug(ctx, "PolarDB API call failed", logFields)
-		resp.Diagnostics.Append(readErrorDiagnostics(err, readContext{
-			clusterID:   model.ClusterID.ValueString(),
-			backupMode:  model.BackupMode.ValueString(),
-			endpoint:    d.provider.client.Endpoint(),
-			region:      d.provider.region,
-			accessKeyID: d.provider.accessKeyID,
-			credentials: d.provider.credentialSource,
-			readTimeout: readTimeout,
-		})...)
-		return
+		return nil, err
 	}
-
-	state, tasks, err := stateValue(req.Config.Raw, response.Body)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the state of polardb_backup_tasks",
-			err.Error()+"\n\nThis is a bug in the provider; please report it.")
-		return
-	}
-	resp.State.Raw = state
 	logFields["request_id"] = requestID(response)
-	logFields["tasks"] = tasks
+	logFields["tasks"] = len(jobsOf(response))
 	tflog.Debug(ctx, "PolarDB API call", logFields)
+	return response, nil
 }
 
 // taskType is the Terraform type of one element of tasks; a test holds it
@@ -205,14 +245,14 @@ var taskType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 }}
 
 // stateValue is the data source's state: the configuration with id, ids and
-// tasks set, the lists empty, never null, when there are no jobs; it also
-// returns the number of tasks. It builds the Terraform value directly:
-// the framework's reflection-based State.Set costs about 1 ms for 10 tasks
-// and 850 ms and 370 MB for 10,000, a hundred times this.
-func stateValue(config tftypes.Value, body *polardb.DescribeBackupTasksResponseBody) (tftypes.Value, int, error) {
+// tasks set, the lists empty, never null, when there are no jobs. It builds
+// the Terraform value directly: the framework's reflection-based State.Set
+// costs about 1 ms for 10 tasks and 850 ms and 370 MB for 10,000, a
+// hundred times this.
+func stateValue(config tftypes.Value, body *polardb.DescribeBackupTasksResponseBody) (tftypes.Value, error) {
 	var attrs map[string]tftypes.Value
 	if err := config.As(&attrs); err != nil {
-		return tftypes.Value{}, 0, err
+		return tftypes.Value{}, err
 	}
 	var jobs []*polardb.DescribeBackupTasksResponseBodyItemsBackupJob
 	if body != nil && body.Items != nil {
@@ -243,7 +283,7 @@ func stateValue(config tftypes.Value, body *polardb.DescribeBackupTasksResponseB
 	attrs["id"] = attrs["cluster_id"]
 	attrs["ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)
 	attrs["tasks"] = tftypes.NewValue(tftypes.List{ElementType: taskType}, tasks)
-	return tftypes.NewValue(config.Type(), attrs), len(tasks), nil
+	return tftypes.NewValue(config.Type(), attrs), nil
 }
 
 func requestID(response *polardb.DescribeBackupTasksResponse) string {
@@ -251,6 +291,14 @@ func requestID(response *polardb.DescribeBackupTasksResponse) string {
 		return *response.Body.RequestId
 	}
 	return ""
+}
+
+// jobsOf is the tasks of an answer, none if it has no Items.
+func jobsOf(response *polardb.DescribeBackupTasksResponse) []*backupJob {
+	if response == nil || response.Body == nil || response.Body.Items == nil {
+		return nil
+	}
+	return response.Body.Items.BackupJob
 }
 
 func deref(s *string) string {
@@ -284,8 +332,12 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	if !ok || !readOK {
 		return original
 	}
-	read.MarkdownDescription = fmt.Sprintf("How long the whole read may take, retries included, such as `\"30s\"` or `\"10m\"`. Default: `%s`.", defaultReadTimeout)
+	read.MarkdownDescription = fmt.Sprintf("How long the whole read may take, retries and any wait included, such as `\"30s\"` or `\"2h\"`. "+
+		"Default: `%s`, or `%s` when `wait_until` is set.", minutes(defaultReadTimeout), minutes(defaultWaitTimeout))
 	read.Validators = []validator.String{duration{}}
 	a.Attributes = map[string]schema.Attribute{"read": read}
 	return a
 }
+
+// minutes is a whole number of minutes as timeouts.read takes it: "60m".
+func minutes(d time.Duration) string { return fmt.Sprintf("%dm", int(d.Minutes())) }

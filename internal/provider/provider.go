@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -47,6 +48,7 @@ type providerModel struct {
 	CredentialsURI        types.String             `tfsdk:"credentials_uri"`
 	STSEndpoint           types.String             `tfsdk:"sts_endpoint"`
 	Endpoint              types.String             `tfsdk:"endpoint"`
+	EndpointType          types.String             `tfsdk:"endpoint_type"`
 	Protocol              types.String             `tfsdk:"protocol"`
 	MaxRetries            types.Int64              `tfsdk:"max_retries"`
 }
@@ -153,6 +155,14 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080"), text{max: maxHostLength}},
 			},
+			"endpoint_type": schema.StringAttribute{
+				MarkdownDescription: "`public` (default) or `vpc`: with `vpc` and no `endpoint`, the API host is the region's VPC endpoint " +
+					"`polardb-vpc.<region>.aliyuncs.com`, for Terraform running inside an Alibaba Cloud VPC without internet access; " +
+					"[VPC endpoints](#vpc-endpoints) lists the regions that have one. An explicit `endpoint` wins. " +
+					"Environment: " + envNames(envEndpointType) + ".",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(polardb.EndpointPublic, polardb.EndpointVPC)},
+			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a transient failure (throttling, a 5xx answer, a connection reset, "+
 					"an attempt that timed out), with exponential backoff and jitter, or the wait the API asks for when it throttles; "+
@@ -161,9 +171,10 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"protocol": schema.StringAttribute{
-				MarkdownDescription: "`HTTPS` (default) or `HTTP`. Use `HTTP` only for a local emulator or a trusted private network.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("HTTPS", "HTTP")},
+				MarkdownDescription: "`HTTPS` (default) or `HTTP`. Use `HTTP` only for a local emulator or a trusted private network: " +
+					"with an endpoint that is not a loopback address, `HTTP` gets a warning.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf("HTTPS", "HTTP")},
 			},
 		},
 		// Blocks, not nested attributes, so that an assume_role block
@@ -281,18 +292,27 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if !model.MaxRetries.IsNull() {
 		retry.MaxRetries = int(model.MaxRetries.ValueInt64())
 	}
+	if t := settings.endpointType; t != "" && t != polardb.EndpointPublic && t != polardb.EndpointVPC {
+		resp.Diagnostics.AddError("Invalid PolarDB endpoint type", fmt.Sprintf("The endpoint type %q (from %s) is neither %q nor %q.",
+			t, strings.Join(envEndpointType, " or "), polardb.EndpointPublic, polardb.EndpointVPC))
+		return
+	}
 	client, err := polardb.NewClient(polardb.Config{
-		Region:     settings.region,
-		Endpoint:   settings.endpoint,
-		Protocol:   settings.protocol,
-		Credential: creds.Credential,
-		UserAgent:  userAgent(p.version, req.TerraformVersion, lookupEnv),
-		Retry:      retry,
-		OnRetry:    logRetry,
+		Region:       settings.region,
+		Endpoint:     settings.endpoint,
+		EndpointType: settings.endpointType,
+		Protocol:     settings.protocol,
+		Credential:   creds.Credential,
+		UserAgent:    userAgent(p.version, req.TerraformVersion, lookupEnv),
+		Retry:        retry,
+		OnRetry:      logRetry,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the PolarDB API client", err.Error())
 		return
+	}
+	if warning := plaintextWarning(settings.protocol, client.Endpoint()); warning != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("protocol"), "PolarDB API requests are not encrypted", warning)
 	}
 	resp.DataSourceData = &providerData{
 		client:           client,

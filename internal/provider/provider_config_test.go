@@ -1,8 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,7 +20,7 @@ import (
 
 // allEnv is every environment variable the provider reads, and those
 // credentials-go reads on its own.
-var allEnv = [][]string{envRegion, envEndpoint, {envAppendUserAgent},
+var allEnv = [][]string{envRegion, envEndpoint, envEndpointType, {envAppendUserAgent},
 	auth.EnvAccessKey, auth.EnvSecretKey, auth.EnvSecurityToken, auth.EnvProfile, auth.EnvConfigFile, auth.EnvCredentialsFile,
 	auth.EnvAssumeRoleArn, auth.EnvRoleSessionName, auth.EnvOIDCProviderArn, auth.EnvOIDCTokenFile, auth.EnvECSRoleName,
 	auth.EnvCredentialsURI, auth.EnvSTSEndpoint,
@@ -193,6 +198,79 @@ provider "polardb" {
 			if n := len(emu.Requests()); n != 0 {
 				t.Errorf("the emulator saw %d requests, want none", n)
 			}
+		})
+	}
+}
+
+// protocol = "HTTP" to a host other than loopback gets a warning naming the
+// attribute; the emulator on loopback gets none. The other host is this
+// machine's own non-loopback address, so nothing leaves the machine.
+func TestAccPlaintextWarning(t *testing.T) {
+	clearProviderEnv(t)
+	ip := nonLoopbackAddress(t)
+	emu := startEmulator(t)
+	listener, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := &httptest.Server{Listener: listener, Config: &http.Server{Handler: emu.Server}}
+	server.Start()
+	t.Cleanup(server.Close)
+
+	for endpoint, warned := range map[string]bool{listener.Addr().String(): true, emu.endpoint: false} {
+		w := newCLIWorkdir(t, httpProvider(endpoint)+readClusterWithJobs)
+		out, err := w.command(context.Background(), "plan", "-input=false", "-no-color").CombinedOutput()
+		if err != nil {
+			t.Fatalf("plan against %s: %v\n%s", endpoint, err, out)
+		}
+		text := strings.Join(strings.Fields(string(out)), " ")
+		got := strings.Contains(text, "Warning: PolarDB API requests are not encrypted")
+		if got != warned || warned && !strings.Contains(text, "protocol is HTTP and the endpoint "+endpoint+" is not a loopback address") {
+			t.Errorf("endpoint %s: warning %v, want %v:\n%s", endpoint, got, warned, out)
+		}
+	}
+	if n := emu.count(""); n != 2 {
+		t.Errorf("%d calls, want one per plan", n)
+	}
+}
+
+// nonLoopbackAddress is an IPv4 address of this machine that is not a
+// loopback one.
+func nonLoopbackAddress(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			return n.IP.String()
+		}
+	}
+	t.Skip("this machine has no non-loopback IPv4 address")
+	return ""
+}
+
+// endpoint_type = "vpc" in a region without a known VPC endpoint, or a
+// wrong type in the environment, stop at configure, before any call.
+func TestAccEndpointTypeRefusals(t *testing.T) {
+	for _, tt := range []struct{ name, provider, env, want string }{
+		{"no VPC endpoint", `endpoint_type = "vpc"` + "\n  region = \"cn-zhangbei\"", "",
+			`no PolarDB VPC endpoint is known for region "cn-zhangbei"; set the endpoint explicitly`},
+		{"wrong environment", `region = "cn-hangzhou"`, "VPC",
+			`The endpoint type "VPC" \(from ALIBABA_CLOUD_ENDPOINT_TYPE or ALICLOUD_ENDPOINT_TYPE\) is neither "public" nor "vpc"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clearProviderEnv(t)
+			t.Setenv("ALICLOUD_ENDPOINT_TYPE", tt.env)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf("provider \"polardb\" {\n  access_key = %q\n  secret_key = %q\n  %s\n}\n", testAccessKeyID, testAccessKeySecret, tt.provider) +
+						readClusterWithJobs,
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(tt.want, " ", `\s+`)),
+				}},
+			})
 		})
 	}
 }

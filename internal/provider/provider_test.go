@@ -59,7 +59,9 @@ type testEmulator struct {
 	endpoint, stsEndpoint string
 }
 
-func startEmulator(t *testing.T) *testEmulator {
+// startEmulator serves the test's credentials, roles and clusters, and
+// the extra clusters given.
+func startEmulator(t *testing.T, extra ...emulator.Cluster) *testEmulator {
 	t.Helper()
 	server := emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{
@@ -68,10 +70,10 @@ func startEmulator(t *testing.T) *testEmulator {
 			{AccessKeyID: testExpiredKeyID, AccessKeySecret: testExpiredSecret, SecurityToken: testExpiredToken, Expiration: "2026-01-01T00:00:00Z"},
 		},
 		Roles: testRoles,
-		Clusters: []emulator.Cluster{
+		Clusters: append([]emulator.Cluster{
 			{ID: clusterWithJobs, BackupJobs: testJobs},
 			{ID: clusterWithoutJobs},
-		},
+		}, extra...),
 	})
 	return serveEmulator(t, server)
 }

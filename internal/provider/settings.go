@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"net"
 	"os"
 	"strings"
 
@@ -15,6 +16,8 @@ import (
 var (
 	envRegion   = []string{"ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"}
 	envEndpoint = []string{"ALIBABA_CLOUD_ENDPOINT_POLARDB", "POLARDB_ENDPOINT"}
+	// No SDK or provider has a name for this one; these follow the others.
+	envEndpointType = []string{"ALIBABA_CLOUD_ENDPOINT_TYPE", "ALICLOUD_ENDPOINT_TYPE"}
 )
 
 // envAppendUserAgent is Terraform's convention for adding to every
@@ -24,7 +27,7 @@ const envAppendUserAgent = "TF_APPEND_USER_AGENT"
 // settings is where the provider sends its requests, after environment
 // fallbacks. Credentials are auth's concern.
 type settings struct {
-	region, endpoint, protocol string
+	region, endpoint, endpointType, protocol string
 }
 
 func lookupEnv(name string) string { return os.Getenv(name) }
@@ -44,9 +47,10 @@ func resolveSettings(m providerModel, getenv func(string) string) settings {
 		return ""
 	}
 	return settings{
-		region:   pick(m.Region, envRegion),
-		endpoint: pick(m.Endpoint, envEndpoint),
-		protocol: pick(m.Protocol, nil),
+		region:       pick(m.Region, envRegion),
+		endpoint:     pick(m.Endpoint, envEndpoint),
+		endpointType: pick(m.EndpointType, envEndpointType),
+		protocol:     pick(m.Protocol, nil),
 	}
 }
 
@@ -93,6 +97,33 @@ func missingConfiguration(noCredentials string, s settings) (summary, detail str
 	}
 	return "PolarDB provider is missing configuration",
 		"The polardb provider cannot call the API without the following:\n\n- " + strings.Join(lines, "\n- ")
+}
+
+// plaintextWarning is the warning for requests that would travel
+// unencrypted to a host other than this machine, or "" when they would not:
+// an emulator on loopback needs no TLS, anything else does.
+func plaintextWarning(protocol, endpoint string) string {
+	if !strings.EqualFold(protocol, "HTTP") || isLoopback(endpoint) {
+		return ""
+	}
+	return "protocol is HTTP and the endpoint " + endpoint + " is not a loopback address: every request, with its signature " +
+		"and any security token, travels unencrypted and can be read or changed on the way. Use HTTPS (the default) unless " +
+		"the network to " + endpoint + " is trusted."
+}
+
+// isLoopback says whether host[:port] names this machine's loopback:
+// localhost or a loopback IP address. It looks nothing up.
+func isLoopback(endpoint string) bool {
+	host := endpoint
+	if h, _, err := net.SplitHostPort(endpoint); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // userAgent names the provider and Terraform, plus TF_APPEND_USER_AGENT.

@@ -109,3 +109,19 @@ func TestArgumentPatterns(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaintextWarning(t *testing.T) {
+	for _, endpoint := range []string{"127.0.0.1:8080", "127.9.9.9", "localhost:80", "LOCALHOST", "emulator.localhost:9", "[::1]:8080", "::1"} {
+		if w := plaintextWarning("HTTP", endpoint); w != "" {
+			t.Errorf("loopback %s warned: %s", endpoint, w)
+		}
+	}
+	for _, endpoint := range []string{"10.0.0.1:8080", "polardb.aliyuncs.com", "polardb-vpc.cn-hangzhou.aliyuncs.com:80", "[2001:db8::1]:80", "localhost.example.com"} {
+		if w := plaintextWarning("http", endpoint); !strings.Contains(w, endpoint+" is not a loopback address") || !strings.Contains(w, "security token") {
+			t.Errorf("%s: warning %q", endpoint, w)
+		}
+		if w := plaintextWarning("HTTPS", endpoint); w != "" {
+			t.Errorf("HTTPS to %s warned", endpoint)
+		}
+	}
+}

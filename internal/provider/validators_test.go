@@ -55,6 +55,8 @@ var wrongValueCases = []wrongValueCase{
 	{"provider.endpoint", hugeValue, hugeSaid},
 	{"provider.protocol", "https", `one of.*"HTTPS".*"HTTP".*got: "https"`},
 	{"provider.protocol", "FTP", `one of`},
+	{"provider.endpoint_type", "VPC", `one of.*"public".*"vpc".*got: "VPC"`},
+	{"provider.endpoint_type", "internal", `one of`},
 	{"provider.max_retries", int64(-1), `between 0 and 100`},
 	{"provider.max_retries", int64(1000), `between 0 and 100`},
 	{"assume_role.role_arn", "polardb-reader", `a RAM role ARN such as acs:ram::`},
@@ -83,6 +85,8 @@ var wrongValueCases = []wrongValueCase{
 	{"data.backup_job_id", hugeValue, `at most 64`},
 	{"data.backup_mode", "manual", `one of.*"Automated".*"Manual".*got: "manual"`},
 	{"data.backup_mode", "", `one of.*got: ""`},
+	{"data.wait_until", "Finished", `one of.*"idle".*"finished".*got: "Finished"`},
+	{"data.wait_until", "", `one of.*got: ""`},
 	{"data.timeouts.read", "five minutes", `timeouts\.read value must be a positive duration.*got: "five minutes"`},
 	{"data.timeouts.read", "-5m", `positive duration`},
 }
@@ -137,7 +141,7 @@ func TestTimeoutsAttribute(t *testing.T) {
 	if !ok || !readOK || len(a.Attributes) != 1 {
 		t.Fatalf("timeouts attribute %#v, want a single nested attribute with only a string read", a)
 	}
-	if len(read.Validators) != 1 || read.Validators[0] != (duration{}) || !strings.Contains(read.MarkdownDescription, defaultReadTimeout.String()) {
+	if len(read.Validators) != 1 || read.Validators[0] != (duration{}) || !strings.Contains(read.MarkdownDescription, "`"+minutes(defaultReadTimeout)+"`, or `"+minutes(defaultWaitTimeout)+"` when `wait_until` is set") {
 		t.Errorf("timeouts.read has validators %v and description %q", read.Validators, read.MarkdownDescription)
 	}
 }

@@ -1,0 +1,289 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+func TestHolding(t *testing.T) {
+	job := func(id, status string) *backupJob { return &backupJob{BackupJobId: &id, BackupProgressStatus: &status} }
+	jobs := []*backupJob{nil, job("1", "NoStart"), job("2", "Preparing"), job("3", "Waiting"), job("4", "Uploading"),
+		job("5", "Checking"), job("6", "Finished"), job("7", "Verifying"), {BackupJobId: new("8")}}
+	ids := func(held []*backupJob) []string {
+		var out []string
+		for _, j := range held {
+			out = append(out, deref(j.BackupJobId))
+		}
+		return out
+	}
+	// A status the API may add later, or none, holds both: the safe side.
+	if got, want := ids(holding(waitIdle, jobs)), []string{"2", "3", "4", "5", "7", "8"}; !slices.Equal(got, want) {
+		t.Errorf("idle is held by %v, want %v", got, want)
+	}
+	if got, want := ids(holding(waitFinished, jobs)), []string{"1", "2", "3", "4", "5", "7", "8"}; !slices.Equal(got, want) {
+		t.Errorf("finished is held by %v, want %v", got, want)
+	}
+	if held := holding(waitFinished, nil); len(held) != 0 {
+		t.Errorf("no tasks hold %v", held)
+	}
+}
+
+func TestPollInterval(t *testing.T) {
+	middle := func() float64 { return 0.5 }
+	var got []time.Duration
+	for n := 1; n <= 9; n++ {
+		got = append(got, pollInterval(n, middle))
+	}
+	want := []time.Duration{2 * time.Second, 3 * time.Second, 4500 * time.Millisecond, 6750 * time.Millisecond,
+		10125 * time.Millisecond, 15187500 * time.Microsecond, 22781250 * time.Microsecond, 30 * time.Second, 30 * time.Second}
+	if !slices.Equal(got, want) {
+		t.Errorf("intervals %v, want %v", got, want)
+	}
+	low, high := pollInterval(1, func() float64 { return 0 }), pollInterval(1, func() float64 { return 0.999999 })
+	if low != 1600*time.Millisecond || high < 2399*time.Millisecond || high > 2400*time.Millisecond {
+		t.Errorf("the first poll comes between %s and %s, want 1.6s to 2.4s", low, high)
+	}
+	if late := pollInterval(20, func() float64 { return 0.999999 }); late != maxPoll {
+		t.Errorf("a late poll after %s, want at most %s", late, maxPoll)
+	}
+}
+
+func TestDescribeJob(t *testing.T) {
+	for _, tt := range []struct {
+		job  backupJob
+		want string
+	}{
+		{backupJob{BackupJobId: new("70219982"), BackupProgressStatus: new("Uploading"), Process: new("35")}, "job 70219982 is Uploading (35%)"},
+		{backupJob{BackupJobId: new("70219983"), BackupProgressStatus: new("NoStart")}, "job 70219983 is NoStart"},
+		{backupJob{}, "a job without an ID is of unknown status"},
+	} {
+		if got := describeJob(&tt.job); got != tt.want {
+			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+}
+
+// runningJob is testJobs' job that is in progress, and finishingCluster a
+// cluster whose copy of it finishes after finishAfter.
+const (
+	runningJob       = "31000002"
+	finishingCluster = "pc-2zeacc0000000003"
+	finishAfter      = 3 * time.Second
+)
+
+// startWaitEmulator is startEmulator with finishingCluster: testJobs, of
+// which the running one finishes finishAfter after the first call lists it.
+func startWaitEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	jobs := slices.Clone(testJobs)
+	jobs[1].FinishesAfter = emulator.Duration(finishAfter)
+	return startEmulator(t, emulator.Cluster{ID: finishingCluster, BackupJobs: jobs})
+}
+
+// tasksOutput is a data source and an output of each task's status by job
+// ID, read with the settings (HCL lines) given.
+func tasksOutput(settings ...string) string {
+	return `
+data "polardb_backup_tasks" "this" {
+  ` + strings.Join(settings, "\n  ") + `
+}
+output "status" {
+  value = { for t in data.polardb_backup_tasks.this.tasks : t.backup_job_id => "${t.backup_progress_status} ${t.process}" }
+}
+`
+}
+
+// applyAndOutput applies w's configuration (one read, at plan time) and
+// returns the status output and how long the apply took.
+func applyAndOutput(t *testing.T, w *cliWorkdir) (map[string]string, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	if out, err := w.command(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	took := time.Since(start)
+	out, err := w.command(context.Background(), "output", "-json", "status").Output()
+	if err != nil {
+		t.Fatalf("output: %v", err)
+	}
+	var status map[string]string
+	if err := json.Unmarshal(out, &status); err != nil {
+		t.Fatalf("output %s: %v", out, err)
+	}
+	return status, took
+}
+
+// Each mode returns once the running job has finished, not before, with
+// the polls the schedule gives (about 0 s, 2 s and 5 s for a job that
+// finishes after 3 s), each logged at INFO with the tasks still holding it.
+func TestAccWaitUntilTheJobFinishes(t *testing.T) {
+	for _, tt := range []struct {
+		mode, filter string
+		want         map[string]string // status and process by job ID
+	}{
+		{waitIdle, "", map[string]string{"31000001": "Finished 100", runningJob: "Finished 100", "31000003": "NoStart 0"}},
+		{waitFinished, "backup_job_id = \"" + runningJob + "\"", map[string]string{runningJob: "Finished 100"}},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			clearProviderEnv(t)
+			logPath := filepath.Join(t.TempDir(), "provider.log")
+			t.Setenv("TF_LOG", "INFO")
+			t.Setenv("TF_ACC_LOG_PATH", logPath)
+			emu := startWaitEmulator(t)
+			w := newCLIWorkdir(t, emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", finishingCluster), tt.filter,
+				fmt.Sprintf("wait_until = %q", tt.mode), `timeouts = { read = "1m" }`))) // a broken wait fails, not hangs
+			status, took := applyAndOutput(t, w)
+			if fmt.Sprint(status) != fmt.Sprint(tt.want) {
+				t.Errorf("state %v, want %v", status, tt.want)
+			}
+			if calls := emu.count(""); calls != 3 || took < finishAfter {
+				t.Errorf("%d calls in %s, want 3 (at about 0 s, 2 s and 5 s), and at least %s", calls, took, finishAfter)
+			}
+			logged, err := os.ReadFile(logPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var polls []string
+			for _, line := range strings.Split(string(logged), "\n") {
+				if strings.Contains(line, "Waiting for PolarDB backup tasks") {
+					polls = append(polls, line)
+				}
+			}
+			t.Logf("%d calls in %s; polls logged:\n%s", emu.count(""), took.Round(10*time.Millisecond), strings.Join(polls, "\n"))
+			if len(polls) != 3 || !strings.Contains(polls[0], "job "+runningJob+" is Uploading (42%)") ||
+				!strings.Contains(polls[2], "holding=0") {
+				t.Errorf("INFO lines of the polls:\n%s", strings.Join(polls, "\n"))
+			}
+		})
+	}
+}
+
+// A wait that is satisfied at once makes one call: nothing in progress, or
+// the job Finished, or no such job listed (finished has nothing to wait
+// for).
+func TestAccWaitUntilAlreadySatisfied(t *testing.T) {
+	for _, settings := range [][]string{
+		{`cluster_id = "` + clusterWithoutJobs + `"`, `wait_until = "idle"`},
+		{`cluster_id = "` + clusterWithJobs + `"`, `backup_mode = "Automated"`, `wait_until = "idle"`},
+		{`cluster_id = "` + clusterWithJobs + `"`, `backup_job_id = "31000001"`, `wait_until = "finished"`},
+		{`cluster_id = "` + clusterWithJobs + `"`, `backup_job_id = "99999999"`, `wait_until = "finished"`},
+	} {
+		t.Run(strings.Join(settings[1:], ","), func(t *testing.T) {
+			clearProviderEnv(t)
+			emu := startEmulator(t)
+			w := newCLIWorkdir(t, emu.config(tasksOutput(append(settings, `timeouts = { read = "30s" }`)...))) // a broken wait fails, not hangs
+			if out, err := w.command(context.Background(), "plan", "-input=false", "-no-color").CombinedOutput(); err != nil {
+				t.Fatalf("plan: %v\n%s", err, out)
+			}
+			if n := len(emu.Requests()); n != 1 {
+				t.Errorf("%d calls, want 1", n)
+			}
+		})
+	}
+}
+
+// At the deadline, the diagnostic names what held the wait, how long it
+// waited and what sets the limit. A scheduled task holds "finished" for
+// as long as it is NoStart.
+func TestAccWaitUntilDeadline(t *testing.T) {
+	clearProviderEnv(t)
+	emu := startWaitEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", finishingCluster), `wait_until = "finished"`,
+				`timeouts = { read = "4s" }`)),
+			ExpectError: regexp.MustCompile(`(?s)PolarDB backup tasks still in progress at the read timeout.*` +
+				`Waited\s+4s\s+for\s+every\s+listed\s+backup\s+task\s+of\s+` + finishingCluster + `\s+to\s+be\s+Finished.*` +
+				`job\s+31000003\s+is\s+NoStart\s+\(0%\).*timeouts\.read.*\(4s;\s+default\s+60m\s+when`),
+		}},
+	})
+	if calls := emu.count(""); calls < 2 || calls > 3 {
+		t.Errorf("%d calls, want 2 or 3 in 4 s", calls)
+	}
+}
+
+// A poll that is throttled is retried as any call is, and the wait goes on.
+func TestAccWaitRidesThroughAThrottledPoll(t *testing.T) {
+	clearProviderEnv(t)
+	emu := startWaitEmulator(t)
+	emu.SetFaults(emulator.Faults{RateLimit: 0.4}) // one call per 2.5 s: the poll at about 2 s is refused
+	w := newCLIWorkdir(t, emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", finishingCluster),
+		`backup_job_id = "`+runningJob+`"`, `wait_until = "finished"`)))
+	status, _ := applyAndOutput(t, w)
+	if status[runningJob] != "Finished 100" {
+		t.Errorf("state %v, want the job Finished", status)
+	}
+	if n := emu.count("Throttling.User"); n == 0 {
+		t.Error("no poll was throttled")
+	}
+}
+
+// Interrupting the CLI ends a wait at once: the read reports what held it,
+// and no call leaves the provider after the interrupt.
+func TestAccInterruptEndsAWait(t *testing.T) {
+	clearProviderEnv(t)
+	emu := startEmulator(t) // the running job never finishes
+	w := newCLIWorkdir(t, emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", clusterWithJobs), `wait_until = "idle"`)))
+	plan := w.start(t, "plan", "-input=false", "-no-color")
+	for deadline := time.Now().Add(hangGuard); len(emu.Requests()) < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the wait never polled\n%s", plan.output())
+		}
+	}
+	plan.interrupt(t)
+	callsAtInterrupt := len(emu.Requests())
+	if err := plan.wait(t); err == nil {
+		t.Errorf("plan succeeded after an interrupt:\n%s", plan.output())
+	}
+	text := strings.Join(strings.Fields(plan.output()), " ")
+	if !strings.Contains(text, "Waiting for PolarDB backup tasks was cancelled") || !strings.Contains(text, "job "+runningJob+" is Uploading (42%)") {
+		t.Errorf("the output does not tell of the interrupted wait:\n%s", plan.output())
+	}
+	time.Sleep(pollInterval(3, func() float64 { return 1 })) // longer than the next pause would have been
+	if n := len(emu.Requests()); n != callsAtInterrupt {
+		t.Errorf("%d calls after the interrupt", n-callsAtInterrupt)
+	}
+}
+
+// Identical reads in flight at the same time share one call: 20 module
+// instances reading one cluster, with a slow API.
+func TestAccIdenticalReadsShareACall(t *testing.T) {
+	clearProviderEnv(t)
+	emu := startEmulator(t)
+	emu.SetFaults(emulator.Faults{Latency: emulator.Duration(500 * time.Millisecond)})
+	const reads = 20
+	w := newCLIWorkdir(t, emu.config(fmt.Sprintf(`
+data "polardb_backup_tasks" "this" {
+  count      = %d
+  cluster_id = %q
+}
+output "each_sees_all" {
+  value = alltrue([for d in data.polardb_backup_tasks.this : length(d.tasks) == %d])
+}`, reads, clusterWithJobs, len(testJobs))))
+	if out, err := w.command(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if out, err := w.command(context.Background(), "output", "each_sees_all").Output(); err != nil || strings.TrimSpace(string(out)) != "true" {
+		t.Errorf("each read has every task: %s, %v", out, err)
+	}
+	// Terraform reads 10 at a time: two waves, each sharing one call, give
+	// or take a read that starts as a call is answered.
+	if calls := emu.count(""); calls > reads/4 {
+		t.Errorf("%d identical reads made %d calls, want at most %d", reads, calls, reads/4)
+	} else {
+		t.Logf("%d identical reads made %d calls", reads, calls)
+	}
+}
