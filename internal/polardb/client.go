@@ -25,12 +25,11 @@ const (
 // Config is what a Client needs. Credential comes from credentials-go, so
 // every credential source (static keys, STS, roles) plugs in the same way.
 type Config struct {
-	Region       string
-	Endpoint     string // host[:port]; see ResolveEndpoint
-	EndpointType string // EndpointPublic (when empty) or EndpointVPC: which host, when Endpoint is empty
-	Protocol     string // "HTTPS" or "HTTP"
-	Credential   credentials.Credential
-	UserAgent    string
+	Region     string
+	Endpoint   string // host[:port]; when empty, the region's public endpoint (ResolveEndpoint)
+	Protocol   string // "HTTPS" or "HTTP"
+	Credential credentials.Credential
+	UserAgent  string
 
 	ConnectTimeout time.Duration // DefaultConnectTimeout when zero
 	ReadTimeout    time.Duration // DefaultReadTimeout when zero
@@ -62,7 +61,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Region == "" && cfg.Endpoint == "" {
 		return nil, errors.New("polardb: a region or an endpoint is required")
 	}
-	endpoint, err := ResolveEndpoint(cfg.Region, cfg.Endpoint, cfg.EndpointType)
+	endpoint, err := ResolveEndpoint(cfg.Region, cfg.Endpoint, EndpointPublic)
 	if err != nil {
 		return nil, fmt.Errorf("polardb: %w", err)
 	}
@@ -100,7 +99,9 @@ func NewClient(cfg Config) (*Client, error) {
 // requests in flight at the same time share one call (sharedCalls): module
 // instances that read the same cluster with the same filters, say. The
 // answer is shared too, and must not be changed. ctx bounds the caller's
-// wait: when it ends, the caller gets a NetworkError wrapping ctx.Err().
+// wait: when it ends, the caller gets a NetworkError wrapping ctx.Err(),
+// or, when no other caller waits for the call, the call's own error, which
+// also tells its attempts.
 func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
 	key := strings.Join([]string{optional(request.DBClusterId), optional(request.BackupJobId), optional(request.BackupMode)}, "\x00")
 	return c.tasks.do(ctx, key,
@@ -127,8 +128,8 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // NetworkError, wrapped in RetriesError after more than one attempt. ctx
 // bounds everything, waits included: a retry that could not start before
 // its deadline is not waited for. A cancelled or expired ctx is reported as
-// a NetworkError wrapping ctx.Err(), so errors.Is(err,
-// context.DeadlineExceeded) holds.
+// a NetworkError wrapping context.Cause(ctx) (ctx.Err() unless a cause was
+// given), so errors.Is(err, context.DeadlineExceeded) holds.
 func (c *Client) call(ctx context.Context, do func(context.Context) error) error {
 	var err error
 	for n := 1; ; n++ {

@@ -54,21 +54,21 @@ var vpcRegions = map[string]bool{
 // (EndpointPublic when empty), or the explicit endpoint when one is given.
 // It never looks anything up on the network.
 func ResolveEndpoint(region, endpoint, endpointType string) (string, error) {
+	if endpointType != "" && endpointType != EndpointPublic && endpointType != EndpointVPC {
+		return "", fmt.Errorf("endpoint type %q is neither %q nor %q", endpointType, EndpointPublic, EndpointVPC)
+	}
 	if endpoint != "" {
 		return endpoint, nil
 	}
 	region = strings.ToLower(region)
-	switch endpointType {
-	case "", EndpointPublic:
-		if centralRegions[region] {
-			return centralEndpoint, nil
-		}
-		return "polardb." + region + ".aliyuncs.com", nil
-	case EndpointVPC:
+	if endpointType == EndpointVPC {
 		if !vpcRegions[region] {
 			return "", fmt.Errorf("no PolarDB VPC endpoint is known for region %q; set the endpoint explicitly", region)
 		}
 		return "polardb-vpc." + region + ".aliyuncs.com", nil
 	}
-	return "", fmt.Errorf("endpoint type %q is neither %q nor %q", endpointType, EndpointPublic, EndpointVPC)
+	if centralRegions[region] {
+		return centralEndpoint, nil
+	}
+	return "polardb." + region + ".aliyuncs.com", nil
 }

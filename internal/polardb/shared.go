@@ -13,10 +13,11 @@ import (
 // caller has left. An answer is never reused once it has arrived, and an
 // error goes only to the callers that waited for that very call.
 //
-// A caller joins a call only if the call's deadline is not much earlier
-// than its own, so that a read allowed to wait an hour is not cut short by
-// one allowed five minutes; the call keeps its first caller's deadline, so
-// that the retry policy sees it as it would without sharing.
+// A caller joins a call only if their deadlines are at most deadlineSlack
+// apart: the call keeps its first caller's deadline, and the retry policy
+// stops retrying by it, so a read allowed five minutes and a wait allowed
+// an hour each get calls of their own, and each ends with the error it
+// would have had alone.
 type sharedCalls[T any] struct {
 	mu      sync.Mutex
 	flights map[string]*flight[T] // the newest call of each key
@@ -31,7 +32,7 @@ type flight[T any] struct {
 	cancel   context.CancelCauseFunc
 }
 
-// deadlineSlack is how much earlier than a caller's deadline a call's may
+// deadlineSlack is how far apart the deadlines of a call and a caller may
 // be for the caller to join it: identical reads started a moment apart
 // have deadlines a moment apart.
 const deadlineSlack = time.Second
@@ -41,6 +42,10 @@ const deadlineSlack = time.Second
 // last one waiting: the call is then cancelled with ctx's reason as the
 // cause, and its own error, which tells what it was doing, is returned.
 func (s *sharedCalls[T]) do(ctx context.Context, key string, call func(context.Context) (T, error), ctxErr func(error) error) (T, error) {
+	if err := ctx.Err(); err != nil {
+		var zero T
+		return zero, ctxErr(err) // no call starts for a caller that has left
+	}
 	deadline, _ := ctx.Deadline()
 	s.mu.Lock()
 	f := s.flights[key]
@@ -104,11 +109,9 @@ func (s *sharedCalls[T]) start(ctx context.Context, key string, call func(contex
 // joinable says whether a caller with deadline mine may wait for a call
 // with deadline theirs (zero: none).
 func joinable(theirs, mine time.Time) bool {
-	switch {
-	case theirs.IsZero():
-		return true
-	case mine.IsZero():
-		return false
+	if theirs.IsZero() || mine.IsZero() {
+		return theirs.IsZero() && mine.IsZero()
 	}
-	return !theirs.Before(mine.Add(-deadlineSlack))
+	d := theirs.Sub(mine)
+	return d <= deadlineSlack && d >= -deadlineSlack
 }

@@ -3,6 +3,7 @@ package polardb
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -128,20 +129,29 @@ func TestSharedCallsRunUntilTheLastCallerLeaves(t *testing.T) {
 		t.Errorf("the remaining caller got %q, %v", answers[0], errs[0])
 	}
 
-	// Alone, with a deadline: the call ends with the deadline as its cause.
+	// Alone: the call is cancelled with the caller's reason as its cause,
+	// and the caller gets the call's own error, not ctxErr's.
 	b = newBlockingCall("tasks", nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if _, err := s.do(ctx, "pc-1", b.call, asIs); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("the last caller's deadline: %v, want the call's DeadlineExceeded", err)
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() {
+		_, err := s.do(ctx, "pc-1", b.call, func(err error) error { return errors.New("left: " + err.Error()) })
+		ended <- err
+	}()
+	callCtx = <-b.ctxSeen
+	cancel()
+	if err := <-ended; !errors.Is(err, context.Canceled) || strings.HasPrefix(err.Error(), "left:") {
+		t.Errorf("the last caller got %v, want the call's own error", err)
 	}
-	if b.starts.Load() != 1 {
-		t.Errorf("%d calls", b.starts.Load())
+	if cause := context.Cause(callCtx); !errors.Is(cause, context.Canceled) {
+		t.Errorf("the call's cause is %v, want the caller's Canceled", cause)
 	}
 }
 
-// A caller allowed to wait much longer than a call in flight starts its own.
-func TestSharedCallsJoinOnlyCallsThatLastLongEnough(t *testing.T) {
+// A caller joins only a call whose deadline is about its own: a read
+// allowed an hour and one allowed a minute each get a call, and either of
+// them ends with the error it would have had alone.
+func TestSharedCallsJoinOnlyCallsOfAboutTheSameDeadline(t *testing.T) {
 	var s sharedCalls[string]
 	b := newBlockingCall("tasks", nil)
 	short, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -149,26 +159,44 @@ func TestSharedCallsJoinOnlyCallsThatLastLongEnough(t *testing.T) {
 	waitShort := waitFor(short, &s, b, "pc-1", 1, 1)
 	long, cancelLong := context.WithTimeout(context.Background(), time.Hour)
 	defer cancelLong()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_, _ = s.do(long, "pc-1", b.call, asIs)
-	}()
-	for b.starts.Load() < 2 {
-		time.Sleep(time.Millisecond)
-	}
-	// And one allowed less joins it.
-	shorter, cancelShorter := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancelShorter()
-	waitShorter := waitFor(shorter, &s, b, "pc-1", 1, 2) // the newest call's waiters: long and shorter
+	waitLong := waitFor(long, &s, b, "pc-1", 1, 1) // the newest call's only waiter
+	// One whose deadline is half a second after the newest call's joins it.
+	later, cancelLater := context.WithDeadline(context.Background(), time.Now().Add(time.Hour+500*time.Millisecond))
+	defer cancelLater()
+	waitLater := waitFor(later, &s, b, "pc-1", 1, 2)
 	close(b.release)
 	waitShort()
-	waitShorter()
-	<-done
+	waitLong()
+	waitLater()
 	if n := b.starts.Load(); n != 2 {
-		t.Errorf("%d calls, want 2: the short one's, and the long one's that the shorter one joined", n)
+		t.Errorf("%d calls, want 2: the minute's, and the hour's that the one half a second later joined", n)
 	}
-	if !joinable(time.Time{}, time.Now()) || joinable(time.Now(), time.Time{}) {
-		t.Error("a call without a deadline must take any caller, and a caller without one only such a call")
+	now := time.Now()
+	for _, tt := range []struct {
+		theirs, mine time.Time
+		want         bool
+	}{
+		{time.Time{}, time.Time{}, true},
+		{time.Time{}, now, false},
+		{now, time.Time{}, false},
+		{now, now.Add(deadlineSlack), true},
+		{now.Add(deadlineSlack), now, true},
+		{now, now.Add(2 * deadlineSlack), false},
+		{now.Add(2 * deadlineSlack), now, false},
+	} {
+		if got := joinable(tt.theirs, tt.mine); got != tt.want {
+			t.Errorf("joinable(%v, %v) = %v", tt.theirs.Sub(now), tt.mine.Sub(now), got)
+		}
+	}
+}
+
+// A caller that has already left starts no call.
+func TestSharedCallsStartNothingForACallerThatLeft(t *testing.T) {
+	var s sharedCalls[string]
+	b := newBlockingCall("tasks", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.do(ctx, "pc-1", b.call, asIs); !errors.Is(err, context.Canceled) || b.starts.Load() != 0 {
+		t.Errorf("%v after %d calls, want Canceled and none", err, b.starts.Load())
 	}
 }

@@ -77,9 +77,9 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
 			},
 			"wait_until": schema.StringAttribute{
-				MarkdownDescription: "Wait before returning: `idle` until no listed task is in progress (`NoStart` and `Finished` tasks do not hold it), " +
-					"`finished` until every listed task is `Finished` (or none is listed). The read polls with the same filters, first after about 2 s, " +
-					"then at growing intervals up to 30 s, for at most `timeouts.read`. Unset: one call, no wait.",
+				MarkdownDescription: "Wait before returning, polling with the same filters within `timeouts.read`: `idle` until no listed task is in progress, " +
+					"`finished` until every listed task is `Finished` (or none is listed); see [Wait until backups are done](#wait-until-backups-are-done). " +
+					"Unset: one call, no wait.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(waitIdle, waitFinished)},
 			},
@@ -333,11 +333,17 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 		return original
 	}
 	read.MarkdownDescription = fmt.Sprintf("How long the whole read may take, retries and any wait included, such as `\"30s\"` or `\"2h\"`. "+
-		"Default: `%s`, or `%s` when `wait_until` is set.", minutes(defaultReadTimeout), minutes(defaultWaitTimeout))
+		"Default: `%s`, or `%s` when `wait_until` is set.", durationText(defaultReadTimeout), durationText(defaultWaitTimeout))
 	read.Validators = []validator.String{duration{}}
 	a.Attributes = map[string]schema.Attribute{"read": read}
 	return a
 }
 
-// minutes is a whole number of minutes as timeouts.read takes it: "60m".
-func minutes(d time.Duration) string { return fmt.Sprintf("%dm", int(d.Minutes())) }
+// durationText is d as timeouts.read takes it: "60m" for whole minutes
+// rather than Go's "1h0m0s".
+func durationText(d time.Duration) string {
+	if d > 0 && d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return d.String()
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -292,20 +291,19 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if !model.MaxRetries.IsNull() {
 		retry.MaxRetries = int(model.MaxRetries.ValueInt64())
 	}
-	if t := settings.endpointType; t != "" && t != polardb.EndpointPublic && t != polardb.EndpointVPC {
-		resp.Diagnostics.AddError("Invalid PolarDB endpoint type", fmt.Sprintf("The endpoint type %q (from %s) is neither %q nor %q.",
-			t, strings.Join(envEndpointType, " or "), polardb.EndpointPublic, polardb.EndpointVPC))
+	endpoint, err := polardb.ResolveEndpoint(settings.region, settings.endpoint, settings.endpointType)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint_type"), "Invalid PolarDB endpoint type", err.Error()+endpointTypeSource(model, lookupEnv)+".")
 		return
 	}
 	client, err := polardb.NewClient(polardb.Config{
-		Region:       settings.region,
-		Endpoint:     settings.endpoint,
-		EndpointType: settings.endpointType,
-		Protocol:     settings.protocol,
-		Credential:   creds.Credential,
-		UserAgent:    userAgent(p.version, req.TerraformVersion, lookupEnv),
-		Retry:        retry,
-		OnRetry:      logRetry,
+		Region:     settings.region,
+		Endpoint:   endpoint,
+		Protocol:   settings.protocol,
+		Credential: creds.Credential,
+		UserAgent:  userAgent(p.version, req.TerraformVersion, lookupEnv),
+		Retry:      retry,
+		OnRetry:    logRetry,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the PolarDB API client", err.Error())

@@ -258,7 +258,7 @@ func TestAccEndpointTypeRefusals(t *testing.T) {
 		{"no VPC endpoint", `endpoint_type = "vpc"` + "\n  region = \"cn-zhangbei\"", "",
 			`no PolarDB VPC endpoint is known for region "cn-zhangbei"; set the endpoint explicitly`},
 		{"wrong environment", `region = "cn-hangzhou"`, "VPC",
-			`The endpoint type "VPC" \(from ALIBABA_CLOUD_ENDPOINT_TYPE or ALICLOUD_ENDPOINT_TYPE\) is neither "public" nor "vpc"`},
+			`endpoint type "VPC" is neither "public" nor "vpc" \(from ALICLOUD_ENDPOINT_TYPE\)`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clearProviderEnv(t)

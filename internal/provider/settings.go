@@ -99,6 +99,20 @@ func missingConfiguration(noCredentials string, s settings) (summary, detail str
 		"The polardb provider cannot call the API without the following:\n\n- " + strings.Join(lines, "\n- ")
 }
 
+// endpointTypeSource says where the endpoint type came from when it was not
+// the provider block: " (from NAME)", or "".
+func endpointTypeSource(m providerModel, getenv func(string) string) string {
+	if strings.TrimSpace(m.EndpointType.ValueString()) != "" {
+		return ""
+	}
+	for _, name := range envEndpointType {
+		if strings.TrimSpace(getenv(name)) != "" {
+			return " (from " + name + ")"
+		}
+	}
+	return ""
+}
+
 // plaintextWarning is the warning for requests that would travel
 // unencrypted to a host other than this machine, or "" when they would not:
 // an emulator on loopback needs no TLS, anything else does.

@@ -141,7 +141,7 @@ func TestTimeoutsAttribute(t *testing.T) {
 	if !ok || !readOK || len(a.Attributes) != 1 {
 		t.Fatalf("timeouts attribute %#v, want a single nested attribute with only a string read", a)
 	}
-	if len(read.Validators) != 1 || read.Validators[0] != (duration{}) || !strings.Contains(read.MarkdownDescription, "`"+minutes(defaultReadTimeout)+"`, or `"+minutes(defaultWaitTimeout)+"` when `wait_until` is set") {
+	if len(read.Validators) != 1 || read.Validators[0] != (duration{}) || !strings.Contains(read.MarkdownDescription, "`"+durationText(defaultReadTimeout)+"`, or `"+durationText(defaultWaitTimeout)+"` when `wait_until` is set") {
 		t.Errorf("timeouts.read has validators %v and description %q", read.Validators, read.MarkdownDescription)
 	}
 }

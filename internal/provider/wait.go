@@ -38,6 +38,7 @@ const (
 	pollGrowth = 1.5
 	maxPoll    = 30 * time.Second
 	pollJitter = 0.2
+	lastPoll   = time.Second // before the deadline, time for a last answer
 )
 
 type backupJob = polardb.DescribeBackupTasksResponseBodyItemsBackupJob
@@ -72,18 +73,23 @@ func pollInterval(n int, random func() float64) time.Duration {
 
 // waitForTasks calls describe until no task holds a wait for mode, pausing
 // between calls on the schedule above and logging each answer (logPoll),
-// and returns the last answer. When
-// ctx ends during a pause, or during a call after the first, it returns a
-// *waitEndedError with the tasks that held the wait when last seen.
+// and returns the last answer. A pause that would end less than lastPoll
+// before ctx's deadline is shortened to end then, so that the last poll
+// comes just before the deadline rather than never. When ctx ends during a
+// pause or during a call after the first, it returns a *waitEndedError with
+// the tasks that held the wait when last seen.
 func waitForTasks(ctx context.Context, mode string, describe func(context.Context) (*polardb.DescribeBackupTasksResponse, error)) (*polardb.DescribeBackupTasksResponse, error) {
 	started := time.Now()
 	var held []*backupJob
+	ended := func(cause error) error { return &waitEndedError{held: held, waited: time.Since(started), cause: cause} }
 	for poll := 0; ; poll++ {
 		response, err := describe(ctx)
-		if err != nil {
-			if poll > 0 && ctx.Err() != nil {
-				return nil, &waitEndedError{held: held, waited: time.Since(started), cause: ctx.Err()}
-			}
+		switch {
+		case err != nil && poll > 0 && ctx.Err() != nil:
+			return nil, ended(ctx.Err())
+		case err != nil && poll > 0 && errors.Is(err, context.DeadlineExceeded):
+			return nil, ended(context.DeadlineExceeded) // a shared call's deadline, a moment before ctx's
+		case err != nil:
 			return nil, err
 		}
 		held = holding(mode, jobsOf(response))
@@ -91,12 +97,20 @@ func waitForTasks(ctx context.Context, mode string, describe func(context.Contex
 		if len(held) == 0 {
 			return response, nil
 		}
-		pause := time.NewTimer(pollInterval(poll+1, rand.Float64))
+		interval := pollInterval(poll+1, rand.Float64)
+		if deadline, ok := ctx.Deadline(); ok {
+			if untilLast := time.Until(deadline) - lastPoll; untilLast > 0 && untilLast < interval {
+				interval = untilLast
+			}
+		}
+		pause := time.NewTimer(interval)
 		select {
 		case <-pause.C:
 		case <-ctx.Done():
 			pause.Stop()
-			return nil, &waitEndedError{held: held, waited: time.Since(started), cause: ctx.Err()}
+		}
+		if err := ctx.Err(); err != nil { // also when the pause and ctx end together
+			return nil, ended(err)
 		}
 	}
 }
@@ -133,7 +147,7 @@ func waitEndedDiagnostic(e *waitEndedError, mode, clusterID string, readTimeout 
 		fmt.Sprintf("Waited %s for %s (wait_until = %q). Still holding it:\n%s\n\n"+
 			"The wait is bounded by `timeouts.read` on the data source (%s; default %s when wait_until is set). "+
 			"Raise it, for example `timeouts = { read = \"2h\" }`, or run again later.",
-			waited, goal, mode, held, readTimeout, minutes(defaultWaitTimeout)))
+			waited, goal, mode, held, durationText(readTimeout), durationText(defaultWaitTimeout)))
 }
 
 // describeJob is a task as a person reads it: "job 70219982 is Uploading (35%)".

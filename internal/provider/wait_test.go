@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
 func TestHolding(t *testing.T) {
@@ -60,6 +62,46 @@ func TestPollInterval(t *testing.T) {
 	}
 }
 
+// A wait that ends during a call after the first, by its deadline, an
+// interrupt, or the deadline of a shared call a moment before its own,
+// names the tasks of the answer before; the last poll comes just before the
+// deadline.
+func TestWaitEndsDuringAPoll(t *testing.T) {
+	running := &polardb.DescribeBackupTasksResponse{Body: &polardb.DescribeBackupTasksResponseBody{Items: &polardb.DescribeBackupTasksResponseBodyItems{
+		BackupJob: []*backupJob{{BackupJobId: new(runningJob), BackupProgressStatus: new("Uploading"), Process: new("42")}}}}}
+	for _, tt := range []struct {
+		name  string
+		poll  func(ctx context.Context, cancel context.CancelFunc) error // the second call
+		cause error
+	}{
+		{"deadline", func(ctx context.Context, _ context.CancelFunc) error { <-ctx.Done(); return ctx.Err() }, context.DeadlineExceeded},
+		{"interrupt", func(ctx context.Context, cancel context.CancelFunc) error { cancel(); return ctx.Err() }, context.Canceled},
+		{"shared call's deadline", func(context.Context, context.CancelFunc) error { return context.DeadlineExceeded }, context.DeadlineExceeded},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// The pause after the first answer, 1.6 s at least, is cut to
+			// end lastPoll before the deadline.
+			ctx, cancel := context.WithTimeout(context.Background(), lastPoll+500*time.Millisecond)
+			defer cancel()
+			calls := 0
+			start := time.Now()
+			_, err := waitForTasks(ctx, waitIdle, func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, error) {
+				if calls++; calls == 1 {
+					return running, nil
+				}
+				if since := time.Since(start); since > time.Second {
+					t.Errorf("the last poll came %s after the first, want about 0.5 s: just before the deadline", since)
+				}
+				return nil, &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: tt.poll(ctx, cancel)}
+			})
+			var ended *waitEndedError
+			if !errors.As(err, &ended) || !errors.Is(ended.cause, tt.cause) || describeJobs(ended.held) != "job "+runningJob+" is Uploading (42%)" || calls != 2 {
+				t.Errorf("%d calls, then %v, want the wait ended by %v naming the running job", calls, err, tt.cause)
+			}
+		})
+	}
+}
+
 func TestDescribeJob(t *testing.T) {
 	for _, tt := range []struct {
 		job  backupJob
@@ -80,7 +122,7 @@ func TestDescribeJob(t *testing.T) {
 const (
 	runningJob       = "31000002"
 	finishingCluster = "pc-2zeacc0000000003"
-	finishAfter      = 3 * time.Second
+	finishAfter      = 3500 * time.Millisecond
 )
 
 // startWaitEmulator is startEmulator with finishingCluster: testJobs, of
@@ -126,8 +168,8 @@ func applyAndOutput(t *testing.T, w *cliWorkdir) (map[string]string, time.Durati
 }
 
 // Each mode returns once the running job has finished, not before, with
-// the polls the schedule gives (about 0 s, 2 s and 5 s for a job that
-// finishes after 3 s), each logged at INFO with the tasks still holding it.
+// the polls the schedule gives (0 s, 1.6–2.4 s and 4–6 s for a job that
+// finishes after 3.5 s), each logged at INFO with the tasks still holding it.
 func TestAccWaitUntilTheJobFinishes(t *testing.T) {
 	for _, tt := range []struct {
 		mode, filter string
@@ -149,7 +191,7 @@ func TestAccWaitUntilTheJobFinishes(t *testing.T) {
 				t.Errorf("state %v, want %v", status, tt.want)
 			}
 			if calls := emu.count(""); calls != 3 || took < finishAfter {
-				t.Errorf("%d calls in %s, want 3 (at about 0 s, 2 s and 5 s), and at least %s", calls, took, finishAfter)
+				t.Errorf("%d calls in %s, want 3 (at 0 s, 1.6–2.4 s and 4–6 s), and at least %s", calls, took, finishAfter)
 			}
 			logged, err := os.ReadFile(logPath)
 			if err != nil {

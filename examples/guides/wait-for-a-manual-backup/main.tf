@@ -19,9 +19,15 @@ variable "node_class" {
 }
 
 # Takes a manual backup whenever the node class changes, out of band: with
-# the aliyun CLI, whose credentials are its own.
+# the aliyun CLI, whose credentials are its own. output is when it was asked
+# for: the time of the apply that (re)created this.
 resource "terraform_data" "backup_before_resize" {
+  input            = timestamp()
   triggers_replace = [var.node_class]
+
+  lifecycle {
+    ignore_changes = [input]
+  }
 
   provisioner "local-exec" {
     command = "aliyun polardb CreateBackup --DBClusterId ${var.cluster_id}"
@@ -40,6 +46,19 @@ data "polardb_backup_tasks" "manual" {
   }
 
   depends_on = [terraform_data.backup_before_resize]
+
+  lifecycle {
+    # Until the API lists the new backup, "finished" has nothing of it to
+    # wait for: the backup must be among the tasks read (allowing the
+    # clocks five minutes apart).
+    postcondition {
+      condition = anytrue([
+        for t in self.tasks :
+        timecmp(t.start_time, timeadd(terraform_data.backup_before_resize.output, "-5m")) >= 0
+      ])
+      error_message = "No manual backup of ${var.cluster_id} since ${terraform_data.backup_before_resize.output} is listed: not resizing."
+    }
+  }
 }
 
 # Changed only once the backup has finished. terraform_data stands in for
