@@ -249,7 +249,9 @@ data "polardb_backup_tasks" "this" {
 		t.Error("the emulator was called")
 	}
 
-	fx.plan(fx.workdir(""), append(slices.Clip(fx.env), "ALIBABA_CLOUD_ENDPOINT_TYPE=vpc"), changelogVersion(t))
+	explicit, env := fx.workdir(""), append(slices.Clip(fx.env), "ALIBABA_CLOUD_ENDPOINT_TYPE=vpc")
+	fx.mustRun(explicit, env, "init", "-input=false", "-no-color")
+	fx.plan(explicit, env, changelogVersion(t))
 }
 
 // mirrorConfig is a CLI configuration as the README gives it: the provider
