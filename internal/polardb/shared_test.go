@@ -36,14 +36,17 @@ func (b *blockingCall) call(ctx context.Context) (string, error) {
 
 func asIs(err error) error { return err }
 
-// waitFor starts n concurrent callers of key, each with ctx, and returns
+// clusterKey is the key of the calls most tests share.
+const clusterKey = "pc-1"
+
+// waitFor starts n concurrent callers of clusterKey, each with ctx, and returns
 // once the newest calls of s have total callers waiting in all (those
 // started before included): wait then gives their answers.
-func waitFor(ctx context.Context, s *sharedCalls[string], b *blockingCall, key string, n, total int) (wait func() ([]string, []error)) {
+func waitFor(ctx context.Context, s *sharedCalls[string], b *blockingCall, n, total int) (wait func() ([]string, []error)) {
 	answers, errs := make([]string, n), make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { answers[i], errs[i] = s.do(ctx, key, b.call, asIs) })
+		wg.Go(func() { answers[i], errs[i] = s.do(ctx, clusterKey, b.call, asIs) })
 	}
 	for {
 		s.mu.Lock()
@@ -63,7 +66,7 @@ func waitFor(ctx context.Context, s *sharedCalls[string], b *blockingCall, key s
 func TestSharedCallsShareOneCallInFlight(t *testing.T) {
 	var s sharedCalls[string]
 	b := newBlockingCall("tasks", nil)
-	wait := waitFor(context.Background(), &s, b, "pc-1", 5, 5)
+	wait := waitFor(context.Background(), &s, b, 5, 5)
 	other := newBlockingCall("other", nil)
 	close(other.release)
 	if got, err := s.do(context.Background(), "pc-2", other.call, asIs); got != "other" || err != nil {
@@ -80,7 +83,7 @@ func TestSharedCallsShareOneCallInFlight(t *testing.T) {
 		t.Errorf("5 identical callers started %d calls, want 1", n)
 	}
 	// Once answered, a call is not reused.
-	if _, err := s.do(context.Background(), "pc-1", b.call, asIs); err != nil || b.starts.Load() != 2 {
+	if _, err := s.do(context.Background(), clusterKey, b.call, asIs); err != nil || b.starts.Load() != 2 {
 		t.Errorf("a later caller: %v, %d calls, want a call of its own", err, b.starts.Load())
 	}
 }
@@ -88,7 +91,7 @@ func TestSharedCallsShareOneCallInFlight(t *testing.T) {
 func TestSharedCallsShareAnErrorOnlyWithItsCallers(t *testing.T) {
 	var s sharedCalls[string]
 	failing := newBlockingCall("", errors.New("InternalError"))
-	wait := waitFor(context.Background(), &s, failing, "pc-1", 3, 3)
+	wait := waitFor(context.Background(), &s, failing, 3, 3)
 	close(failing.release)
 	_, errs := wait()
 	for i, err := range errs {
@@ -98,7 +101,7 @@ func TestSharedCallsShareAnErrorOnlyWithItsCallers(t *testing.T) {
 	}
 	ok := newBlockingCall("tasks", nil)
 	close(ok.release)
-	if got, err := s.do(context.Background(), "pc-1", ok.call, asIs); got != "tasks" || err != nil {
+	if got, err := s.do(context.Background(), clusterKey, ok.call, asIs); got != "tasks" || err != nil {
 		t.Errorf("after the failed call: %q, %v, want a new call's answer", got, err)
 	}
 }
@@ -112,11 +115,11 @@ func TestSharedCallsRunUntilTheLastCallerLeaves(t *testing.T) {
 	early, cancelEarly := context.WithCancel(context.Background())
 	leaving := make(chan error, 1)
 	go func() {
-		_, err := s.do(early, "pc-1", b.call, func(err error) error { return errors.New("left: " + err.Error()) })
+		_, err := s.do(early, clusterKey, b.call, func(err error) error { return errors.New("left: " + err.Error()) })
 		leaving <- err
 	}()
 	callCtx := <-b.ctxSeen
-	wait := waitFor(context.Background(), &s, b, "pc-1", 1, 2) // with the early one
+	wait := waitFor(context.Background(), &s, b, 1, 2) // with the early one
 	cancelEarly()
 	if err := <-leaving; err == nil || err.Error() != "left: context canceled" {
 		t.Errorf("the caller that left got %v", err)
@@ -135,7 +138,7 @@ func TestSharedCallsRunUntilTheLastCallerLeaves(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ended := make(chan error, 1)
 	go func() {
-		_, err := s.do(ctx, "pc-1", b.call, func(err error) error { return errors.New("left: " + err.Error()) })
+		_, err := s.do(ctx, clusterKey, b.call, func(err error) error { return errors.New("left: " + err.Error()) })
 		ended <- err
 	}()
 	callCtx = <-b.ctxSeen
@@ -156,14 +159,14 @@ func TestSharedCallsJoinOnlyCallsOfAboutTheSameDeadline(t *testing.T) {
 	b := newBlockingCall("tasks", nil)
 	short, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	waitShort := waitFor(short, &s, b, "pc-1", 1, 1)
+	waitShort := waitFor(short, &s, b, 1, 1)
 	long, cancelLong := context.WithTimeout(context.Background(), time.Hour)
 	defer cancelLong()
-	waitLong := waitFor(long, &s, b, "pc-1", 1, 1) // the newest call's only waiter
+	waitLong := waitFor(long, &s, b, 1, 1) // the newest call's only waiter
 	// One whose deadline is half a second after the newest call's joins it.
 	later, cancelLater := context.WithDeadline(context.Background(), time.Now().Add(time.Hour+500*time.Millisecond))
 	defer cancelLater()
-	waitLater := waitFor(later, &s, b, "pc-1", 1, 2)
+	waitLater := waitFor(later, &s, b, 1, 2)
 	close(b.release)
 	waitShort()
 	waitLong()
@@ -196,7 +199,7 @@ func TestSharedCallsStartNothingForACallerThatLeft(t *testing.T) {
 	b := newBlockingCall("tasks", nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.do(ctx, "pc-1", b.call, asIs); !errors.Is(err, context.Canceled) || b.starts.Load() != 0 {
+	if _, err := s.do(ctx, clusterKey, b.call, asIs); !errors.Is(err, context.Canceled) || b.starts.Load() != 0 {
 		t.Errorf("%v after %d calls, want Canceled and none", err, b.starts.Load())
 	}
 }

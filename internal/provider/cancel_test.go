@@ -25,8 +25,8 @@ func TestAccInterruptEndsASlowRead(t *testing.T) {
 	plan := w.start(t, "plan", "-input=false", "-no-color")
 	select {
 	case <-arrived:
-	case <-plan.exited:
-		t.Fatalf("plan ended before the read began\n%s", plan.output())
+	case err := <-plan.exited:
+		t.Fatalf("plan ended before the read began: %v\n%s", err, plan.output())
 	case <-time.After(hangGuard):
 		t.Fatalf("the read never reached the endpoint\n%s", plan.output())
 	}
