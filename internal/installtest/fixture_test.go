@@ -105,6 +105,13 @@ func (fx *fixture) withCLIConfig(content string) []string {
 // the provider at version (any version when empty).
 func (fx *fixture) workdir(version string) string {
 	fx.t.Helper()
+	return fx.workdirWith(version, fmt.Sprintf("region   = \"cn-hangzhou\"\n  endpoint = %q", fx.endpoint))
+}
+
+// workdirWith is workdir with the provider block's settings (HCL lines)
+// given instead.
+func (fx *fixture) workdirWith(version, providerSettings string) string {
+	fx.t.Helper()
 	constraint := ""
 	if version != "" {
 		constraint = fmt.Sprintf("\n      version = %q", version)
@@ -118,8 +125,7 @@ func (fx *fixture) workdir(version string) string {
 }
 
 provider "polardb" {
-  region   = "cn-hangzhou"
-  endpoint = %q
+  %s
 }
 
 data "polardb_backup_tasks" "this" {
@@ -129,7 +135,7 @@ data "polardb_backup_tasks" "this" {
 output "ids" {
   value = data.polardb_backup_tasks.this.ids
 }
-`, constraint, fx.endpoint, clusterID)
+`, constraint, providerSettings, clusterID)
 	dir := fx.t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		fx.t.Fatal(err)

@@ -216,26 +216,7 @@ func TestVPCEndpoint(t *testing.T) {
 	inTheInstallStep(t)
 	fx := newFixture(t)
 	fx.makeInstall("")
-	dir := t.TempDir()
-	config := fmt.Sprintf(`terraform {
-  required_providers {
-    polardb = { source = "polardb-community/polardb" }
-  }
-}
-
-provider "polardb" {
-  region        = "cn-shenzhen"
-  endpoint_type = "vpc"
-  max_retries   = 0
-}
-
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-}
-`, clusterID)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := fx.workdirWith("", "region        = \"cn-shenzhen\"\n  endpoint_type = \"vpc\"\n  max_retries   = 0")
 	fx.mustRun(dir, fx.env, "init", "-input=false", "-no-color")
 	const host = "polardb-vpc.cn-shenzhen.aliyuncs.com"
 	out, err := fx.run(dir, fx.env, "plan", "-input=false", "-no-color")

@@ -134,7 +134,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 	var err error
 	for n := 1; ; n++ {
 		if waitErr := c.limiter.wait(ctx); waitErr != nil {
-			return c.stopped(cause(ctx, waitErr), n-1, err)
+			return c.stopped(ctx, waitErr, n-1, err)
 		}
 		sent := c.limiter.now()
 		if err = do(ctx); err == nil {
@@ -142,7 +142,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return c.stopped(cause(ctx, ctxErr), n, err)
+			return c.stopped(ctx, ctxErr, n, err)
 		}
 		err = fromRuntime(err, c.endpoint)
 		var apiErr *APIError
@@ -160,28 +160,24 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 			c.onRetry(ctx, Retry{Attempt: n, Err: err, Delay: delay})
 		}
 		if sleepErr := c.retry.sleep(ctx, delay); sleepErr != nil {
-			return c.stopped(cause(ctx, sleepErr), n, err)
+			return c.stopped(ctx, sleepErr, n, err)
 		}
 	}
 }
 
-// cause is why ctx ended, when it has, else err: a shared call
-// (sharedCalls) is cancelled with the reason its last caller left for, a
-// timeout or a cancellation, as its cause.
-func cause(ctx context.Context, err error) error {
+// stopped reports a call ended by its context, with the last failure. The
+// reason is why ctx ended, its cause (context.Cause), when it has: a shared
+// call (sharedCalls) is cancelled with the reason its last caller left for,
+// a timeout or a cancellation; else err, the wait's own refusal.
+func (c *Client) stopped(ctx context.Context, err error, attempts int, last error) error {
 	if ctx.Err() != nil {
-		return context.Cause(ctx)
+		err = context.Cause(ctx)
 	}
-	return err
-}
-
-// stopped reports a call ended by its context, with the last failure.
-func (c *Client) stopped(ctxErr error, attempts int, last error) error {
 	if attempts <= 1 {
-		return &NetworkError{Host: c.endpoint, Err: ctxErr}
+		return &NetworkError{Host: c.endpoint, Err: err}
 	}
 	// The last failure is told, not wrapped: the call ended by its context.
-	return &NetworkError{Host: c.endpoint, Err: fmt.Errorf("%w after %d attempts; the last failed with: %v", ctxErr, attempts, last)} //nolint:errorlint
+	return &NetworkError{Host: c.endpoint, Err: fmt.Errorf("%w after %d attempts; the last failed with: %v", err, attempts, last)} //nolint:errorlint
 }
 
 func withAttempts(err error, attempts int, reason string) error {

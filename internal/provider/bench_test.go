@@ -53,7 +53,7 @@ func BenchmarkConvert(b *testing.B) {
 			if err := json.Unmarshal(body, &decoded); err != nil {
 				b.Fatal(err)
 			}
-			state, err := stateValue(config, &decoded)
+			state, err := stateValue(config, decoded.Items.BackupJob)
 			if err != nil {
 				b.Fatal(err)
 			}
