@@ -7,6 +7,8 @@ package testsupport
 import (
 	"crypto/tls"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,4 +72,16 @@ func scrubbed(name string) bool {
 		return true
 	}
 	return strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") || strings.HasPrefix(name, "TF_CLI_ARGS")
+}
+
+// ServeTLS serves handler over HTTPS on loopback with TLS's certificate,
+// which the process and its children trust, until the test ends: the one
+// way the tests serve HTTPS.
+func ServeTLS(t testing.TB, handler http.Handler) *httptest.Server {
+	t.Helper()
+	server := httptest.NewUnstartedServer(handler)
+	server.TLS = TLS
+	server.StartTLS()
+	t.Cleanup(server.Close)
+	return server
 }

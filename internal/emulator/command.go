@@ -1,0 +1,146 @@
+package emulator
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Command is the emulator command (cmd/polardb-emulator) running in a
+// child process: how the tests, the demo and planbench start it, so that
+// reading what it announces is written once.
+type Command struct {
+	// Endpoint is the host:port of its first line, POLARDB_ENDPOINT=....
+	Endpoint string
+	// Lines are the lines it prints after that one (SSL_CERT_FILE=...,
+	// the demo credentials, ...), as they come; closed when it exits.
+	Lines <-chan string
+	// Cmd is the child process.
+	Cmd    *exec.Cmd
+	stderr *lockedBuffer
+	waited chan error
+}
+
+// announceWait bounds how long a start or a line may take.
+const announceWait = 30 * time.Second
+
+// StartCommand runs the emulator binary with args and env (nil: this
+// process's) and waits for its endpoint. Unless args has --listen, it
+// listens on a free loopback port.
+func StartCommand(binary string, env []string, args ...string) (*Command, error) {
+	if !hasFlag(args, "--listen") {
+		args = append([]string{"--listen", "127.0.0.1:0"}, args...)
+	}
+	cmd := exec.Command(binary, args...)
+	cmd.Env = env
+	c := &Command{Cmd: cmd, stderr: &lockedBuffer{}, waited: make(chan error, 1)}
+	cmd.Stderr = c.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	// Buffered beyond the few lines it prints, so that lines nobody
+	// reads never hold up its exit.
+	lines := make(chan string, 64)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		c.waited <- cmd.Wait() // after stdout is read: Wait closes it
+	}()
+	c.Lines = lines
+	first, err := c.Next()
+	if c.Endpoint, _ = strings.CutPrefix(first, "POLARDB_ENDPOINT="); err != nil || c.Endpoint == first {
+		_ = c.Stop()
+		return nil, fmt.Errorf("the emulator did not announce its endpoint (first line %q, %v); its log:\n%s", first, err, c.Log())
+	}
+	return c, nil
+}
+
+// Next returns the next line it prints.
+func (c *Command) Next() (string, error) {
+	select {
+	case line, ok := <-c.Lines:
+		if !ok {
+			return "", errors.New("the emulator exited")
+		}
+		return line, nil
+	case <-time.After(announceWait):
+		return "", fmt.Errorf("no line from the emulator within %v", announceWait)
+	}
+}
+
+// Var reads its lines up to NAME=value and returns value.
+func (c *Command) Var(name string) (string, error) {
+	for {
+		line, err := c.Next()
+		if err != nil {
+			return "", fmt.Errorf("waiting for %s: %w; its log:\n%s", name, err, c.Log())
+		}
+		if value, ok := strings.CutPrefix(line, name+"="); ok {
+			return value, nil
+		}
+	}
+}
+
+// Log is what it has written to stderr so far.
+func (c *Command) Log() string { return c.stderr.String() }
+
+// Stop interrupts it and waits until it has exited; an exit other than
+// the clean one an interrupt asks for is an error.
+func (c *Command) Stop() error {
+	if err := c.Cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
+	}
+	return c.Wait(announceWait)
+}
+
+// Wait waits up to limit for it to exit on its own, killing it after.
+func (c *Command) Wait(limit time.Duration) error {
+	select {
+	case err := <-c.waited:
+		c.waited <- err // a second Stop or Wait gets the same answer
+		return err
+	case <-time.After(limit):
+		_ = c.Cmd.Process.Kill()
+		return fmt.Errorf("the emulator was still running %v later; killed", limit)
+	}
+}
+
+func hasFlag(args []string, flag string) bool {
+	for _, a := range args {
+		if a == flag || strings.HasPrefix(a, flag+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// lockedBuffer collects a child's output while it runs.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,32 @@
+// Command install-provider is `make install`: it builds the provider at
+// -version into -dir (by default ~/.terraform.d/plugins, the directory
+// Terraform and OpenTofu search without any CLI configuration) and prints
+// each path it installed.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
+)
+
+func main() {
+	home, _ := os.UserHomeDir()
+	version := flag.String("version", "", "the provider's version (required)")
+	dir := flag.String("dir", filepath.Join(home, ".terraform.d", "plugins"), "the mirror's root")
+	flag.Parse()
+	if *version == "" || flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: install-provider -version VERSION [-dir DIR]")
+		os.Exit(2)
+	}
+	if _, err := mirror.Build(*dir, *version); err != nil {
+		fmt.Fprintln(os.Stderr, "install-provider:", err)
+		os.Exit(1)
+	}
+	for _, host := range mirror.Hosts {
+		fmt.Println("installed", filepath.Join(*dir, host, "polardb-community/polardb", *version, mirror.Platform()))
+	}
+}
