@@ -1,25 +1,19 @@
 #!/usr/bin/env bash
-# Formats examples/ and regenerates docs/ from the provider schema, templates/
-# and examples/ with tfplugindocs (pinned in tools/go.mod). What `make generate`
-# runs; the docs check in scripts/test.sh runs it too.
-#
-# tfplugindocs compiles the provider and asks a binary called `terraform` for
-# its schema; when no terraform exists it would download one. So `terraform`
-# on PATH is made to be the CLI chosen by scripts/terraform-cli.sh, a symlink
-# to OpenTofu when that is what we have.
+# `make generate`: formats examples/ and regenerates docs/ (tools/generate.go).
+# tfplugindocs asks a binary called `terraform` for the provider's schema
+# and would download one if none were on PATH: so `terraform` is made to be
+# the CLI scripts/terraform-cli.sh chooses (through tofu-as-terraform for
+# OpenTofu), without the caller's CLI configuration, which could change
+# the schema's JSON (a dev_overrides warning).
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-if [[ -z "${TF_ACC_TERRAFORM_PATH:-}" || -z "${POLARDB_TEST_CLI:-}" ]]; then
-	select_cli # before hermetic_env: the OpenTofu cache lives under the real HOME
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+[[ -n "${TF_ACC_TERRAFORM_PATH:-}" ]] || eval "$(scripts/terraform-cli.sh)"
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+if [[ $POLARDB_TEST_CLI == tofu ]]; then
+	ln -s "$PWD/scripts/tofu-as-terraform" "$bin/terraform"
+else
+	ln -s "$TF_ACC_TERRAFORM_PATH" "$bin/terraform"
 fi
-# The caller's CLI configuration (a dev_overrides file, say, or a
-# TF_CLI_CONFIG_FILE naming a missing file, whose warning would land in the
-# schema JSON) must not change the docs.
-hermetic_env
-cli_on_path
-
-cd "$REPO_ROOT/tools"
-say "go generate ./... (tools/generate.go) with $POLARDB_TEST_CLI $POLARDB_TEST_CLI_VERSION"
-go generate ./...
+cd tools
+env -u TF_CLI_CONFIG_FILE -u TF_CLI_ARGS TF_CLI_CONFIG_FILE=/dev/null PATH="$bin:$PATH" go generate ./...

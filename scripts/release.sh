@@ -6,18 +6,16 @@
 #   scripts/release.sh                     # every platform, into dist/
 #   scripts/release.sh --host --dist DIR   # a snapshot for this machine's platform only, into DIR
 #
-# With HEAD tagged v<version> it builds that release (the tag must be the
-# newest version in CHANGELOG.md); otherwise, and always with --host (for
-# the tests), a snapshot, <version>-snapshot. The folder (relative to the
-# repository) is emptied first. It needs a git checkout.
-# With GPG_FINGERPRINT set it signs SHA256SUMS and the emulator's zips with
-# that key of gpg's keyring (GNUPGHOME); without, it skips the signatures.
-# Last, it copies terraform-registry-manifest.json into the release folder
-# under the name its SHA256SUMS line gives.
+# VERSION (the GNUmakefile's) is the version: with HEAD tagged v$VERSION,
+# that release; otherwise, and always with --host (the tests), the snapshot
+# $VERSION-snapshot. DIR is emptied first. With GPG_FINGERPRINT, that key of
+# gpg's keyring signs SHA256SUMS and the emulator's zips. Last, the registry
+# manifest is copied in under the name SHA256SUMS gives it.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$REPO_ROOT"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+say() { printf '==> %s\n' "$*" >&2; }
+fail() { say "error: $*"; exit 1; }
+: "${VERSION:?VERSION must be set: run make release}"
 
 GORELEASER=(go run github.com/goreleaser/goreleaser/v2@v2.15.1)
 
@@ -34,8 +32,6 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 
-VERSION=$("$REPO_ROOT/scripts/version.sh")
-export VERSION
 args=(release --clean)
 tag=""
 $host || tag=$(git describe --tags --exact-match HEAD 2>/dev/null || true)
@@ -53,8 +49,8 @@ fi
 # Another platform list or folder: a copy of the configuration that says so.
 config=.goreleaser.yml
 if $host || [[ "$dist" != dist ]]; then
-	local_config=""
-	tempdir local_config
+	local_config=$(mktemp -d)
+	trap 'rm -rf "$local_config"' EXIT
 	platform="$(go env GOOS)_$(go env GOARCH)"
 	awk -v host="$host" -v platform="$platform" -v dist="$dist" '
 		NR == 1 { print "dist: " dist }

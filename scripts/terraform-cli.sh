@@ -40,19 +40,12 @@ die() {
 # scripts/test.sh) swaps HOME for an empty directory.
 cache_root="${XDG_CACHE_HOME:-${HOME:?HOME must be set}/.cache}/terraform-provider-polardb"
 
-# cli_version BINARY -> "1.11.4"
+# cli_version BINARY -> "1.11.4", from "Terraform v1.11.4" or "OpenTofu
+# v1.12.6" (warnings about the CLI configuration may come first).
 cli_version() {
-	# Warnings about the CLI configuration may come first; the version line
-	# reads "Terraform v1.11.4" or "OpenTofu v1.12.6". The whole output is
-	# read before parsing, so that no pipe closes early under pipefail.
-	local out line
-	out=$(CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null) || return 0
-	while IFS= read -r line; do
-		if [[ "$line" =~ ^(Terraform|OpenTofu)\ v([0-9][^ ]*) ]]; then
-			printf '%s\n' "${BASH_REMATCH[2]}"
-			return 0
-		fi
-	done <<<"$out"
+	local out
+	out=$(CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null) || true
+	sed -nE '/^(Terraform|OpenTofu) v[0-9]/{s/^[^ ]+ v([^ ]*).*/\1/p;q}' <<<"$out"
 }
 
 # build_cli NAME VERSION: compiles Terraform (NAME terraform) or OpenTofu
@@ -69,14 +62,11 @@ build_cli() {
 		printf '%s\n' "$dir/$name"
 		return 0
 	fi
-	command -v go >/dev/null 2>&1 || die "no $name $version here, and no go to build it with"
 	mkdir -p "$dir"
 
 	# One build at a time per version, however many runs ask for it.
 	exec 9>"$dir/.lock"
-	if command -v flock >/dev/null 2>&1; then
-		flock 9
-	fi
+	flock 9
 	if [[ ! -x "$dir/$name" ]]; then
 		log "building $name $version from the Go module proxy (several minutes on two cores, done once)"
 		local json src
@@ -139,11 +129,7 @@ else
 	path=$(on_path tofu) || path=$(build_cli tofu "$DEFAULT_OPENTOFU_VERSION")
 fi
 
-# Resolve to an absolute path: terraform-exec wants one.
-case "$path" in
-/*) ;;
-*) path="$(cd "$(dirname "$path")" && pwd)/$(basename "$path")" ;;
-esac
+path=$(realpath "$path") # terraform-exec wants an absolute path
 
 version=$(cli_version "$path")
 [[ -n "$version" ]] || die "$path does not answer 'version'"

@@ -1,23 +1,16 @@
 #!/usr/bin/env bash
-# Runs govulncheck on the module without reaching vuln.go.dev.
-#
-# govulncheck normally downloads the Go vulnerability database from
-# vuln.go.dev. The same data is published as the OSV files of the module
-# golang.org/x/vulndb (data/osv), which the Go module proxy serves, so this
-# script builds the database locally with that module's own indexer
-# (cmd/indexdb) and points govulncheck at it with -db file://.
-#
-# VULNDB_VERSION picks the snapshot: "latest" (the default) resolves to the
-# newest commit the proxy serves. Each snapshot is built once and cached
-# under ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/vulndb/.
-#
-# The standard library is checked at the version of the go command that
-# runs this script; `make vulncheck` runs it with GOTOOLCHAIN=auto, so that
-# is the toolchain go.mod names.
+# `make vulncheck`: govulncheck without vuln.go.dev. The same data is the
+# OSV files of the module golang.org/x/vulndb, which the Go module proxy
+# serves: its own indexer (cmd/indexdb) builds the database, once per
+# snapshot (VULNDB_VERSION, default latest), cached under
+# ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/vulndb/. The
+# standard library is checked at the version of the go that runs it.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$REPO_ROOT"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+fail() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
 
 GOVULNCHECK=golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB_MODULE=golang.org/x/vulndb
@@ -32,8 +25,9 @@ source_dir=$(json_field Dir)
 
 db="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/vulndb/$version"
 if [[ ! -f "$db/index/db.json" ]]; then
-	say "building the vulnerability database from $VULNDB_MODULE@$version"
-	tempdir tmp # removed on exit, whatever happens
+	echo "building the vulnerability database from $VULNDB_MODULE@$version" >&2
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
 	(cd / && GOFLAGS='' go run "$VULNDB_MODULE/cmd/indexdb@$version" -vulns "$source_dir/data/osv" -out "$tmp/db")
 	# indexdb leaves the database's modified time at zero; govulncheck
 	# reports it, so record when the snapshot was committed instead.
@@ -45,5 +39,5 @@ if [[ ! -f "$db/index/db.json" ]]; then
 	mv -T "$tmp/db" "$db" 2>/dev/null || [[ -f "$db/index/db.json" ]] || fail "could not store the database in $db"
 fi
 
-say "govulncheck ($(go env GOVERSION), database $VULNDB_MODULE@$version)"
+echo "govulncheck ($(go env GOVERSION), database $VULNDB_MODULE@$version)" >&2
 go run "$GOVULNCHECK" -db "file://$db" ./...

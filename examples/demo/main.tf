@@ -1,5 +1,5 @@
-# Configuration used by `make demo` (scripts/demo.sh) against the local
-# PolarDB emulator. The demo script supplies, through the environment:
+# Configuration used by `make demo` (internal/demo) against the local
+# PolarDB emulator. The demo supplies, through the environment:
 #
 #   POLARDB_ENDPOINT                  the emulator's host:port
 #   ALIBABA_CLOUD_ACCESS_KEY_ID       the emulator's demo credentials

@@ -43,7 +43,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH names no CLI: run scripts/test.sh install")
+		t.Skip("TF_ACC_TERRAFORM_PATH names no CLI: run make testcli")
 	}
 	fx := &fixture{
 		t:            t,
@@ -61,25 +61,14 @@ func newFixture(t *testing.T) *fixture {
 			BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask",
 		}}}},
 	})
-	api := httptest.NewUnstartedServer(fx.emulator)
-	api.TLS = testsupport.TLS
-	api.StartTLS()
-	t.Cleanup(api.Close)
-	fx.endpoint = strings.TrimPrefix(api.URL, "https://")
+	fx.endpoint = strings.TrimPrefix(testsupport.ServeTLS(t, fx.emulator).URL, "https://")
 
 	fx.proxy = newProxyRecorder(t)
 	// The CLI's environment: the process's, which testsupport has emptied
-	// of the caller's cloud and CLI settings and proxies, without what
-	// make passes to its children (make install must take the CHANGELOG's
-	// version), then this fixture's own settings (the last value of a
-	// name wins); every host but loopback goes to the recorder.
-	for _, kv := range os.Environ() {
-		switch name, _, _ := strings.Cut(kv, "="); name {
-		case "VERSION", "MAKEFLAGS", "MFLAGS", "MAKELEVEL":
-			continue
-		}
-		fx.env = append(fx.env, kv)
-	}
+	// of the caller's cloud and CLI settings and proxies, then this
+	// fixture's own settings (the last value of a name wins); every host
+	// but loopback goes to the recorder.
+	fx.env = withoutMakeVariables(os.Environ())
 	fx.env = append(fx.env,
 		"HOME="+fx.home,
 		"HTTPS_PROXY="+fx.proxy.URL, "HTTP_PROXY="+fx.proxy.URL, "NO_PROXY=127.0.0.1,localhost,::1",
@@ -88,6 +77,18 @@ func newFixture(t *testing.T) *fixture {
 	)
 	t.Cleanup(fx.proxy.assertUnused)
 	return fx
+}
+
+// withoutMakeVariables is env without what make passes to its children:
+// a make the tests run must take the CHANGELOG's version, not the caller's.
+func withoutMakeVariables(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		switch name, _, _ := strings.Cut(kv, "="); name {
+		case "VERSION", "MAKEFLAGS", "MFLAGS", "MAKELEVEL":
+			return true
+		}
+		return false
+	})
 }
 
 // withCLIConfig is the fixture's environment with a CLI configuration file

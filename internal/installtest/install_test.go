@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 	"golang.org/x/mod/sumdb/dirhash"
 )
@@ -20,17 +21,16 @@ import (
 // repoRoot is the repository's root, where the GNUmakefile is.
 const repoRoot = "../.."
 
-// TestMakeInstall: after `make install`, a plain `init` with no CLI
+// TestInstallWithMake: after `make install`, a plain `init` with no CLI
 // configuration installs the provider from the implied local mirror at the
 // CHANGELOG's version and locks it; `init` keeps that version once a newer
 // one is installed, and `init -upgrade` moves to it.
-func TestMakeInstall(t *testing.T) {
-	inTheInstallStep(t)
+func TestInstallWithMake(t *testing.T) {
 	fx := newFixture(t)
 	version := changelogVersion(t)
 	installed := fx.makeInstall("")
-	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		bin := filepath.Join(fx.home, ".terraform.d", "plugins", host, "polardb-community", "polardb", version, hostPlatform,
+	for _, host := range mirror.Hosts {
+		bin := filepath.Join(fx.home, ".terraform.d", "plugins", host, "polardb-community", "polardb", version, mirror.Platform(),
 			"terraform-provider-polardb_v"+version)
 		if info, err := os.Stat(bin); err != nil || info.Mode()&0o111 == 0 {
 			t.Errorf("make install did not install an executable %s (%v)", bin, err)
@@ -56,11 +56,11 @@ func TestMakeInstall(t *testing.T) {
 	fx.plan(dir, fx.env, newer)
 }
 
-// TestPackedFilesystemMirror: the release's zips, laid out as a packed
+// TestInstallFromPackedMirror: the release's zips, laid out as a packed
 // filesystem mirror, install and are locked with the hash of the host
 // platform's files; `providers lock` adds every platform's; and a zip whose
 // binary was replaced is then refused against the lock.
-func TestPackedFilesystemMirror(t *testing.T) {
+func TestInstallFromPackedMirror(t *testing.T) {
 	r := loadRelease(t)
 	fx := newFixture(t)
 	mirror := t.TempDir()
@@ -98,13 +98,13 @@ func TestPackedFilesystemMirror(t *testing.T) {
 	fx.assertLock(dir, r.version, h1(t, r.hostZip(t)))
 }
 
-// TestNetworkMirror: a network mirror serving the release installs it,
+// TestInstallFromNetworkMirror: a network mirror serving the release installs it,
 // checked against the zip's hash from SHA256SUMS that the mirror reports:
 // the lock file records the package's h1: hash, and a zh: hash only if it
 // is SHA256SUMS' (Terraform records none from a mirror, whose hashes carry
 // no signature; OpenTofu 1.12 records the one it checked). A mirror
 // reporting another hash for the zip is refused.
-func TestNetworkMirror(t *testing.T) {
+func TestInstallFromNetworkMirror(t *testing.T) {
 	r := loadRelease(t)
 	fx := newFixture(t)
 	mirrorConfig := func(srv *releaseServer) []string {
@@ -140,12 +140,12 @@ func TestNetworkMirror(t *testing.T) {
 	})
 }
 
-// TestRegistry: a plain source address installs from a registry speaking
+// TestInstallFromRegistry: a plain source address installs from a registry speaking
 // the provider registry protocol, as from the public one: the signature of
 // SHA256SUMS is checked against the release key, which init names, and the
 // lock file records the hash of every platform's zip. A signature by
 // another key is refused.
-func TestRegistry(t *testing.T) {
+func TestInstallFromRegistry(t *testing.T) {
 	r := loadRelease(t)
 	fx := newFixture(t)
 	registryConfig := func(srv *releaseServer) []string {
@@ -182,18 +182,17 @@ func TestRegistry(t *testing.T) {
 	})
 }
 
-// TestDevOverrides: with the README's development override, the binary
+// TestInstallDevOverrides: with the README's development override, the binary
 // that `make` builds is used as it is, without init, and every command
 // says so.
-func TestDevOverrides(t *testing.T) {
-	inTheInstallStep(t)
+func TestInstallDevOverrides(t *testing.T) {
 	fx := newFixture(t)
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("make", "-C", root, "build")
-	cmd.Env = append(slices.Clip(fx.env), goCaches...)
+	cmd.Env = fx.env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("make: %v\n%s", err, out)
 	}
@@ -212,8 +211,7 @@ func TestDevOverrides(t *testing.T) {
 // VPC endpoint, which the proxy records instead of any lookup, and the
 // diagnostic names that host; an explicit endpoint still wins, even over
 // ALIBABA_CLOUD_ENDPOINT_TYPE.
-func TestVPCEndpoint(t *testing.T) {
-	inTheInstallStep(t)
+func TestInstalledProviderCallsVPCEndpoint(t *testing.T) {
 	fx := newFixture(t)
 	fx.makeInstall("")
 	dir := fx.workdirWith("", "region        = \"cn-shenzhen\"\n  endpoint_type = \"vpc\"\n  max_retries   = 0")
@@ -265,11 +263,11 @@ func (fx *fixture) makeInstall(version string) string {
 	}
 	cmd := exec.Command("make", args...)
 	// The fixture's HOME, with Go's caches where they are.
-	cmd.Env = append(slices.Clip(fx.env), goCaches...)
+	cmd.Env = fx.env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fx.t.Fatalf("make install: %v\n%s", err, out)
 	}
-	dir := filepath.Join(fx.home, ".terraform.d", "plugins", fx.registryHost, "polardb-community", "polardb", version, hostPlatform)
+	dir := filepath.Join(fx.home, ".terraform.d", "plugins", fx.registryHost, "polardb-community", "polardb", version, mirror.Platform())
 	h, err := dirhash.HashDir(dir, "", dirhash.Hash1)
 	if err != nil {
 		fx.t.Fatal(err)
@@ -277,43 +275,19 @@ func (fx *fixture) makeInstall(version string) string {
 	return h
 }
 
-// goCaches are Go's module and build caches and settings file, read
-// before testsupport moves HOME, with which they would otherwise move.
-var goCaches []string
-
-func TestMain(m *testing.M) {
-	names := []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOENV"}
-	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
-	v := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if err != nil || len(v) != len(names) {
-		panic(fmt.Sprintf("go env: %v %q", err, out))
-	}
-	for i, name := range names {
-		goCaches = append(goCaches, name+"="+v[i])
-	}
-	testsupport.Run(m)
-}
+func TestMain(m *testing.M) { testsupport.Run(m) }
 
 // changelogVersion is the version make install takes by default: the
-// newest CHANGELOG.md has a heading for, as scripts/version.sh reads it.
+// GNUmakefile's, the newest CHANGELOG.md has a heading for.
 func changelogVersion(t *testing.T) string {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(repoRoot, "scripts", "version.sh"))
-	cmd.Env = append(os.Environ(), "VERSION=")
+	cmd := exec.Command("make", "-s", "-C", repoRoot, "version")
+	cmd.Env = withoutMakeVariables(os.Environ())
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("scripts/version.sh: %v", err)
+		t.Fatalf("make version: %v", err)
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// inTheInstallStep skips the test unless scripts/test.sh install runs it:
-// it is not a unit test, and needs a CLI.
-func inTheInstallStep(t *testing.T) {
-	t.Helper()
-	if os.Getenv("POLARDB_RELEASE_DIR") == "" {
-		t.Skip("POLARDB_RELEASE_DIR is not set: run scripts/test.sh install")
-	}
 }
 
 // nextPatch is version with its patch number one higher: 0.1.0 -> 0.1.1.
@@ -332,7 +306,7 @@ func nextPatch(t *testing.T, version string) string {
 // provider binary's name.
 func replaceBinary(t *testing.T, file string, r *release) {
 	t.Helper()
-	other := readZipEntry(t, filepath.Join(r.dir, "polardb-emulator_"+r.version+"_"+hostPlatform+".zip"), "polardb-emulator")
+	other := readZipEntry(t, filepath.Join(r.dir, "polardb-emulator_"+r.version+"_"+mirror.Platform()+".zip"), "polardb-emulator")
 	original, err := zip.OpenReader(file)
 	if err != nil {
 		t.Fatal(err)

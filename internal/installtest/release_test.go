@@ -6,19 +6,21 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 	"golang.org/x/mod/sumdb/dirhash"
 )
@@ -38,12 +40,20 @@ type release struct {
 var sumsName = regexp.MustCompile(`^terraform-provider-polardb_(.+)_SHA256SUMS$`)
 
 // loadRelease reads the release of POLARDB_RELEASE_DIR, signed with the
-// key in POLARDB_RELEASE_KEY, or skips the test without them.
+// key in POLARDB_RELEASE_KEY, or else the one hostRelease builds; without
+// a CLI it skips the test.
 func loadRelease(t *testing.T) *release {
 	t.Helper()
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Skip("TF_ACC_TERRAFORM_PATH names no CLI: run make testcli")
+	}
 	dir, keyFile := os.Getenv("POLARDB_RELEASE_DIR"), os.Getenv("POLARDB_RELEASE_KEY")
-	if dir == "" || keyFile == "" || os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Skip("POLARDB_RELEASE_DIR, POLARDB_RELEASE_KEY and TF_ACC_TERRAFORM_PATH are not set: run scripts/test.sh install")
+	if dir == "" {
+		built.once.Do(func() { built.dir, built.keyFile, built.err = hostRelease() })
+		if built.err != nil {
+			t.Fatal(built.err)
+		}
+		dir, keyFile = built.dir, built.keyFile
 	}
 	r := &release{dir: dir, sums: map[string]string{}}
 	entries, err := os.ReadDir(dir)
@@ -77,6 +87,71 @@ func loadRelease(t *testing.T) *release {
 	return r
 }
 
+// built is the release hostRelease built for this run's tests, once.
+var built struct {
+	once         sync.Once
+	dir, keyFile string
+	err          error
+}
+
+// hostRelease builds a release for this machine's platform only, as
+// scripts/release.sh --host does, signed with a new GPG key that nobody
+// else has, and returns its folder and the key's public half. Both stay
+// in the process's temporary HOME, which testsupport removes at the end.
+func hostRelease() (dir, keyFile string, err error) {
+	work, err := os.MkdirTemp(os.Getenv("HOME"), "release-")
+	if err != nil {
+		return "", "", err
+	}
+	gnupg, dir, keyFile := filepath.Join(work, "gnupg"), filepath.Join(work, "dist"), filepath.Join(work, "key.asc")
+	if err := os.Mkdir(gnupg, 0o700); err != nil {
+		return "", "", err
+	}
+	env := append(withoutMakeVariables(os.Environ()), "GNUPGHOME="+gnupg)
+	run := func(name string, args ...string) ([]byte, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Env, cmd.Dir = env, repoRoot
+		out, err := cmd.Output()
+		if err != nil {
+			var stderr []byte
+			if exit, ok := err.(*exec.ExitError); ok {
+				stderr = exit.Stderr
+			}
+			return nil, fmt.Errorf("%s %s: %w\n%s%s", name, strings.Join(args, " "), err, out, stderr)
+		}
+		return out, nil
+	}
+	defer func() { _, _ = run("gpgconf", "--kill", "gpg-agent") }()
+	if _, err := run("gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key",
+		"terraform-provider-polardb test release <release@localhost.invalid>", "rsa4096", "sign", "never"); err != nil {
+		return "", "", fmt.Errorf("a throwaway release key (Debian: apt-get install gnupg): %w", err)
+	}
+	listed, err := run("gpg", "--batch", "--with-colons", "--list-secret-keys")
+	if err != nil {
+		return "", "", err
+	}
+	fingerprint := regexp.MustCompile(`(?m)^fpr:+([0-9A-F]+):`).FindSubmatch(listed)
+	if fingerprint == nil {
+		return "", "", fmt.Errorf("no fingerprint in gpg's list:\n%s", listed)
+	}
+	public, err := run("gpg", "--batch", "--armor", "--export", string(fingerprint[1]))
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(keyFile, public, 0o600); err != nil {
+		return "", "", err
+	}
+	version, err := run("make", "-s", "version")
+	if err != nil {
+		return "", "", err
+	}
+	env = append(env, "GPG_FINGERPRINT="+string(fingerprint[1]), "VERSION="+strings.TrimSpace(string(version)), "GOTOOLCHAIN=auto")
+	if _, err := run("scripts/release.sh", "--host", "--dist", dir); err != nil {
+		return "", "", err
+	}
+	return dir, keyFile, nil
+}
+
 // zipName is the provider's archive for a platform such as linux_amd64.
 func (r *release) zipName(platform string) string {
 	return "terraform-provider-polardb_" + r.version + "_" + platform + ".zip"
@@ -85,7 +160,7 @@ func (r *release) zipName(platform string) string {
 // hostZip is the path of the archive for the platform the tests run on.
 func (r *release) hostZip(t *testing.T) string {
 	t.Helper()
-	name := r.zipName(hostPlatform)
+	name := r.zipName(mirror.Platform())
 	if _, listed := r.sums[name]; !listed {
 		t.Fatalf("%s does not list %s", r.sumsName, name)
 	}
@@ -118,8 +193,6 @@ func h1(t *testing.T, zipFile string) string {
 	return h
 }
 
-var hostPlatform = runtime.GOOS + "_" + runtime.GOARCH
-
 // releaseServer serves a release over HTTPS on loopback, as a provider
 // network mirror (under /mirror/) and as a provider registry (under
 // /v1/providers/, the providers.v1 service), with the files under /files/.
@@ -144,10 +217,7 @@ func newReleaseServer(t *testing.T, fx *fixture, r *release, configure ...func(*
 	for _, c := range configure {
 		c(s)
 	}
-	s.Server = httptest.NewUnstartedServer(s)
-	s.TLS = testsupport.TLS
-	s.StartTLS()
-	t.Cleanup(s.Close)
+	s.Server = testsupport.ServeTLS(t, s)
 	return s
 }
 
@@ -268,8 +338,8 @@ func TestReleaseArchives(t *testing.T) {
 		t.Fatal(err)
 	}
 	platforms := r.platforms()
-	if !slices.Contains(platforms, hostPlatform) {
-		t.Errorf("no archive for %s among %v", hostPlatform, platforms)
+	if !slices.Contains(platforms, mirror.Platform()) {
+		t.Errorf("no archive for %s among %v", mirror.Platform(), platforms)
 	}
 	for _, platform := range platforms {
 		exe := ""

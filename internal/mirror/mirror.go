@@ -28,19 +28,22 @@ const (
 // Platform is this machine's, as the CLIs name it (linux_amd64).
 func Platform() string { return runtime.GOOS + "_" + runtime.GOARCH }
 
-// Build compiles the provider at version (its main.version), with the
-// extra go build flags, into the unpacked layout under root, and returns
-// the first binary's path. It runs go build in the module of the current
-// directory.
-func Build(root, version string, flags ...string) (string, error) {
+// Build compiles the provider at version (its main.version) into the
+// unpacked layout under root, and returns the first binary's path; asRelease
+// builds it as goreleaser does (-trimpath, no symbols). It runs go build in
+// the module of the current directory.
+func Build(root, version string, asRelease bool) (string, error) {
 	out, err := os.CreateTemp("", binary+"-*")
 	if err != nil {
 		return "", err
 	}
 	out.Close()
 	defer os.Remove(out.Name())
-	args := append([]string{"build"}, flags...)
-	args = append(args, "-ldflags", "-X main.version="+version, "-o", out.Name(), module)
+	args, ldflags := []string{"build"}, "-X main.version="+version
+	if asRelease {
+		args, ldflags = append(args, "-trimpath"), "-s -w "+ldflags
+	}
+	args = append(args, "-ldflags", ldflags, "-o", out.Name(), module)
 	cmd := exec.Command("go", args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,19 +38,12 @@ func Run(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); scrubbed(name) {
-			_ = os.Unsetenv(name)
-		}
-	}
-	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	home, err := os.MkdirTemp("", "polardb-test-home-")
+	home, err := Scrub()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer os.RemoveAll(home)
-	_ = os.Setenv("HOME", home)
 	var certPEM []byte
 	if TLS, certPEM, err = loopbacktls.New(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -62,6 +56,38 @@ func run(m *testing.M) int {
 	}
 	_ = os.Setenv("SSL_CERT_FILE", certFile)
 	return m.Run()
+}
+
+// Scrub empties this process's environment as Run describes, but for the
+// certificate, and points HOME at a new empty directory, which it returns
+// for the caller to remove: the one scrub of the tests, the demo and
+// planbench. Go's caches stay where they were.
+func Scrub() (home string, err error) {
+	for _, name := range []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOENV"} {
+		if os.Getenv(name) != "" {
+			continue
+		}
+		out, err := exec.Command("go", "env", name).Output()
+		if err != nil {
+			return "", fmt.Errorf("go env %s: %w", name, err)
+		}
+		_ = os.Setenv(name, strings.TrimSpace(string(out)))
+	}
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); scrubbed(name) {
+			_ = os.Unsetenv(name)
+		}
+	}
+	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	if home, err = os.MkdirTemp("", "polardb-test-home-"); err != nil {
+		return "", err
+	}
+	_ = os.Setenv("HOME", home)
+	for _, name := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"} {
+		_ = os.Unsetenv(name)
+	}
+	return home, nil
 }
 
 // scrubbed says whether Run unsets the environment variable name.

@@ -5,7 +5,7 @@
 #   go run ./internal/emulator/cmd/polardb-emulator --data tests/emulator-data.json &
 #   export POLARDB_ENDPOINT=127.0.0.1:PORT   # the first line it prints
 #
-# scripts/test.sh (step "modules") does all of this.
+# make testcli (TestModuleBackupGate) does all of this.
 #
 # The endpoint comes from POLARDB_ENDPOINT: Terraform 1.11 leaves a provider
 # block unknown when it refers to a variable given with -var or TF_VAR_, so

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -12,11 +11,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +21,7 @@ import (
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
@@ -39,67 +37,28 @@ func TestMain(m *testing.M) {
 	testsupport.Run(m)
 }
 
-// syncBuffer collects the command's stderr while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// start runs the command and returns its stdout lines as they come.
-func start(t *testing.T, args ...string) (*exec.Cmd, <-chan string, *syncBuffer) {
+// start runs the command, as the test binary, with args.
+func start(t *testing.T, args ...string) *emulator.Command {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	stdout, err := cmd.StdoutPipe()
+	emu, err := emulator.StartCommand(os.Args[0], append(os.Environ(), runMainEnv+"=1"), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
+		if emu.Cmd.ProcessState == nil {
+			_ = emu.Cmd.Process.Kill()
 		}
 	})
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	return cmd, lines, stderr
+	return emu
 }
 
-func nextLine(t *testing.T, lines <-chan string) string {
+func nextLine(t *testing.T, emu *emulator.Command) string {
 	t.Helper()
-	select {
-	case line, ok := <-lines:
-		if !ok {
-			t.Fatal("stdout closed")
-		}
-		return line
-	case <-time.After(10 * time.Second):
-		t.Fatal("timed out waiting for a line on stdout")
+	line, err := emu.Next()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return ""
+	return line
 }
 
 // noMoreLines fails t if stdout has more lines before it closes; where
@@ -155,28 +114,18 @@ func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, a
 	}, &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
 }
 
-func interruptAndWait(t *testing.T, cmd *exec.Cmd) {
+func interruptAndWait(t *testing.T, emu *emulator.Command) {
 	t.Helper()
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("exit after SIGINT: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("still running 10s after SIGINT")
+	if err := emu.Stop(); err != nil {
+		t.Errorf("exit after SIGINT: %v", err)
 	}
 }
 
 func TestServesDemoDataUntilInterrupted(t *testing.T) {
-	cmd, lines, stderr := start(t, "--listen", "127.0.0.1:0")
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
-	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
-	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	emu := start(t, "--listen", "127.0.0.1:0")
+	endpoint := emu.Endpoint
+	ak := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
 	if !strings.HasPrefix(endpoint, "127.0.0.1:") {
 		t.Errorf("endpoint %q is not on loopback", endpoint)
 	}
@@ -190,8 +139,8 @@ func TestServesDemoDataUntilInterrupted(t *testing.T) {
 		t.Errorf("demo cluster has %d jobs, want 3", len(items))
 	}
 
-	interruptAndWait(t, cmd)
-	log := stderr.String()
+	interruptAndWait(t, emu)
+	log := emu.Log()
 	if !strings.Contains(log, `action="DescribeBackupTasks" cluster="pc-2zedemo0000000001" status=200`) {
 		t.Errorf("stderr has no line for the request:\n%s", log)
 	}
@@ -203,10 +152,10 @@ func TestServesDemoDataUntilInterrupted(t *testing.T) {
 // With --finish-after, the demo cluster's unfinished tasks are Finished
 // that long after their first listing.
 func TestFinishAfter(t *testing.T) {
-	cmd, lines, _ := start(t, "--finish-after", "300ms")
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
-	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
-	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	emu := start(t, "--finish-after", "300ms")
+	endpoint := emu.Endpoint
+	ak := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
 	statuses := func() []string {
 		res, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001")
 		if err != nil {
@@ -225,7 +174,7 @@ func TestFinishAfter(t *testing.T) {
 	if got := statuses(); !slices.Equal(got, []string{"Finished", "Finished", "Finished"}) {
 		t.Errorf("after --finish-after: %v, want every task Finished", got)
 	}
-	interruptAndWait(t, cmd)
+	interruptAndWait(t, emu)
 }
 
 func TestDataFileSecretsAreNotPrinted(t *testing.T) {
@@ -236,18 +185,18 @@ func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd, lines, stderr := start(t, "--data", path)
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+	emu := start(t, "--data", path)
+	endpoint := emu.Endpoint
 	if _, err := describe(t, endpoint, "AKFILE", secret, "pc-file"); err != nil {
 		t.Fatalf("call: %v", err)
 	}
 	if _, err := describe(t, endpoint, "AKFILE", "wrong", "pc-file"); err == nil {
 		t.Error("wrong secret accepted")
 	}
-	interruptAndWait(t, cmd)
-	noMoreLines(t, lines, "after the endpoint")
-	if strings.Contains(stderr.String(), secret) {
-		t.Errorf("stderr shows the secret:\n%s", stderr)
+	interruptAndWait(t, emu)
+	noMoreLines(t, emu.Lines, "after the endpoint")
+	if strings.Contains(emu.Log(), secret) {
+		t.Errorf("stderr shows the secret:\n%s", emu.Log())
 	}
 }
 
@@ -267,16 +216,16 @@ func rootsFrom(t *testing.T, path string) *x509.CertPool {
 
 func TestServesHTTPS(t *testing.T) {
 	certFile := filepath.Join(t.TempDir(), "emulator.pem")
-	cmd, lines, stderr := start(t, "--tls", "--cert-out", certFile)
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
-	if got := valueOf(t, nextLine(t, lines), "SSL_CERT_FILE"); got != certFile {
+	emu := start(t, "--tls", "--cert-out", certFile)
+	endpoint := emu.Endpoint
+	if got := valueOf(t, nextLine(t, emu), "SSL_CERT_FILE"); got != certFile {
 		t.Errorf("SSL_CERT_FILE=%s, want %s", got, certFile)
 	}
-	if got := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_STS_ENDPOINT"); got != endpoint {
+	if got := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_STS_ENDPOINT"); got != endpoint {
 		t.Errorf("ALIBABA_CLOUD_STS_ENDPOINT=%s, want %s", got, endpoint)
 	}
-	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
-	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	ak := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
 
 	res, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, ak, secret, "pc-2zedemo0000000001")
 	if err != nil {
@@ -293,31 +242,31 @@ func TestServesHTTPS(t *testing.T) {
 		t.Error("plain HTTP call accepted")
 	}
 
-	interruptAndWait(t, cmd)
+	interruptAndWait(t, emu)
 	if _, err := os.Stat(certFile); err != nil {
 		t.Errorf("the --cert-out file is gone after exit: %v", err)
 	}
-	if !strings.Contains(stderr.String(), `action="DescribeBackupTasks" cluster="pc-2zedemo0000000001" status=200`) {
-		t.Errorf("stderr has no line for the request:\n%s", stderr)
+	if !strings.Contains(emu.Log(), `action="DescribeBackupTasks" cluster="pc-2zedemo0000000001" status=200`) {
+		t.Errorf("stderr has no line for the request:\n%s", emu.Log())
 	}
 }
 
 func TestTemporaryCertFile(t *testing.T) {
-	cmd, lines, _ := start(t, "--tls", "--data", writeData(t))
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
-	certFile := valueOf(t, nextLine(t, lines), "SSL_CERT_FILE")
-	valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_STS_ENDPOINT")
+	emu := start(t, "--tls", "--data", writeData(t))
+	endpoint := emu.Endpoint
+	certFile := valueOf(t, nextLine(t, emu), "SSL_CERT_FILE")
+	valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_STS_ENDPOINT")
 	if !filepath.IsAbs(certFile) {
 		t.Errorf("SSL_CERT_FILE=%s is not absolute", certFile)
 	}
 	if _, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
 		t.Fatalf("call over HTTPS: %v", err)
 	}
-	interruptAndWait(t, cmd)
+	interruptAndWait(t, emu)
 	if _, err := os.Stat(certFile); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the temporary certificate %s is still there after exit: %v", certFile, err)
 	}
-	noMoreLines(t, lines, "with --data")
+	noMoreLines(t, emu.Lines, "with --data")
 }
 
 // --stats writes, on exit, the connections, TLS handshakes and requests
@@ -325,10 +274,10 @@ func TestTemporaryCertFile(t *testing.T) {
 func TestStatsFile(t *testing.T) {
 	dir := t.TempDir()
 	certFile, statsFile := filepath.Join(dir, "emulator.pem"), filepath.Join(dir, "stats.json")
-	cmd, lines, stderr := start(t, "--tls", "--cert-out", certFile, "--data", writeData(t), "--stats", statsFile)
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
-	valueOf(t, nextLine(t, lines), "SSL_CERT_FILE")
-	valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_STS_ENDPOINT")
+	emu := start(t, "--tls", "--cert-out", certFile, "--data", writeData(t), "--stats", statsFile)
+	endpoint := emu.Endpoint
+	valueOf(t, nextLine(t, emu), "SSL_CERT_FILE")
+	valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_STS_ENDPOINT")
 
 	// A connection that sends nothing first (accepted before the others,
 	// so counted before the interrupt), then two calls, each on a client
@@ -346,7 +295,7 @@ func TestStatsFile(t *testing.T) {
 	if got, err := os.ReadFile(statsFile); err != nil || len(got) != 0 {
 		t.Errorf("stats file before exit: %q, %v; want it empty", got, err)
 	}
-	interruptAndWait(t, cmd)
+	interruptAndWait(t, emu)
 
 	got, err := os.ReadFile(statsFile)
 	if err != nil {
@@ -355,10 +304,10 @@ func TestStatsFile(t *testing.T) {
 	if want := `{"connections":3,"tls_handshakes":2,"tls_resumed":0,"requests":2}` + "\n"; string(got) != want {
 		t.Errorf("stats file %q, want %q", got, want)
 	}
-	if want := "accepted 3 connections, 2 TLS handshakes (0 resumed), 2 requests"; !strings.Contains(stderr.String(), want) {
-		t.Errorf("stderr has no %q:\n%s", want, stderr)
+	if want := "accepted 3 connections, 2 TLS handshakes (0 resumed), 2 requests"; !strings.Contains(emu.Log(), want) {
+		t.Errorf("stderr has no %q:\n%s", want, emu.Log())
 	}
-	noMoreLines(t, lines, "before exit")
+	noMoreLines(t, emu.Lines, "before exit")
 }
 
 // writeData writes a data file with one key, AKFILE / file-secret, and one
@@ -470,8 +419,8 @@ func TestFaultFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd, lines, stderr := start(t, append([]string{"--data", writeDataFaults(t, tt.global, tt.cluster)}, tt.args...)...)
-			endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
+			emu := start(t, append([]string{"--data", writeDataFaults(t, tt.global, tt.cluster)}, tt.args...)...)
+			endpoint := emu.Endpoint
 			var got []string
 			for range tt.wantCodes {
 				_, err := describe(t, endpoint, "AKFILE", "file-secret", "pc-file")
@@ -480,12 +429,12 @@ func TestFaultFlags(t *testing.T) {
 			if !slices.Equal(got, tt.wantCodes) {
 				t.Errorf("codes %q, want %q", got, tt.wantCodes)
 			}
-			interruptAndWait(t, cmd)
+			interruptAndWait(t, emu)
 			if faulted := slices.ContainsFunc(tt.wantCodes, func(c string) bool { return c != "" && c != "InvalidTimeStamp.Expired" }); faulted &&
-				!strings.Contains(stderr.String(), ` fault="`) {
-				t.Errorf("stderr has no fault:\n%s", stderr)
+				!strings.Contains(emu.Log(), ` fault="`) {
+				t.Errorf("stderr has no fault:\n%s", emu.Log())
 			}
-			noMoreLines(t, lines, "before exit")
+			noMoreLines(t, emu.Lines, "before exit")
 		})
 	}
 }
@@ -493,16 +442,16 @@ func TestFaultFlags(t *testing.T) {
 // SIGINT ends a call the emulator hangs on, and the emulator then exits
 // at once and cleanly.
 func TestHangEndsOnInterrupt(t *testing.T) {
-	cmd, lines, stderr := start(t, "--fault", "hang")
-	endpoint := valueOf(t, nextLine(t, lines), "POLARDB_ENDPOINT")
-	ak := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_ID")
-	secret := valueOf(t, nextLine(t, lines), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	emu := start(t, "--fault", "hang")
+	endpoint := emu.Endpoint
+	ak := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
 	done := make(chan error, 1)
 	go func() {
 		_, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001")
 		done <- err
 	}()
-	for !strings.Contains(stderr.String(), `fault="hang"`) {
+	for !strings.Contains(emu.Log(), `fault="hang"`) {
 		select {
 		case err := <-done:
 			t.Fatalf("the call ended: %v", err)
@@ -510,7 +459,7 @@ func TestHangEndsOnInterrupt(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	interruptAndWait(t, cmd)
+	interruptAndWait(t, emu)
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("took %s to exit", took)
 	}

@@ -22,7 +22,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: install-provider -version VERSION [-dir DIR]")
 		os.Exit(2)
 	}
-	if _, err := mirror.Build(*dir, *version); err != nil {
+	if _, err := mirror.Build(*dir, *version, false); err != nil {
 		fmt.Fprintln(os.Stderr, "install-provider:", err)
 		os.Exit(1)
 	}

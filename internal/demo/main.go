@@ -1,0 +1,105 @@
+// Command demo is `make demo`: it builds the provider into a local
+// filesystem mirror, as make install would lay it out, starts the PolarDB
+// emulator command on loopback with its demo data and credentials, and
+// runs `init` and `apply` of examples/demo with the CLI that
+// TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
+// choose it) and at the version VERSION gives, printing the sample cluster's backup tasks. No cloud account
+// is used, the caller's credentials and CLI settings stay out
+// (testsupport.Scrub), and nothing is left behind.
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	version := os.Getenv("VERSION") // the GNUmakefile's
+	if cli == "" || version == "" {
+		return fmt.Errorf("TF_ACC_TERRAFORM_PATH or VERSION is not set: run make demo")
+	}
+	example, err := filepath.Abs("examples/demo/main.tf")
+	if err != nil {
+		return err
+	}
+	home, err := testsupport.Scrub()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(home)
+	dir := func(name string) string { return filepath.Join(home, name) }
+
+	say("building the provider and the emulator")
+	if _, err := mirror.Build(dir("plugins"), version, false); err != nil {
+		return err
+	}
+	if err := goBuild(dir("polardb-emulator"), "./internal/emulator/cmd/polardb-emulator"); err != nil {
+		return err
+	}
+	config, work := dir("cli.tfrc"), dir("work")
+	if err := os.WriteFile(config, []byte(mirror.CLIConfig(dir("plugins"))), 0o600); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	content, err := os.ReadFile(example)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), content, 0o600); err != nil {
+		return err
+	}
+
+	emu, err := emulator.StartCommand(dir("polardb-emulator"), nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = emu.Stop(); say("emulator stopped") }()
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "POLARDB_ENDPOINT="+emu.Endpoint)
+	for _, name := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"} {
+		value, err := emu.Var(name)
+		if err != nil {
+			return err
+		}
+		env = append(env, name+"="+value)
+	}
+	say("emulator listening on " + emu.Endpoint)
+
+	color := []string{}
+	if info, err := os.Stdout.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		color = []string{"-no-color"}
+	}
+	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
+		say(fmt.Sprintf("%s %s in %s", filepath.Base(cli), args[0], work))
+		cmd := exec.Command(cli, append(args, color...)...)
+		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = work, env, os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s %s: %w", filepath.Base(cli), args[0], err)
+		}
+	}
+	say("demo finished")
+	return nil
+}
+
+func goBuild(out, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	return cmd.Run()
+}
+
+func say(s string) { fmt.Fprintln(os.Stderr, "==>", s) }

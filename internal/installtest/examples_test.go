@@ -1,0 +1,194 @@
+package installtest
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
+)
+
+// examples is a copy of examples/ whose configurations ask for the
+// release's provider, installed as a module author's CI would install it:
+// from its zip as a packed filesystem mirror. The emulator is the
+// release's too.
+type examples struct {
+	fx       *fixture
+	release  *release
+	dir      string   // the copy of examples/
+	env      []string // the fixture's, with the mirror's CLI configuration
+	emulator string   // the release's emulator binary
+}
+
+func newExamples(t *testing.T) *examples {
+	t.Helper()
+	r := loadRelease(t)
+	ex := &examples{fx: newFixture(t), release: r, dir: filepath.Join(t.TempDir(), "examples")}
+	root := t.TempDir()
+	if err := mirror.Packed(root, r.hostZip(t)); err != nil {
+		t.Fatal(err)
+	}
+	ex.env = ex.fx.withCLIConfig(mirror.CLIConfig(root))
+	ex.emulator = filepath.Join(root, "polardb-emulator")
+	binary := readZipEntry(t, filepath.Join(r.dir, "polardb-emulator_"+r.version+"_"+mirror.Platform()+".zip"), "polardb-emulator")
+	if err := os.WriteFile(ex.emulator, binary, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Without the working directories and lock files a developer's own
+	// init left there.
+	err := filepath.WalkDir(filepath.Join(repoRoot, "examples"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.Name() == ".terraform" || d.Name() == ".terraform.lock.hcl" {
+			return skipDir(d, err)
+		}
+		to := filepath.Join(ex.dir, strings.TrimPrefix(path, filepath.Join(repoRoot, "examples")))
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		copyFile(t, path, to)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex
+}
+
+func skipDir(d fs.DirEntry, err error) error {
+	if err == nil && d.IsDir() {
+		return fs.SkipDir
+	}
+	return err
+}
+
+// initialised pins the configuration in the copy's folder rel to the
+// release's version and runs init there; it returns the folder. A
+// prerelease such as 0.1.0-snapshot installs only when asked for exactly:
+// an override file adjusts a required_providers entry, and a
+// configuration without one gets its own.
+func (ex *examples) initialised(t *testing.T, rel string) string {
+	t.Helper()
+	dir := filepath.Join(ex.dir, rel)
+	name := "versions.tf"
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.tf")); anyContains(t, files, "required_providers") {
+		name = "release_override.tf"
+	}
+	pin := "terraform {\n  required_providers {\n    polardb = {\n      source  = \"polardb-community/polardb\"\n      version = " +
+		strconv.Quote(ex.release.version) + "\n    }\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(pin), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ex.fx.mustRun(dir, ex.env, "init", "-input=false", "-no-color")
+	return dir
+}
+
+func anyContains(t *testing.T, files []string, s string) bool {
+	for _, f := range files {
+		if strings.Contains(string(readFile(t, f)), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// startEmulator starts the release's emulator over HTTPS serving
+// testdata/DATA with flags, and returns it and the environment in which
+// the CLI reaches it with the data file's keys.
+func (ex *examples) startEmulator(t *testing.T, data string, flags ...string) (*emulator.Command, []string) {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Join("testdata", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, err := emulator.StartCommand(ex.emulator, nil, append([]string{"--tls", "--data", abs}, flags...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Stop() })
+	cert, err := emu.Var("SSL_CERT_FILE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emu, append(ex.env, "POLARDB_ENDPOINT="+emu.Endpoint, "SSL_CERT_FILE="+cert,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tExamplesKey0001", "ALIBABA_CLOUD_ACCESS_KEY_SECRET=examples-test-secret")
+}
+
+// plan plans dir with env and returns the output and error.
+func (ex *examples) plan(dir string, env []string) (string, error) {
+	return ex.fx.run(dir, env, "plan", "-input=false", "-lock=false", "-no-color")
+}
+
+const dataSourceExamples = "data-sources/polardb_backup_tasks"
+
+// TestExamplesPlan: each example of the docs (examples/provider,
+// examples/data-sources/*, examples/guides/*) plans as written against an
+// idle cluster; and with TF_LOG=DEBUG the framework's requests still reach
+// the log (main.go turns the SDKs' logs off only without TF_LOG*).
+func TestExamplesPlan(t *testing.T) {
+	ex := newExamples(t)
+	_, env := ex.startEmulator(t, "examples-emulator.json")
+	dirs := []string{"provider"}
+	for _, pattern := range []string{"data-sources/*", "guides/*"} {
+		matches, _ := filepath.Glob(filepath.Join(ex.dir, pattern))
+		for _, m := range matches {
+			rel, _ := filepath.Rel(ex.dir, m)
+			dirs = append(dirs, rel)
+		}
+	}
+	if len(dirs) < 3 {
+		t.Fatalf("examples to plan: %v", dirs)
+	}
+	for _, rel := range dirs {
+		t.Run(rel, func(t *testing.T) {
+			if out, err := ex.plan(ex.initialised(t, rel), env); err != nil {
+				t.Errorf("plan: %v\n%s", err, out)
+			}
+		})
+	}
+
+	t.Run("TF_LOG=DEBUG", func(t *testing.T) {
+		logFile := filepath.Join(t.TempDir(), "debug.log")
+		dir := filepath.Join(ex.dir, dataSourceExamples)
+		if out, err := ex.plan(dir, append(env, "TF_LOG=DEBUG", "TF_LOG_PATH="+logFile)); err != nil {
+			t.Fatalf("plan: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(readFile(t, logFile)), "@module=sdk.framework") {
+			t.Errorf("no terraform-plugin-framework debug logs in %s", logFile)
+		}
+	})
+}
+
+// TestExamplesStopWhileABackupRuns: the data source page's examples,
+// while a backup of the cluster runs: the check block warns, and both
+// preconditions stop the plan, each naming the running task.
+func TestExamplesStopWhileABackupRuns(t *testing.T) {
+	ex := newExamples(t)
+	_, env := ex.startEmulator(t, "examples-running-emulator.json")
+	out, err := ex.plan(ex.initialised(t, dataSourceExamples), env)
+	if err == nil {
+		t.Fatalf("the plan went through while a backup ran:\n%s", out)
+	}
+	for _, want := range []string{"Backup tasks still in progress on pc-bp1example000000001: 11111113 (Uploading, 42%)",
+		"Not resizing while backups run: 11111113.", "Not restarting while backups run: 11111113."} {
+		if !strings.Contains(oneLine(out), want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestExamplesWaitForTheRunningBackup: the guide's wait for a quiet
+// cluster, while a backup that finishes 3 s later runs: the plan polls,
+// then goes through.
+func TestExamplesWaitForTheRunningBackup(t *testing.T) {
+	ex := newExamples(t)
+	emu, env := ex.startEmulator(t, "examples-running-emulator.json", "--finish-after", "3s")
+	if out, err := ex.plan(ex.initialised(t, "guides/wait-for-a-quiet-cluster"), env); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if calls := strings.Count(emu.Log(), `action="DescribeBackupTasks"`); calls < 2 {
+		t.Errorf("the plan made %d DescribeBackupTasks calls; it must poll until the backup has finished:\n%s", calls, emu.Log())
+	}
+}
