@@ -31,13 +31,10 @@ set -euo pipefail
 DEFAULT_OPENTOFU_VERSION=1.12.6
 
 log() { printf 'terraform-cli: %s\n' "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
+die() { log "error: $*"; exit 1; }
 
-# The cache is under the caller's HOME, read before anything (such as
-# scripts/test.sh) swaps HOME for an empty directory.
+# The cache is under the caller's HOME, read before the tests swap HOME for
+# an empty directory.
 cache_root="${XDG_CACHE_HOME:-${HOME:?HOME must be set}/.cache}/terraform-provider-polardb"
 
 # cli_version BINARY -> "1.11.4", from "Terraform v1.11.4" or "OpenTofu

@@ -63,21 +63,19 @@ func TestInstallWithMake(t *testing.T) {
 func TestInstallFromPackedMirror(t *testing.T) {
 	r := loadRelease(t)
 	fx := newFixture(t)
-	mirror := t.TempDir()
-	packageDir := filepath.Join(mirror, fx.registryHost, "polardb-community", "polardb")
-	if err := os.MkdirAll(packageDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lockArgs := []string{"providers", "lock", "-fs-mirror=" + mirror, "-no-color"}
+	root := t.TempDir()
+	lockArgs := []string{"providers", "lock", "-fs-mirror=" + root, "-no-color"}
 	var everyPlatform []string
 	for _, platform := range r.platforms() {
-		name := r.zipName(platform)
-		copyFile(t, filepath.Join(r.dir, name), filepath.Join(packageDir, name))
+		zip := filepath.Join(r.dir, r.zipName(platform))
+		if err := mirror.Packed(root, zip); err != nil {
+			t.Fatal(err)
+		}
 		lockArgs = append(lockArgs, "-platform="+platform)
-		everyPlatform = append(everyPlatform, h1(t, filepath.Join(r.dir, name)))
+		everyPlatform = append(everyPlatform, h1(t, zip))
 	}
-	mirrored := filepath.Join(packageDir, filepath.Base(r.hostZip(t)))
-	env := fx.withCLIConfig(fx.mirrorConfig("filesystem_mirror", "path", mirror))
+	mirrored := filepath.Join(root, fx.registryHost, "polardb-community", "polardb", filepath.Base(r.hostZip(t)))
+	env := fx.withCLIConfig(fx.mirrorConfig("filesystem_mirror", "path", root))
 
 	dir := fx.workdir(r.version)
 	fx.mustRun(dir, env, "init", "-input=false", "-no-color")

@@ -29,14 +29,20 @@ func TestModuleBackupGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, faults := range []string{"", "--fault throttling --fault-first 2"} {
-		t.Run("integration "+faults, func(t *testing.T) {
-			emu, err := emulator.StartCommand(ex.emulator, nil, append([]string{"--data", data}, strings.Fields(faults)...)...)
+	for _, tt := range []struct {
+		name, faults string
+		throttled    int // calls the emulator refuses
+	}{{"as is", "", 0}, {"throttled", "--fault throttling --fault-first 2", 2}} {
+		t.Run("integration "+tt.name, func(t *testing.T) {
+			emu, err := emulator.StartCommand(ex.emulator, nil, append([]string{"--data", data}, strings.Fields(tt.faults)...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer func() { _ = emu.Stop() }()
 			ex.fx.mustRun(dir, append(ex.env, "POLARDB_ENDPOINT="+emu.Endpoint), "test", "-no-color", "-filter=tests/integration.tftest.hcl")
+			if throttled := strings.Count(emu.Log(), `fault="throttling"`); throttled != tt.throttled {
+				t.Errorf("the emulator throttled %d calls, want %d:\n%s", throttled, tt.throttled, emu.Log())
+			}
 		})
 	}
 }
