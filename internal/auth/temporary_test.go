@@ -29,10 +29,7 @@ func startSTS(t *testing.T, now func() time.Time) (*emulator.Server, string) {
 		Credentials: []emulator.Credential{{AccessKeyID: staticKeyID, AccessKeySecret: staticSecret}},
 		Roles:       []emulator.Role{{Arn: roleArn}, {Arn: instanceArn, InstanceRole: true}},
 	}, emulator.WithClock(now))
-	ts := httptest.NewUnstartedServer(server)
-	ts.TLS = testsupport.TLS
-	ts.StartTLS()
-	t.Cleanup(ts.Close)
+	ts := testsupport.ServeTLS(t, server)
 	return server, strings.TrimPrefix(ts.URL, "https://")
 }
 

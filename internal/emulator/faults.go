@@ -314,14 +314,14 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, rec Recorded
 	status, body := 0, []byte(nil) // 0 for reset, hang and abandoned: no answer
 	switch f.kind {
 	case FaultInternalError:
-		status, body = http.StatusInternalServerError, errorJSON(errInternalError())
+		status, body = http.StatusInternalServerError, errorJSON(errInternalError)
 	case FaultUnavailable:
-		status, body = http.StatusServiceUnavailable, errorJSON(errServiceUnavailable())
+		status, body = http.StatusServiceUnavailable, errorJSON(errServiceUnavailable)
 	case FaultThrottling, faultRateLimited:
 		w.Header().Set("x-ratelimit-user-api", f.rateLimit)
-		status, body = http.StatusBadRequest, errorJSON(errThrottlingUser())
+		status, body = http.StatusBadRequest, errorJSON(errThrottlingUser)
 	case FaultErrorIn200:
-		status, body = http.StatusOK, errorJSON(errInternalError())
+		status, body = http.StatusOK, errorJSON(errInternalError)
 	case FaultHTML502:
 		w.Header().Set("Content-Type", "text/html")
 		status, body, requestID = http.StatusBadGateway, []byte(gatewayPage), "" // the gateway has none

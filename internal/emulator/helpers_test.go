@@ -90,21 +90,11 @@ func startHandler(t *testing.T, h http.Handler) string {
 	return strings.TrimPrefix(ts.URL, "http://")
 }
 
-// startTLSServer is startServer over HTTPS, with the certificate that
+// startTLSHandler is startHandler over HTTPS, with the certificate that
 // TestMain has the process trust.
-func startTLSServer(t *testing.T, opts ...Option) (*Server, string) {
-	t.Helper()
-	s := New(testData(), opts...)
-	return s, startTLSHandler(t, s)
-}
-
 func startTLSHandler(t *testing.T, h http.Handler) string {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(h)
-	ts.TLS = testsupport.TLS
-	ts.StartTLS()
-	t.Cleanup(ts.Close)
-	return strings.TrimPrefix(ts.URL, "https://")
+	return strings.TrimPrefix(testsupport.ServeTLS(t, h).URL, "https://")
 }
 
 // clientConfig says how to build an SDK client.
@@ -290,16 +280,36 @@ type captured struct {
 	body              []byte
 }
 
+// captures keeps requests, safe for concurrent use.
+type captures struct {
+	mu      sync.Mutex
+	reqs    []captured
+	answers [][]byte // the raw answers, when a recorder forwards
+}
+
+func (cs *captures) add(c captured) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.reqs = append(cs.reqs, c)
+}
+
+func (cs *captures) last(t *testing.T) captured {
+	t.Helper()
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if len(cs.reqs) == 0 {
+		t.Fatal("no request captured")
+	}
+	return cs.reqs[len(cs.reqs)-1]
+}
+
 // recorder is a dara.HttpClient that keeps every request the SDK sends.
 // With forward set it passes them on to the server and keeps the raw
 // answers; otherwise it answers a canned success itself, so the captured
 // request is still unused (its nonce fresh) on the server.
 type recorder struct {
 	forward bool
-
-	mu      sync.Mutex
-	reqs    []captured
-	answers [][]byte
+	captures
 }
 
 func (rc *recorder) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
@@ -318,9 +328,7 @@ func (rc *recorder) Call(r *http.Request, _ *http.Transport) (*http.Response, er
 			header.Add(k, v)
 		}
 	}
-	rc.mu.Lock()
-	rc.reqs = append(rc.reqs, captured{r.Method, r.URL.String(), r.Host, header, body})
-	rc.mu.Unlock()
+	rc.add(captured{r.Method, r.URL.String(), r.Host, header, body})
 	if !rc.forward {
 		return &http.Response{
 			StatusCode: http.StatusOK,
@@ -345,16 +353,6 @@ func (rc *recorder) Call(r *http.Request, _ *http.Transport) (*http.Response, er
 	rc.mu.Unlock()
 	resp.Body = io.NopCloser(bytes.NewReader(answer))
 	return resp, nil
-}
-
-func (rc *recorder) last(t *testing.T) captured {
-	t.Helper()
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if len(rc.reqs) == 0 {
-		t.Fatal("no request captured")
-	}
-	return rc.reqs[len(rc.reqs)-1]
 }
 
 // send replays a copy of c, changed by mutate, and returns the status and
@@ -427,9 +425,7 @@ func flip(t *testing.T, s string) string {
 // such as credentials-go whose HTTP layer a test cannot replace.
 type tap struct {
 	next http.Handler
-
-	mu   sync.Mutex
-	reqs []captured
+	captures
 }
 
 func (tp *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -442,21 +438,9 @@ func (tp *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	tp.mu.Lock()
-	tp.reqs = append(tp.reqs, captured{r.Method, scheme + "://" + r.Host + r.URL.RequestURI(), r.Host, r.Header.Clone(), body})
-	tp.mu.Unlock()
+	tp.add(captured{r.Method, scheme + "://" + r.Host + r.URL.RequestURI(), r.Host, r.Header.Clone(), body})
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	tp.next.ServeHTTP(w, r)
-}
-
-func (tp *tap) last(t *testing.T) captured {
-	t.Helper()
-	tp.mu.Lock()
-	defer tp.mu.Unlock()
-	if len(tp.reqs) == 0 {
-		t.Fatal("no request tapped")
-	}
-	return tp.reqs[len(tp.reqs)-1]
 }
 
 // testClock is a server clock that a test moves.

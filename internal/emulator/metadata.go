@@ -150,9 +150,9 @@ func (s *Server) serveCredentialsURI(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", http.MethodGet)
-		s.replyError(w, r, rec, requestID, "Sts", errMethodNotAllowed("GET"))
+		s.replyError(w, r, rec, requestID, "Sts", errMethodNotAllowed.with("Use GET."))
 	case !known:
-		s.replyError(w, r, rec, requestID, "Sts", errRoleNotFound())
+		s.replyError(w, r, rec, requestID, "Sts", errRoleNotFound)
 	default:
 		s.reply(w, rec, http.StatusOK, requestID, jsonBody(s.roleCredentials(s.now())))
 	}

@@ -27,14 +27,14 @@ type backupItems struct {
 func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 	clusterID, jobID, mode := c.params["DBClusterId"], c.params["BackupJobId"], c.params["BackupMode"]
 	if clusterID == "" {
-		return nil, errMissingDBClusterID()
+		return nil, errMissingDBClusterID
 	}
 	if mode != "" && mode != jobModeAutomated && mode != jobModeManual {
-		return nil, errBackupModeMalformed()
+		return nil, errBackupModeMalformed
 	}
 	jobs, ok := s.clusters[clusterID]
 	if !ok {
-		return nil, errClusterNotFound()
+		return nil, errClusterNotFound
 	}
 	matched := []BackupJob{}
 	for _, job := range jobs {

@@ -40,9 +40,9 @@ func readRequest(r *http.Request) (*request, *apiError) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, errBodyTooLarge()
+			return nil, errBodyTooLarge
 		}
-		return nil, errBodyUnreadable()
+		return nil, errBodyUnreadable
 	}
 	req := &request{http: r, body: body}
 	req.query, err = firstValues(r.URL.RawQuery)

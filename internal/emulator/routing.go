@@ -74,7 +74,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // unless the API is anonymous; then the API's own parameters.
 func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string) (any, *apiError) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		return nil, errMethodNotAllowed("GET or POST")
+		return nil, errMethodNotAllowed.with("Use GET or POST.")
 	}
 	req, apiErr := readRequest(r)
 	if apiErr != nil {
@@ -101,7 +101,7 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string)
 	}
 	op, ok := operations[apiName{rec.Version, rec.Action}]
 	if !ok {
-		return nil, errAPINotFound()
+		return nil, errAPINotFound
 	}
 	var skew time.Duration
 	if op.product == "polardb" {

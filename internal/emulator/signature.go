@@ -47,7 +47,7 @@ func parseACS3(req *request) (*signedRequest, *apiError) {
 	h := req.http.Header
 	algorithm, fields, _ := strings.Cut(h.Get("Authorization"), " ")
 	if algorithm != modeACS3 {
-		return sig, errIncompleteSignature("The Authorization header must start with " + modeACS3 + ".")
+		return sig, errIncompleteSignature.with("The Authorization header must start with " + modeACS3 + ".")
 	}
 	auth, err := parseAuthorizationFields(fields)
 	if err != nil {
@@ -60,7 +60,7 @@ func parseACS3(req *request) (*signedRequest, *apiError) {
 
 	for _, name := range acs3RequiredHeaders {
 		if name != "host" && h.Get(name) == "" { // net/http insists on Host
-			return sig, errIncompleteSignature("The header " + name + " is missing.")
+			return sig, errIncompleteSignature.with("The header " + name + " is missing.")
 		}
 	}
 	signedList := auth["SignedHeaders"]
@@ -77,17 +77,17 @@ func parseACS3(req *request) (*signedRequest, *apiError) {
 	slices.Sort(mustSign) // the first missing one is reported, the same each time
 	for _, name := range mustSign {
 		if !slices.Contains(signed, name) {
-			return sig, errIncompleteSignature("The header " + name + " is not in SignedHeaders.")
+			return sig, errIncompleteSignature.with("The header " + name + " is not in SignedHeaders.")
 		}
 	}
 
 	sig.verify = func(secret string) *apiError {
 		if req.malformed != "" {
-			return errSignatureDoesNotMatch(req.malformed)
+			return errSignatureDoesNotMatch.with(req.malformed)
 		}
 		payloadHash := h.Get("x-acs-content-sha256")
 		if payloadHash != hexSHA256(req.body) {
-			return errSignatureDoesNotMatch("The x-acs-content-sha256 header does not match the request body.")
+			return errSignatureDoesNotMatch.with("The x-acs-content-sha256 header does not match the request body.")
 		}
 		canonicalRequest := req.http.Method + "\n" +
 			percentEncodeFixup(canonicalURI(req.http.URL.Path)) + "\n" +
@@ -99,7 +99,7 @@ func parseACS3(req *request) (*signedRequest, *apiError) {
 		mac := hmac.New(sha256.New, []byte(secret))
 		mac.Write([]byte(stringToSign))
 		if !constantTimeEqual(hex.EncodeToString(mac.Sum(nil)), auth["Signature"]) {
-			return errSignatureDoesNotMatch("")
+			return errSignatureDoesNotMatch
 		}
 		return nil
 	}
@@ -113,16 +113,16 @@ func parseAuthorizationFields(s string) (map[string]string, *apiError) {
 	for part := range strings.SplitSeq(s, ",") {
 		key, value, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
-			return nil, errIncompleteSignature("The Authorization header is malformed.")
+			return nil, errIncompleteSignature.with("The Authorization header is malformed.")
 		}
 		if _, dup := fields[key]; dup {
-			return nil, errIncompleteSignature("The Authorization header repeats " + key + ".")
+			return nil, errIncompleteSignature.with("The Authorization header repeats " + key + ".")
 		}
 		fields[key] = value
 	}
 	for _, key := range []string{"Credential", "SignedHeaders", "Signature"} {
 		if fields[key] == "" {
-			return nil, errIncompleteSignature("The Authorization header has no " + key + ".")
+			return nil, errIncompleteSignature.with("The Authorization header has no " + key + ".")
 		}
 	}
 	return fields, nil
@@ -186,19 +186,19 @@ func parseRPC(req *request) (*signedRequest, *apiError) {
 	}
 	for _, name := range []string{"Signature", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp"} {
 		if p[name] == "" {
-			return sig, errIncompleteSignature("The parameter " + name + " is missing.")
+			return sig, errIncompleteSignature.with("The parameter " + name + " is missing.")
 		}
 	}
 	if p["SignatureMethod"] != modeRPC {
-		return sig, errIncompleteSignature("SignatureMethod must be " + modeRPC + ".")
+		return sig, errIncompleteSignature.with("SignatureMethod must be " + modeRPC + ".")
 	}
 	if p["SignatureVersion"] != "1.0" {
-		return sig, errIncompleteSignature("SignatureVersion must be 1.0.")
+		return sig, errIncompleteSignature.with("SignatureVersion must be 1.0.")
 	}
 
 	sig.verify = func(secret string) *apiError {
 		if req.malformed != "" {
-			return errSignatureDoesNotMatch(req.malformed)
+			return errSignatureDoesNotMatch.with(req.malformed)
 		}
 		// Every parameter but Signature is signed, sorted and
 		// percent-encoded, then percent-encoded again as a whole.
@@ -212,7 +212,7 @@ func parseRPC(req *request) (*signedRequest, *apiError) {
 		mac := hmac.New(sha1.New, []byte(secret+"&"))
 		mac.Write([]byte(stringToSign))
 		if !constantTimeEqual(base64.StdEncoding.EncodeToString(mac.Sum(nil)), p["Signature"]) {
-			return errSignatureDoesNotMatch("")
+			return errSignatureDoesNotMatch
 		}
 		return nil
 	}

@@ -55,7 +55,7 @@ func (s *Server) assumeRole(c *apiCall) (any, *apiError) {
 	// The cloud ignores an ExternalId that the role's trust policy does
 	// not ask for.
 	if role.ExternalID != "" && c.params["ExternalId"] != role.ExternalID {
-		return nil, errNoPermission()
+		return nil, errNoPermission
 	}
 	return s.assumed(c, role, duration), nil
 }
@@ -68,11 +68,11 @@ func (s *Server) assumeRoleWithOIDC(c *apiCall) (any, *apiError) {
 		return nil, apiErr
 	}
 	if role.OIDCProviderArn == "" || c.params["OIDCProviderArn"] != role.OIDCProviderArn {
-		return nil, errOIDCProviderNotFound()
+		return nil, errOIDCProviderNotFound
 	}
 	sent := c.params["OIDCToken"]
 	if sent == "" || !slices.ContainsFunc(role.OIDCTokens, func(t string) bool { return constantTimeEqual(t, sent) }) {
-		return nil, errOIDCTokenInvalid()
+		return nil, errOIDCTokenInvalid
 	}
 	return s.assumed(c, role, duration), nil
 }
@@ -82,16 +82,16 @@ func (s *Server) assumeRoleWithOIDC(c *apiCall) (any, *apiError) {
 func (s *Server) roleRequest(p map[string]string) (Role, time.Duration, *apiError) {
 	arn := p["RoleArn"]
 	if !roleArnPattern.MatchString(arn) {
-		return Role{}, 0, errRoleArnInvalid()
+		return Role{}, 0, errRoleArnInvalid
 	}
 	if !sessionNamePattern.MatchString(p["RoleSessionName"]) {
-		return Role{}, 0, errRoleSessionNameInvalid()
+		return Role{}, 0, errRoleSessionNameInvalid
 	}
 	duration := defaultSessionDuration
 	if v := p["DurationSeconds"]; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < minDurationSeconds || n > maxDurationSeconds {
-			return Role{}, 0, errDurationSecondsInvalid()
+			return Role{}, 0, errDurationSecondsInvalid
 		}
 		duration = time.Duration(n) * time.Second
 	}
@@ -99,12 +99,12 @@ func (s *Server) roleRequest(p map[string]string) (Role, time.Duration, *apiErro
 		// Only the shape is checked: the emulator enforces no policies.
 		var doc map[string]any
 		if err := json.Unmarshal([]byte(policy), &doc); err != nil || doc == nil {
-			return Role{}, 0, errPolicyGrammar()
+			return Role{}, 0, errPolicyGrammar
 		}
 	}
 	role, ok := s.role(arn)
 	if !ok {
-		return Role{}, 0, errRoleNotFound()
+		return Role{}, 0, errRoleNotFound
 	}
 	return role, duration, nil
 }

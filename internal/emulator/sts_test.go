@@ -294,7 +294,8 @@ func TestSTSRefusals(t *testing.T) {
 }
 
 func TestAssumeRoleWithOIDCCredentialsGo(t *testing.T) {
-	s, endpoint := startTLSServer(t)
+	s := New(testData())
+	endpoint := startTLSHandler(t, s)
 	tokenFile := filepath.Join(t.TempDir(), "oidc-token")
 	if err := os.WriteFile(tokenFile, []byte(oidcToken), 0o600); err != nil {
 		t.Fatal(err)
@@ -340,7 +341,8 @@ func TestAssumeRoleWithOIDCCredentialsGo(t *testing.T) {
 }
 
 func TestChainedAssumeRole(t *testing.T) {
-	s, endpoint := startTLSServer(t)
+	s := New(testData())
+	endpoint := startTLSHandler(t, s)
 
 	// From a data file's STS credential.
 	fromSTS := ramRole(t, endpoint, staticSTS(t, stsAK, stsSecret, stsToken), roleArn)

@@ -27,14 +27,14 @@ func (s *Server) verifyCaller(req *request, parse func(*request) (*signedRequest
 	}
 	cred, ok := s.credential(sig.accessKeyID)
 	if !ok {
-		return errAccessKeyNotFound()
+		return errAccessKeyNotFound
 	}
 	ts, err := time.Parse(timestampLayout, sig.timestamp)
 	if err != nil {
-		return errTimestampFormat("The expected format is " + timestampLayout + ".")
+		return errTimestampFormat.with("The expected format is " + timestampLayout + ".")
 	}
 	if skew := now.Sub(ts); skew > maxSkew || skew < -maxSkew {
-		return errTimestampExpired()
+		return errTimestampExpired
 	}
 	if apiErr := sig.verify(cred.AccessKeySecret); apiErr != nil {
 		return apiErr
@@ -47,7 +47,7 @@ func (s *Server) verifyCaller(req *request, parse func(*request) (*signedRequest
 	replayed := s.nonces.use(sig.accessKeyID+"\n"+sig.nonce, now, ts.Add(maxSkew))
 	s.mu.Unlock()
 	if replayed {
-		return errNonceUsed()
+		return errNonceUsed
 	}
 	return nil
 }
@@ -68,13 +68,13 @@ func (s *Server) credential(accessKeyID string) (Credential, bool) {
 func checkToken(cred Credential, sent string, now time.Time) *apiError {
 	switch {
 	case cred.SecurityToken == "" && sent != "":
-		return errTokenMismatch()
+		return errTokenMismatch
 	case cred.SecurityToken != "" && sent == "":
-		return errTokenMalformed()
+		return errTokenMalformed
 	case !constantTimeEqual(cred.SecurityToken, sent):
-		return errTokenMismatch()
+		return errTokenMismatch
 	case expired(cred, now):
-		return errTokenExpired()
+		return errTokenExpired
 	}
 	return nil
 }

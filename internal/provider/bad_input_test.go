@@ -83,10 +83,7 @@ data "polardb_backup_tasks" "this" {
   %s
   %s
 }`, strings.Join(base, "\n  "), providerExtra, clusterID, dataExtra)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: config, ExpectError: regexp.MustCompile(`(?s)` + tt.want)}},
-			})
+			testSteps(t, resource.TestStep{Config: config, ExpectError: regexp.MustCompile(`(?s)` + tt.want)})
 			if n := len(emu.Requests()); n != 0 {
 				t.Errorf("the emulator saw %d requests, want none", n)
 			}

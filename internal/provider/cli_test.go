@@ -1,13 +1,11 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -103,17 +101,22 @@ const hangGuard = 30 * time.Second
 // runningCLI is a CLI run in the background.
 type runningCLI struct {
 	cmd    *exec.Cmd
-	mu     sync.Mutex
-	out    bytes.Buffer // stdout and stderr; guarded by mu
-	exited chan error   // gets the run's end
+	out    string     // the file of its stdout and stderr
+	exited chan error // gets the run's end
 }
 
-// start starts a CLI run in the working directory.
+// start starts a CLI run in the working directory. Its output goes to a
+// file, which the run writes itself and output reads at any time.
 func (w *cliWorkdir) start(t *testing.T, args ...string) *runningCLI {
 	t.Helper()
-	r := &runningCLI{exited: make(chan error, 1)}
+	r := &runningCLI{out: filepath.Join(t.TempDir(), "output"), exited: make(chan error, 1)}
+	out, err := os.Create(r.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close() // the run has its own copy
 	r.cmd = w.command(context.Background(), args...)
-	r.cmd.Stdout, r.cmd.Stderr = r, r
+	r.cmd.Stdout, r.cmd.Stderr = out, out
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -122,17 +125,13 @@ func (w *cliWorkdir) start(t *testing.T, args ...string) *runningCLI {
 	return r
 }
 
-func (r *runningCLI) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.out.Write(p)
-}
-
 // output is what the run printed so far.
 func (r *runningCLI) output() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.out.String()
+	out, err := os.ReadFile(r.out)
+	if err != nil {
+		return err.Error()
+	}
+	return string(out)
 }
 
 // interrupt sends the run an interrupt, as Ctrl-C does.

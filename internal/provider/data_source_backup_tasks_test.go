@@ -63,19 +63,10 @@ func expectEveryRequest(t *testing.T, emu *testEmulator, want map[string]string)
 
 func TestAccBackupTasks_allTasksOfACluster(t *testing.T) {
 	emu := startEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: emu.config(fmt.Sprintf(`
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-  timeouts = {
-    read = "2m"
-  }
-}`, clusterWithJobs)),
-			ConfigStateChecks: append(expectTasks(testJobs...),
-				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact(clusterWithJobs))),
-		}},
+	testSteps(t, resource.TestStep{
+		Config: emu.config(tasksConfig(clusterWithJobs, `timeouts = { read = "2m" }`)),
+		ConfigStateChecks: append(expectTasks(testJobs...),
+			statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact(clusterWithJobs))),
 	})
 	expectEveryRequest(t, emu, map[string]string{"DBClusterId": clusterWithJobs})
 	for _, r := range emu.Requests() {
@@ -99,16 +90,9 @@ func TestAccBackupTasks_filters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			emu := startEmulator(t)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: emu.config(fmt.Sprintf(`
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-  %s = %q
-}`, clusterWithJobs, tt.argument, tt.value)),
-					ConfigStateChecks: expectTasks(tt.want...),
-				}},
+			testSteps(t, resource.TestStep{
+				Config:            emu.config(tasksConfig(clusterWithJobs, fmt.Sprintf("%s = %q", tt.argument, tt.value))),
+				ConfigStateChecks: expectTasks(tt.want...),
 			})
 			expectEveryRequest(t, emu, map[string]string{"DBClusterId": clusterWithJobs, tt.param: tt.value})
 		})
@@ -117,22 +101,16 @@ data "polardb_backup_tasks" "this" {
 
 func TestAccBackupTasks_noTasksIsAnEmptyList(t *testing.T) {
 	emu := startEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: emu.config(fmt.Sprintf(`
-data "polardb_backup_tasks" "this" {
-  cluster_id = %q
-}
+	testSteps(t, resource.TestStep{
+		Config: emu.config(tasksConfig(clusterWithoutJobs) + `
 output "task_count" {
   value = length(data.polardb_backup_tasks.this.tasks)
-}`, clusterWithoutJobs)),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownOutputValue("task_count", knownvalue.Int64Exact(0)),
-			},
-		}},
+}`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+			statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+			statecheck.ExpectKnownOutputValue("task_count", knownvalue.Int64Exact(0)),
+		},
 	})
 }
 
@@ -144,44 +122,37 @@ func TestAccBackupTasks_apiErrors(t *testing.T) {
 	}{{
 		name: "missing cluster",
 		config: func(e *testEmulator) string {
-			return e.config(`data "polardb_backup_tasks" "this" { cluster_id = "pc-nosuchcluster" }`)
+			return e.config(tasksConfig("pc-nosuchcluster"))
 		},
 		want: `(?s)PolarDB cluster not found.*"pc-nosuchcluster".*Code: InvalidDBClusterId\.NotFound.*Message: The DBClusterId provided does not exist.*Request\s+ID:\s+[0-9A-F]{8}-[0-9A-F-]+`,
 	}, {
 		name: "wrong secret",
 		config: func(e *testEmulator) string {
-			return httpProvider(e.endpoint, `secret_key = "not-the-secret"`) + `data "polardb_backup_tasks" "this" { cluster_id = "` + clusterWithJobs + `" }`
+			return httpProvider(e.endpoint, `secret_key = "not-the-secret"`) + readClusterWithJobs
 		},
 		want: `(?s)PolarDB API refused the credentials.*LTAI\*\*\*\*0001.*secret_key.*Code: SignatureDoesNotMatch.*Request\s+ID:\s+[0-9A-F]{8}-`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			emu := startEmulator(t)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tt.config(emu), ExpectError: regexp.MustCompile(tt.want)}},
-			})
+			testSteps(t, resource.TestStep{Config: tt.config(startEmulator(t)), ExpectError: regexp.MustCompile(tt.want)})
 		})
 	}
 }
 
 func TestAccBackupTasks_clusterIDUnknownUntilApply(t *testing.T) {
 	emu := startEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: emu.config(fmt.Sprintf(`
+	testSteps(t, resource.TestStep{
+		Config: emu.config(fmt.Sprintf(`
 resource "terraform_data" "cluster" {
   input = %q
 }
 data "polardb_backup_tasks" "this" {
   cluster_id = terraform_data.cluster.output
 }`, clusterWithJobs)),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(tasksAddress, tfjsonpath.New("tasks"))},
-			},
-			ConfigStateChecks: expectTasks(testJobs...),
-		}},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(tasksAddress, tfjsonpath.New("tasks"))},
+		},
+		ConfigStateChecks: expectTasks(testJobs...),
 	})
 }
 
@@ -231,30 +202,50 @@ func (e expectCheckStatus) CheckState(_ context.Context, req statecheck.CheckSta
 
 func TestAccBackupTasks_checkBlock(t *testing.T) {
 	emu := startEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            emu.config(fmt.Sprintf(noRunningBackup, clusterWithoutJobs)),
-			ConfigStateChecks: []statecheck.StateCheck{expectCheckStatus{"no_running_backup", tfjson.CheckStatusPass}},
-		}, {
-			// A failing check block warns; the apply itself succeeds.
-			Config:            emu.config(fmt.Sprintf(noRunningBackup, clusterWithJobs)),
-			ConfigStateChecks: []statecheck.StateCheck{expectCheckStatus{"no_running_backup", tfjson.CheckStatusFail}},
-		}},
+	testSteps(t, resource.TestStep{
+		Config:            emu.config(fmt.Sprintf(noRunningBackup, clusterWithoutJobs)),
+		ConfigStateChecks: []statecheck.StateCheck{expectCheckStatus{"no_running_backup", tfjson.CheckStatusPass}},
+	}, resource.TestStep{
+		// A failing check block warns; the apply itself succeeds.
+		Config:            emu.config(fmt.Sprintf(noRunningBackup, clusterWithJobs)),
+		ConfigStateChecks: []statecheck.StateCheck{expectCheckStatus{"no_running_backup", tfjson.CheckStatusFail}},
 	})
 }
 
 func TestAccBackupTasks_postcondition(t *testing.T) {
 	emu := startEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            emu.config(fmt.Sprintf(postconditionNoRunningBackup, clusterWithoutJobs)),
-			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0))},
-		}, {
-			Config:      emu.config(fmt.Sprintf(postconditionNoRunningBackup, clusterWithJobs)),
-			ExpectError: regexp.MustCompile(`(?s)Resource\s+postcondition\s+failed.*Cluster\s+` + clusterWithJobs + `\s+has\s+a\s+backup\s+in\s+progress`),
-		}},
+	testSteps(t, resource.TestStep{
+		Config:            emu.config(fmt.Sprintf(postconditionNoRunningBackup, clusterWithoutJobs)),
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0))},
+	}, resource.TestStep{
+		Config:      emu.config(fmt.Sprintf(postconditionNoRunningBackup, clusterWithJobs)),
+		ExpectError: regexp.MustCompile(`(?s)Resource\s+postcondition\s+failed.*Cluster\s+` + clusterWithJobs + `\s+has\s+a\s+backup\s+in\s+progress`),
+	})
+}
+
+// An answer with 10,000 tasks goes through the CLI whole, in order.
+func TestAccTenThousandTasks(t *testing.T) {
+	clearProviderEnv(t)
+	jobs := make([]emulator.BackupJob, 10000)
+	for i := range jobs {
+		jobs[i] = emulator.BackupJob{StartTime: "2026-11-26T02:00:00Z", Process: "100", BackupJobId: fmt.Sprintf("4%07d", i),
+			JobMode: "Automated", BackupProgressStatus: "Finished", TaskAction: "NormalBackupTask"}
+	}
+	emu := serveEmulator(t, emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+		Clusters:    []emulator.Cluster{{ID: "pc-2zebig000000001", BackupJobs: jobs}},
+	}))
+	testSteps(t, resource.TestStep{
+		Config: emu.config(tasksConfig("pc-2zebig000000001") + `
+output "first_and_last" {
+  value = [data.polardb_backup_tasks.this.ids[0], data.polardb_backup_tasks.this.tasks[9999].backup_job_id]
+}`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(10000)),
+			statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("ids"), knownvalue.ListSizeExact(10000)),
+			statecheck.ExpectKnownOutputValue("first_and_last", knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact("40000000"), knownvalue.StringExact("40009999")})),
+		},
 	})
 }
 

@@ -35,38 +35,49 @@ type polardbProvider struct {
 // providerModel is the provider block. An empty string counts as unset, so
 // that modules can pass "" to fall back on the environment.
 type providerModel struct {
-	Region                types.String             `tfsdk:"region"`
+	credentialsModel
+	Region       types.String `tfsdk:"region"`
+	Endpoint     types.String `tfsdk:"endpoint"`
+	EndpointType types.String `tfsdk:"endpoint_type"`
+	Protocol     types.String `tfsdk:"protocol"`
+	MaxRetries   types.Int64  `tfsdk:"max_retries"`
+}
+
+// credentialsModel is the block's arguments that auth reads (authConfig),
+// in the order it looks at them: the first found wins, then assume_role
+// assumes a role with it, through sts_endpoint.
+type credentialsModel struct {
 	AccessKey             types.String             `tfsdk:"access_key"`
 	SecretKey             types.String             `tfsdk:"secret_key"`
 	SecurityToken         types.String             `tfsdk:"security_token"`
+	AssumeRoleWithOIDC    *assumeRoleWithOIDCModel `tfsdk:"assume_role_with_oidc"`
+	CredentialsURI        types.String             `tfsdk:"credentials_uri"`
+	ECSRoleName           types.String             `tfsdk:"ecs_role_name"`
 	Profile               types.String             `tfsdk:"profile"`
 	SharedCredentialsFile types.String             `tfsdk:"shared_credentials_file"`
 	AssumeRole            *assumeRoleModel         `tfsdk:"assume_role"`
-	AssumeRoleWithOIDC    *assumeRoleWithOIDCModel `tfsdk:"assume_role_with_oidc"`
-	ECSRoleName           types.String             `tfsdk:"ecs_role_name"`
-	CredentialsURI        types.String             `tfsdk:"credentials_uri"`
 	STSEndpoint           types.String             `tfsdk:"sts_endpoint"`
-	Endpoint              types.String             `tfsdk:"endpoint"`
-	EndpointType          types.String             `tfsdk:"endpoint_type"`
-	Protocol              types.String             `tfsdk:"protocol"`
-	MaxRetries            types.Int64              `tfsdk:"max_retries"`
+}
+
+// roleModel is what both assume_role blocks have (roleArnAttribute and
+// the attributes after it).
+type roleModel struct {
+	RoleArn           types.String `tfsdk:"role_arn"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	Policy            types.String `tfsdk:"policy"`
 }
 
 type assumeRoleModel struct {
-	RoleArn           types.String `tfsdk:"role_arn"`
-	SessionName       types.String `tfsdk:"session_name"`
-	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
-	ExternalID        types.String `tfsdk:"external_id"`
-	Policy            types.String `tfsdk:"policy"`
+	roleModel
+	SessionName types.String `tfsdk:"session_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
 }
 
 type assumeRoleWithOIDCModel struct {
-	RoleArn           types.String `tfsdk:"role_arn"`
-	OIDCProviderArn   types.String `tfsdk:"oidc_provider_arn"`
-	OIDCTokenFile     types.String `tfsdk:"oidc_token_file"`
-	RoleSessionName   types.String `tfsdk:"role_session_name"`
-	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
-	Policy            types.String `tfsdk:"policy"`
+	roleModel
+	OIDCProviderArn types.String `tfsdk:"oidc_provider_arn"`
+	OIDCTokenFile   types.String `tfsdk:"oidc_token_file"`
+	RoleSessionName types.String `tfsdk:"role_session_name"`
 }
 
 // providerData is what Configure hands to every data source.
@@ -94,74 +105,36 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"Every argument is optional and falls back on an environment variable; an empty string counts as unset. " +
 			"Credentials are looked for in a fixed order: see the [authentication guide](guides/authentication.md).",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Region ID of the clusters, such as `cn-hangzhou`; it selects the API endpoint. " +
-					"Environment: " + envNames(envRegion) + "; then the `region_id` of the aliyun CLI profile in use. Required unless `endpoint` is set.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "a region ID: lowercase letters and digits in dash-separated words, such as cn-hangzhou"), text{max: maxNameLength}},
-			},
-			"access_key": schema.StringAttribute{
-				MarkdownDescription: "AccessKey ID. Environment: " + envNames(auth.EnvAccessKey) + ".",
-				Optional:            true,
-				Validators:          []validator.String{text{max: maxNameLength}},
-			},
-			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "AccessKey secret. Environment: " + envNames(auth.EnvSecretKey) + ".",
-				Optional:            true,
-				Sensitive:           true,
-				Validators:          []validator.String{text{max: maxSecretLength, secret: true}},
-			},
-			"security_token": schema.StringAttribute{
-				MarkdownDescription: "STS security token, for temporary credentials, with `access_key` and `secret_key`. Environment: " + envNames(auth.EnvSecurityToken) + ".",
-				Optional:            true,
-				Sensitive:           true,
-				Validators:          []validator.String{text{max: maxPolicyLength, secret: true}},
-			},
-			"profile": schema.StringAttribute{
-				MarkdownDescription: "Profile of the aliyun CLI configuration (`shared_credentials_file`), or section of the SDKs' credentials file " +
-					"(`~/.alibabacloud/credentials`, or " + envNames(auth.EnvCredentialsFile) + "). Environment: " + envNames(auth.EnvProfile) +
-					". Default: the CLI configuration's `current` profile, else `default`. Modes AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC and CredentialsURI.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a profile name without whitespace"), text{max: maxNameLength}},
-			},
-			"shared_credentials_file": schema.StringAttribute{
-				MarkdownDescription: "Path of the aliyun CLI configuration; `~` is the home directory. Environment: " + envNames(auth.EnvConfigFile) + ". Default: `~/.aliyun/config.json`.",
-				Optional:            true,
-				Validators:          []validator.String{text{max: maxPathLength}},
-			},
-			"ecs_role_name": schema.StringAttribute{
-				MarkdownDescription: "RAM role of the ECS instance Terraform runs on; its temporary credentials come from the instance metadata service. " +
-					"Environment: " + envNames(auth.EnvECSRoleName) + ". The metadata service is contacted only when an ECS role is asked for.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(noSpacePattern, "a RAM role name without whitespace"), text{max: maxNameLength}},
-			},
-			"credentials_uri": schema.StringAttribute{
-				MarkdownDescription: "URL answering with temporary credentials (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). Environment: " + envNames(auth.EnvCredentialsURI) + ".",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uriPattern, "an http:// or https:// URL"), text{max: maxPathLength}},
-			},
-			"sts_endpoint": schema.StringAttribute{
-				MarkdownDescription: "STS host with an optional port and no scheme, for `assume_role`, `assume_role_with_oidc` and RAM role profiles, " +
-					"such as a VPC endpoint `sts-vpc.cn-hangzhou.aliyuncs.com`. STS is always called over HTTPS. Environment: " + envNames(auth.EnvSTSEndpoint) +
-					". Default: `" + auth.DefaultSTSEndpoint + "`.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as sts.cn-hangzhou.aliyuncs.com"), text{max: maxHostLength}},
-			},
-			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "API host with an optional port and no scheme or path, such as `polardb.aliyuncs.com` or `127.0.0.1:8080`. " +
-					"Environment: " + envNames(envEndpoint) + ". " +
-					"Default: `polardb.aliyuncs.com` for the central regions (cn-hangzhou, cn-beijing, cn-shanghai and others), `polardb.<region>.aliyuncs.com` elsewhere.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080"), text{max: maxHostLength}},
-			},
-			"endpoint_type": schema.StringAttribute{
-				MarkdownDescription: "`public` (default) or `vpc`: with `vpc` and no `endpoint`, the API host is the region's VPC endpoint " +
-					"`polardb-vpc.<region>.aliyuncs.com`, for Terraform running inside an Alibaba Cloud VPC without internet access; " +
-					"[VPC endpoints](#vpc-endpoints) lists the regions that have one. An explicit `endpoint` wins. " +
-					"Environment: " + envNames(envEndpointType) + ".",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(polardb.EndpointPublic, polardb.EndpointVPC)},
-			},
+			"region": stringArgument("Region ID of the clusters, such as `cn-hangzhou`; it selects the API endpoint. "+
+				"Environment: "+envNames(envRegion)+"; then the `region_id` of the aliyun CLI profile in use. Required unless `endpoint` is set.",
+				stringvalidator.RegexMatches(regionPattern, "a region ID: lowercase letters and digits in dash-separated words, such as cn-hangzhou"), text{max: maxNameLength}),
+			"access_key":     stringArgument("AccessKey ID. Environment: "+envNames(auth.EnvAccessKey)+".", text{max: maxNameLength}),
+			"secret_key":     secretArgument("AccessKey secret. Environment: "+envNames(auth.EnvSecretKey)+".", maxSecretLength),
+			"security_token": secretArgument("STS security token, for temporary credentials, with `access_key` and `secret_key`. Environment: "+envNames(auth.EnvSecurityToken)+".", maxPolicyLength),
+			"profile": stringArgument("Profile of the aliyun CLI configuration (`shared_credentials_file`), or section of the SDKs' credentials file "+
+				"(`~/.alibabacloud/credentials`, or "+envNames(auth.EnvCredentialsFile)+"). Environment: "+envNames(auth.EnvProfile)+
+				". Default: the CLI configuration's `current` profile, else `default`. Modes AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC and CredentialsURI.",
+				stringvalidator.RegexMatches(noSpacePattern, "a profile name without whitespace"), text{max: maxNameLength}),
+			"shared_credentials_file": stringArgument("Path of the aliyun CLI configuration; `~` is the home directory. Environment: "+envNames(auth.EnvConfigFile)+". Default: `~/.aliyun/config.json`.",
+				text{max: maxPathLength}),
+			"ecs_role_name": stringArgument("RAM role of the ECS instance Terraform runs on; its temporary credentials come from the instance metadata service. "+
+				"Environment: "+envNames(auth.EnvECSRoleName)+". The metadata service is contacted only when an ECS role is asked for.",
+				stringvalidator.RegexMatches(noSpacePattern, "a RAM role name without whitespace"), text{max: maxNameLength}),
+			"credentials_uri": stringArgument("URL answering with temporary credentials (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). Environment: "+envNames(auth.EnvCredentialsURI)+".",
+				stringvalidator.RegexMatches(uriPattern, "an http:// or https:// URL"), text{max: maxPathLength}),
+			"sts_endpoint": stringArgument("STS host with an optional port and no scheme, for `assume_role`, `assume_role_with_oidc` and RAM role profiles, "+
+				"such as a VPC endpoint `sts-vpc.cn-hangzhou.aliyuncs.com`. STS is always called over HTTPS. Environment: "+envNames(auth.EnvSTSEndpoint)+
+				". Default: `"+auth.DefaultSTSEndpoint+"`.",
+				stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as sts.cn-hangzhou.aliyuncs.com"), text{max: maxHostLength}),
+			"endpoint": stringArgument("API host with an optional port and no scheme or path, such as `polardb.aliyuncs.com` or `127.0.0.1:8080`. "+
+				"Environment: "+envNames(envEndpoint)+". "+
+				"Default: `polardb.aliyuncs.com` for the central regions (cn-hangzhou, cn-beijing, cn-shanghai and others), `polardb.<region>.aliyuncs.com` elsewhere.",
+				stringvalidator.RegexMatches(endpointPattern, "a host name or IP address with an optional :port and no scheme or path, such as polardb.aliyuncs.com or 127.0.0.1:8080"), text{max: maxHostLength}),
+			"endpoint_type": stringArgument("`public` (default) or `vpc`: with `vpc` and no `endpoint`, the API host is the region's VPC endpoint "+
+				"`polardb-vpc.<region>.aliyuncs.com`, for Terraform running inside an Alibaba Cloud VPC without internet access; "+
+				"[VPC endpoints](#vpc-endpoints) lists the regions that have one. An explicit `endpoint` wins. "+
+				"Environment: "+envNames(envEndpointType)+".",
+				stringvalidator.OneOf(polardb.EndpointPublic, polardb.EndpointVPC)),
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a transient failure (throttling, a 5xx answer, a connection reset, "+
 					"an attempt that timed out), with exponential backoff and jitter, or the wait the API asks for when it throttles; "+
@@ -169,12 +142,9 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
-			"protocol": schema.StringAttribute{
-				MarkdownDescription: "`HTTPS` (default) or `HTTP`. Use `HTTP` only for a local emulator or a trusted private network: " +
-					"with an endpoint that is not a loopback address, `HTTP` gets a warning.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf("HTTPS", "HTTP")},
-			},
+			"protocol": stringArgument("`HTTPS` (default) or `HTTP`. Use `HTTP` only for a local emulator or a trusted private network: "+
+				"with an endpoint that is not a loopback address, `HTTP` gets a warning.",
+				stringvalidator.OneOf("HTTPS", "HTTP")),
 		},
 		// Blocks, not nested attributes, so that an assume_role block
 		// written for the alicloud provider works here unchanged.
@@ -184,40 +154,22 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					envNames(auth.EnvAssumeRoleArn) + " for `role_arn` (" + auth.EnvOIDCRoleArn[0] + " only when OIDC is not in use), " +
 					envNames(auth.EnvRoleSessionName) + " for `session_name`.",
 				Attributes: map[string]schema.Attribute{
-					"role_arn": schema.StringAttribute{
-						MarkdownDescription: "ARN of the role, such as `acs:ram::1234567890123456:role/polardb-reader`. Required in the block.",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape), text{max: maxPathLength}},
-					},
+					"role_arn":           roleArnAttribute("ARN of the role, such as `acs:ram::1234567890123456:role/polardb-reader`. Required in the block."),
 					"session_name":       sessionNameAttribute(),
 					"session_expiration": sessionExpirationAttribute(),
-					"external_id": schema.StringAttribute{
-						MarkdownDescription: "External ID the role's trust policy requires, if any.",
-						Optional:            true,
-						Validators:          []validator.String{text{max: maxSecretLength}},
-					},
-					"policy": policyAttribute(),
+					"external_id":        stringArgument("External ID the role's trust policy requires, if any.", text{max: maxSecretLength}),
+					"policy":             policyAttribute(),
 				},
 				Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRelative().AtName("role_arn"))},
 			},
 			"assume_role_with_oidc": schema.SingleNestedBlock{
 				MarkdownDescription: "Assume a RAM role with an OIDC token (RRSA on Container Service for Kubernetes). Each argument falls back on the environment variable RRSA sets.",
 				Attributes: map[string]schema.Attribute{
-					"role_arn": schema.StringAttribute{
-						MarkdownDescription: "ARN of the role. Environment: `" + auth.EnvOIDCRoleArn[0] + "`.",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, roleArnShape), text{max: maxPathLength}},
-					},
-					"oidc_provider_arn": schema.StringAttribute{
-						MarkdownDescription: "ARN of the OIDC identity provider, such as `acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123`. Environment: `" + auth.EnvOIDCProviderArn[0] + "`.",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(oidcProviderArnPattern, "an OIDC provider ARN such as acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123"), text{max: maxPathLength}},
-					},
-					"oidc_token_file": schema.StringAttribute{
-						MarkdownDescription: "Path of the file holding the OIDC token; it is read again at every refresh. Environment: `" + auth.EnvOIDCTokenFile[0] + "`.",
-						Optional:            true,
-						Validators:          []validator.String{text{max: maxPathLength}},
-					},
+					"role_arn": roleArnAttribute("ARN of the role. Environment: `" + auth.EnvOIDCRoleArn[0] + "`."),
+					"oidc_provider_arn": stringArgument("ARN of the OIDC identity provider, such as `acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123`. Environment: `"+auth.EnvOIDCProviderArn[0]+"`.",
+						stringvalidator.RegexMatches(oidcProviderArnPattern, "an OIDC provider ARN such as acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123"), text{max: maxPathLength}),
+					"oidc_token_file": stringArgument("Path of the file holding the OIDC token; it is read again at every refresh. Environment: `"+auth.EnvOIDCTokenFile[0]+"`.",
+						text{max: maxPathLength}),
 					"role_session_name":  sessionNameAttribute(),
 					"session_expiration": sessionExpirationAttribute(),
 					"policy":             policyAttribute(),
@@ -227,14 +179,30 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 	}
 }
 
-// The attributes both assume_role blocks have.
+// stringArgument is an optional string argument: every argument of the
+// provider is.
+func stringArgument(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
+}
+
+// secretArgument is a sensitive stringArgument of at most max characters,
+// which no diagnostic repeats.
+func secretArgument(description string, max int) schema.StringAttribute {
+	a := stringArgument(description, text{max: max, secret: true})
+	a.Sensitive = true
+	return a
+}
+
+// The attributes both assume_role blocks have (roleModel), but for their
+// descriptions, and the session name, named differently in each.
+
+func roleArnAttribute(description string) schema.StringAttribute {
+	return stringArgument(description, stringvalidator.RegexMatches(roleArnPattern, roleArnShape), text{max: maxPathLength})
+}
 
 func sessionNameAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "Name of the role session, shown in ActionTrail: 2 to 64 letters, digits and `.@_-`. Default: `terraform-provider-polardb`.",
-		Optional:            true,
-		Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "2 to 64 characters among letters, digits and .@_-"), text{max: 64}},
-	}
+	return stringArgument("Name of the role session, shown in ActionTrail: 2 to 64 letters, digits and `.@_-`. Default: `terraform-provider-polardb`.",
+		stringvalidator.RegexMatches(sessionNamePattern, "2 to 64 characters among letters, digits and .@_-"), text{max: 64})
 }
 
 func sessionExpirationAttribute() schema.Int64Attribute {
@@ -246,11 +214,8 @@ func sessionExpirationAttribute() schema.Int64Attribute {
 }
 
 func policyAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "RAM policy (a JSON document) that further restricts the session, for example `jsonencode({...})`.",
-		Optional:            true,
-		Validators:          []validator.String{jsonObject{}, text{max: maxPolicyLength}},
-	}
+	return stringArgument("RAM policy (a JSON document) that further restricts the session, for example `jsonencode({...})`.",
+		jsonObject{}, text{max: maxPolicyLength})
 }
 
 func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

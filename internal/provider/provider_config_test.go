@@ -37,12 +37,6 @@ func clearProviderEnv(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 }
 
-const readClusterWithJobs = `
-data "polardb_backup_tasks" "this" {
-  cluster_id = "` + clusterWithJobs + `"
-}
-`
-
 func TestAccProvider_missingConfigurationNamesEveryWayToSupplyIt(t *testing.T) {
 	tests := []struct{ name, provider, want string }{{
 		name:     "no credentials",
@@ -57,10 +51,7 @@ func TestAccProvider_missingConfigurationNamesEveryWayToSupplyIt(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clearProviderEnv(t)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tt.provider + readClusterWithJobs, ExpectError: regexp.MustCompile(tt.want)}},
-			})
+			testSteps(t, resource.TestStep{Config: tt.provider + readClusterWithJobs, ExpectError: regexp.MustCompile(tt.want)})
 		})
 	}
 }
@@ -125,40 +116,34 @@ func TestAccProvider_environmentFallbacks(t *testing.T) {
 			if regexp.MustCompile(`%s`).MatchString(provider) {
 				provider = fmt.Sprintf(provider, emu.endpoint)
 			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:            provider + readClusterWithJobs,
-					ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(testJobs)))},
-				}},
+			testSteps(t, resource.TestStep{
+				Config:            provider + readClusterWithJobs,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(testJobs)))},
 			})
 		})
 	}
 }
 
 func TestAccProvider_securityToken(t *testing.T) {
-	tests := []struct{ name, token, wantErr string }{
-		{"accepted", testSTSToken, ""},
-		{"not the key's token", "some-other-token", `(?s)PolarDB API refused the credentials.*STS\.\*\*\*\*0002.*security_token.*Code: InvalidSecurityToken\.MismatchWithAccessKey.*Request\s+ID:`},
+	tests := []struct {
+		name, token string
+		wantErr     *regexp.Regexp
+	}{
+		{"accepted", testSTSToken, nil},
+		{"not the key's token", "some-other-token", regexp.MustCompile(`(?s)PolarDB API refused the credentials.*STS\.\*\*\*\*0002.*security_token.*Code: InvalidSecurityToken\.MismatchWithAccessKey.*Request\s+ID:`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			emu := startEmulator(t)
-			step := resource.TestStep{Config: fmt.Sprintf(`
+			expectReadOrError(t, fmt.Sprintf(`
 provider "polardb" {
   endpoint       = %q
   protocol       = "HTTP"
   access_key     = %q
   secret_key     = %q
   security_token = %q
-}`, emu.endpoint, testSTSKeyID, testSTSKeySecret, tt.token) + readClusterWithJobs}
-			if tt.wantErr != "" {
-				step.ExpectError = regexp.MustCompile(tt.wantErr)
-			} else {
-				step.ConfigStateChecks = expectTasks(testJobs...)
-			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+}`, emu.endpoint, testSTSKeyID, testSTSKeySecret, tt.token)+readClusterWithJobs, tt.wantErr)
 		})
 	}
 }
@@ -178,10 +163,8 @@ func TestAccProvider_unknownConfigurationAtPlan(t *testing.T) {
 			if name == "endpoint" {
 				endpoint = ""
 			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
+			testSteps(t, resource.TestStep{
+				Config: fmt.Sprintf(`
 resource "terraform_data" "later" {
   input = %q
 }
@@ -192,8 +175,7 @@ provider "polardb" {
   access_key = %q
   secret_key = %q
 }`, emu.endpoint, endpoint, argument, testAccessKeyID, testAccessKeySecret) + readClusterWithJobs,
-					ExpectError: regexp.MustCompile(`(?s)PolarDB provider not configured.*not\s+known\s+until\s+apply`),
-				}},
+				ExpectError: regexp.MustCompile(`(?s)PolarDB provider not configured.*not\s+known\s+until\s+apply`),
 			})
 			if n := len(emu.Requests()); n != 0 {
 				t.Errorf("the emulator saw %d requests, want none", n)
@@ -263,13 +245,10 @@ func TestAccEndpointTypeRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			t.Setenv("ALICLOUD_ENDPOINT_TYPE", tt.env)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf("provider \"polardb\" {\n  access_key = %q\n  secret_key = %q\n  %s\n}\n", testAccessKeyID, testAccessKeySecret, tt.provider) +
-						readClusterWithJobs,
-					ExpectError: regexp.MustCompile(strings.ReplaceAll(tt.want, " ", `\s+`)),
-				}},
+			testSteps(t, resource.TestStep{
+				Config: fmt.Sprintf("provider \"polardb\" {\n  access_key = %q\n  secret_key = %q\n  %s\n}\n", testAccessKeyID, testAccessKeySecret, tt.provider) +
+					readClusterWithJobs,
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(tt.want, " ", `\s+`)),
 			})
 		})
 	}

@@ -3,11 +3,13 @@ package provider
 import (
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
@@ -44,6 +46,32 @@ const (
 	testExpiredSecret   = "acc-expired-secret"
 	testExpiredToken    = "acc-expired-token"
 )
+
+// testSteps runs steps with the CLI against the provider in the test process.
+func testSteps(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+}
+
+// expectReadOrError applies config: it must fail with an error matching
+// wantErr, or, when wantErr is nil, read all tasks of clusterWithJobs.
+func expectReadOrError(t *testing.T, config string, wantErr *regexp.Regexp) {
+	t.Helper()
+	step := resource.TestStep{Config: config, ExpectError: wantErr}
+	if wantErr == nil {
+		step.ConfigStateChecks = expectTasks(testJobs...)
+	}
+	testSteps(t, step)
+}
+
+// tasksConfig is a data source "this" reading clusterID, with the settings
+// (HCL lines) given.
+func tasksConfig(clusterID string, settings ...string) string {
+	return fmt.Sprintf("\ndata \"polardb_backup_tasks\" \"this\" {\n  cluster_id = %q\n  %s\n}\n", clusterID, strings.Join(settings, "\n  "))
+}
+
+// readClusterWithJobs reads every task of clusterWithJobs.
+var readClusterWithJobs = tasksConfig(clusterWithJobs)
 
 // testJobs are the backup jobs of clusterWithJobs, in the API's order.
 var testJobs = []emulator.BackupJob{
@@ -83,10 +111,7 @@ func serveEmulator(t *testing.T, server *emulator.Server) *testEmulator {
 	t.Helper()
 	httpServer := httptest.NewServer(server)
 	t.Cleanup(httpServer.Close)
-	tlsServer := httptest.NewUnstartedServer(server)
-	tlsServer.TLS = testsupport.TLS
-	tlsServer.StartTLS()
-	t.Cleanup(tlsServer.Close)
+	tlsServer := testsupport.ServeTLS(t, server)
 	return &testEmulator{
 		Server:      server,
 		endpoint:    strings.TrimPrefix(httpServer.URL, "http://"),
@@ -116,6 +141,18 @@ func httpProvider(endpoint string, settings ...string) string {
 // config is a configuration for the emulator with the right credentials.
 func (e *testEmulator) config(body string) string {
 	return httpProvider(e.endpoint) + body
+}
+
+// count returns how many DescribeBackupTasks calls the emulator answered
+// with code ("" for success).
+func (e *testEmulator) count(code string) int {
+	n := 0
+	for _, r := range e.Requests() {
+		if r.Action == "DescribeBackupTasks" && r.Code == code {
+			n++
+		}
+	}
+	return n
 }
 
 // requestParams returns the API parameters of every request the emulator saw.

@@ -56,7 +56,7 @@ func resolveSettings(m providerModel, getenv func(string) string) settings {
 
 // authConfig is what the provider block says about credentials; auth adds
 // the environment and the profile files.
-func (m providerModel) authConfig() auth.Config {
+func (m credentialsModel) authConfig() auth.Config {
 	str := func(v types.String) string { return strings.TrimSpace(v.ValueString()) }
 	c := auth.Config{
 		AccessKey:             str(m.AccessKey),

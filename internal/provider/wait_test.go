@@ -134,13 +134,9 @@ func startWaitEmulator(t *testing.T) *testEmulator {
 	return startEmulator(t, emulator.Cluster{ID: finishingCluster, BackupJobs: jobs})
 }
 
-// tasksOutput is a data source and an output of each task's status by job
-// ID, read with the settings (HCL lines) given.
-func tasksOutput(settings ...string) string {
-	return `
-data "polardb_backup_tasks" "this" {
-  ` + strings.Join(settings, "\n  ") + `
-}
+// tasksOutput is tasksConfig and an output of each task's status by job ID.
+func tasksOutput(clusterID string, settings ...string) string {
+	return tasksConfig(clusterID, settings...) + `
 output "status" {
   value = { for t in data.polardb_backup_tasks.this.tasks : t.backup_job_id => "${t.backup_progress_status} ${t.process}" }
 }
@@ -184,7 +180,7 @@ func TestAccWaitUntilTheJobFinishes(t *testing.T) {
 			t.Setenv("TF_LOG", "INFO")
 			t.Setenv("TF_ACC_LOG_PATH", logPath)
 			emu := startWaitEmulator(t)
-			w := newCLIWorkdir(t, emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", finishingCluster), tt.filter,
+			w := newCLIWorkdir(t, emu.config(tasksOutput(finishingCluster, tt.filter,
 				fmt.Sprintf("wait_until = %q", tt.mode), `timeouts = { read = "1m" }`))) // a broken wait fails, not hangs
 			status, took := applyAndOutput(t, w)
 			if fmt.Sprint(status) != fmt.Sprint(tt.want) {
@@ -216,16 +212,19 @@ func TestAccWaitUntilTheJobFinishes(t *testing.T) {
 // the job Finished, or no such job listed (finished has nothing to wait
 // for).
 func TestAccWaitUntilAlreadySatisfied(t *testing.T) {
-	for _, settings := range [][]string{
-		{`cluster_id = "` + clusterWithoutJobs + `"`, `wait_until = "idle"`},
-		{`cluster_id = "` + clusterWithJobs + `"`, `backup_mode = "Automated"`, `wait_until = "idle"`},
-		{`cluster_id = "` + clusterWithJobs + `"`, `backup_job_id = "31000001"`, `wait_until = "finished"`},
-		{`cluster_id = "` + clusterWithJobs + `"`, `backup_job_id = "99999999"`, `wait_until = "finished"`},
+	for _, tt := range []struct {
+		cluster  string
+		settings []string
+	}{
+		{clusterWithoutJobs, []string{`wait_until = "idle"`}},
+		{clusterWithJobs, []string{`backup_mode = "Automated"`, `wait_until = "idle"`}},
+		{clusterWithJobs, []string{`backup_job_id = "31000001"`, `wait_until = "finished"`}},
+		{clusterWithJobs, []string{`backup_job_id = "99999999"`, `wait_until = "finished"`}},
 	} {
-		t.Run(strings.Join(settings[1:], ","), func(t *testing.T) {
+		t.Run(strings.Join(tt.settings, ","), func(t *testing.T) {
 			clearProviderEnv(t)
 			emu := startEmulator(t)
-			w := newCLIWorkdir(t, emu.config(tasksOutput(append(settings, `timeouts = { read = "30s" }`)...))) // a broken wait fails, not hangs
+			w := newCLIWorkdir(t, emu.config(tasksOutput(tt.cluster, append(tt.settings, `timeouts = { read = "30s" }`)...))) // a broken wait fails, not hangs
 			if out, err := w.command(context.Background(), "plan", "-input=false", "-no-color").CombinedOutput(); err != nil {
 				t.Fatalf("plan: %v\n%s", err, out)
 			}
@@ -242,15 +241,11 @@ func TestAccWaitUntilAlreadySatisfied(t *testing.T) {
 func TestAccWaitUntilDeadline(t *testing.T) {
 	clearProviderEnv(t)
 	emu := startWaitEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", finishingCluster), `wait_until = "finished"`,
-				`timeouts = { read = "4s" }`)),
-			ExpectError: regexp.MustCompile(`(?s)PolarDB backup tasks still in progress at the read timeout.*` +
-				`Waited\s+4s\s+for\s+every\s+listed\s+backup\s+task\s+of\s+` + finishingCluster + `\s+to\s+be\s+Finished.*` +
-				`job\s+31000003\s+is\s+NoStart\s+\(0%\).*timeouts\.read.*\(4s;\s+default\s+60m\s+when`),
-		}},
+	testSteps(t, resource.TestStep{
+		Config: emu.config(tasksOutput(finishingCluster, `wait_until = "finished"`, `timeouts = { read = "4s" }`)),
+		ExpectError: regexp.MustCompile(`(?s)PolarDB backup tasks still in progress at the read timeout.*` +
+			`Waited\s+4s\s+for\s+every\s+listed\s+backup\s+task\s+of\s+` + finishingCluster + `\s+to\s+be\s+Finished.*` +
+			`job\s+31000003\s+is\s+NoStart\s+\(0%\).*timeouts\.read.*\(4s;\s+default\s+60m\s+when`),
 	})
 	if calls := emu.count(""); calls < 2 || calls > 3 {
 		t.Errorf("%d calls, want 2 or 3 in 4 s", calls)
@@ -262,8 +257,7 @@ func TestAccWaitRidesThroughAThrottledPoll(t *testing.T) {
 	clearProviderEnv(t)
 	emu := startWaitEmulator(t)
 	emu.SetFaults(emulator.Faults{RateLimit: 0.4}) // one call per 2.5 s: the poll at about 2 s is refused
-	w := newCLIWorkdir(t, emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", finishingCluster),
-		`backup_job_id = "`+runningJob+`"`, `wait_until = "finished"`)))
+	w := newCLIWorkdir(t, emu.config(tasksOutput(finishingCluster, `backup_job_id = "`+runningJob+`"`, `wait_until = "finished"`)))
 	status, _ := applyAndOutput(t, w)
 	if status[runningJob] != "Finished 100" {
 		t.Errorf("state %v, want the job Finished", status)
@@ -278,7 +272,7 @@ func TestAccWaitRidesThroughAThrottledPoll(t *testing.T) {
 func TestAccInterruptEndsAWait(t *testing.T) {
 	clearProviderEnv(t)
 	emu := startEmulator(t) // the running job never finishes
-	w := newCLIWorkdir(t, emu.config(tasksOutput(fmt.Sprintf("cluster_id = %q", clusterWithJobs), `wait_until = "idle"`)))
+	w := newCLIWorkdir(t, emu.config(tasksOutput(clusterWithJobs, `wait_until = "idle"`)))
 	plan := w.start(t, "plan", "-input=false", "-no-color")
 	for deadline := time.Now().Add(hangGuard); len(emu.Requests()) < 2; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -307,14 +301,10 @@ func TestAccIdenticalReadsShareACall(t *testing.T) {
 	emu := startEmulator(t)
 	emu.SetFaults(emulator.Faults{Latency: emulator.Duration(500 * time.Millisecond)})
 	const reads = 20
-	w := newCLIWorkdir(t, emu.config(fmt.Sprintf(`
-data "polardb_backup_tasks" "this" {
-  count      = %d
-  cluster_id = %q
-}
+	w := newCLIWorkdir(t, emu.config(tasksConfig(clusterWithJobs, fmt.Sprintf("count = %d", reads))+fmt.Sprintf(`
 output "each_sees_all" {
   value = alltrue([for d in data.polardb_backup_tasks.this : length(d.tasks) == %d])
-}`, reads, clusterWithJobs, len(testJobs))))
+}`, len(testJobs))))
 	if out, err := w.command(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
