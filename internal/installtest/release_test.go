@@ -6,22 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
-	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 	"golang.org/x/mod/sumdb/dirhash"
 )
 
@@ -87,71 +80,6 @@ func loadRelease(t *testing.T) *release {
 	return r
 }
 
-// built is the release hostRelease built for this run's tests, once.
-var built struct {
-	once         sync.Once
-	dir, keyFile string
-	err          error
-}
-
-// hostRelease builds a release for this machine's platform only, as
-// scripts/release.sh --host does, signed with a new GPG key that nobody
-// else has, and returns its folder and the key's public half. Both stay
-// in the process's temporary HOME, which testsupport removes at the end.
-func hostRelease() (dir, keyFile string, err error) {
-	work, err := os.MkdirTemp(os.Getenv("HOME"), "release-")
-	if err != nil {
-		return "", "", err
-	}
-	gnupg, dir, keyFile := filepath.Join(work, "gnupg"), filepath.Join(work, "dist"), filepath.Join(work, "key.asc")
-	if err := os.Mkdir(gnupg, 0o700); err != nil {
-		return "", "", err
-	}
-	env := append(withoutMakeVariables(os.Environ()), "GNUPGHOME="+gnupg)
-	run := func(name string, args ...string) ([]byte, error) {
-		cmd := exec.Command(name, args...)
-		cmd.Env, cmd.Dir = env, repoRoot
-		out, err := cmd.Output()
-		if err != nil {
-			var stderr []byte
-			if exit, ok := err.(*exec.ExitError); ok {
-				stderr = exit.Stderr
-			}
-			return nil, fmt.Errorf("%s %s: %w\n%s%s", name, strings.Join(args, " "), err, out, stderr)
-		}
-		return out, nil
-	}
-	defer func() { _, _ = run("gpgconf", "--kill", "gpg-agent") }()
-	if _, err := run("gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key",
-		"terraform-provider-polardb test release <release@localhost.invalid>", "rsa4096", "sign", "never"); err != nil {
-		return "", "", fmt.Errorf("a throwaway release key (Debian: apt-get install gnupg): %w", err)
-	}
-	listed, err := run("gpg", "--batch", "--with-colons", "--list-secret-keys")
-	if err != nil {
-		return "", "", err
-	}
-	fingerprint := regexp.MustCompile(`(?m)^fpr:+([0-9A-F]+):`).FindSubmatch(listed)
-	if fingerprint == nil {
-		return "", "", fmt.Errorf("no fingerprint in gpg's list:\n%s", listed)
-	}
-	public, err := run("gpg", "--batch", "--armor", "--export", string(fingerprint[1]))
-	if err != nil {
-		return "", "", err
-	}
-	if err := os.WriteFile(keyFile, public, 0o600); err != nil {
-		return "", "", err
-	}
-	version, err := run("make", "-s", "version")
-	if err != nil {
-		return "", "", err
-	}
-	env = append(env, "GPG_FINGERPRINT="+string(fingerprint[1]), "VERSION="+strings.TrimSpace(string(version)), "GOTOOLCHAIN=auto")
-	if _, err := run("scripts/release.sh", "--host", "--dist", dir); err != nil {
-		return "", "", err
-	}
-	return dir, keyFile, nil
-}
-
 // zipName is the provider's archive for a platform such as linux_amd64.
 func (r *release) zipName(platform string) string {
 	return "terraform-provider-polardb_" + r.version + "_" + platform + ".zip"
@@ -191,106 +119,6 @@ func h1(t *testing.T, zipFile string) string {
 		t.Fatal(err)
 	}
 	return h
-}
-
-// releaseServer serves a release over HTTPS on loopback, as a provider
-// network mirror (under /mirror/) and as a provider registry (under
-// /v1/providers/, the providers.v1 service), with the files under /files/.
-type releaseServer struct {
-	*httptest.Server
-	release   *release
-	host      string // the registry host the CLI asks for, such as registry.terraform.io
-	signature []byte // served as SHA256SUMS.sig
-	// mirrorHash, when set, is the hash the network mirror reports for
-	// every archive, instead of the one SHA256SUMS gives.
-	mirrorHash string
-
-	mu     sync.Mutex
-	served []string // the paths asked for
-}
-
-// newReleaseServer serves r for the CLI's registry host, changed by
-// configure before it starts.
-func newReleaseServer(t *testing.T, fx *fixture, r *release, configure ...func(*releaseServer)) *releaseServer {
-	t.Helper()
-	s := &releaseServer{release: r, host: fx.registryHost, signature: r.signature}
-	for _, c := range configure {
-		c(s)
-	}
-	s.Server = testsupport.ServeTLS(t, s)
-	return s
-}
-
-func (s *releaseServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	s.mu.Lock()
-	s.served = append(s.served, req.URL.Path)
-	s.mu.Unlock()
-	r := s.release
-	mirror := "/mirror/" + s.host + "/polardb-community/polardb/"
-	registry := "/v1/providers/polardb-community/polardb/"
-	p := req.URL.Path
-	switch {
-	case p == mirror+"index.json":
-		writeJSON(w, map[string]any{"versions": map[string]any{r.version: map[string]any{}}})
-	case p == mirror+r.version+".json":
-		archives := map[string]any{}
-		for _, platform := range r.platforms() {
-			name := r.zipName(platform)
-			// Relative to this document, as `terraform providers mirror` writes it.
-			hash := r.zh(name)
-			if s.mirrorHash != "" {
-				hash = s.mirrorHash
-			}
-			archives[platform] = map[string]any{"url": name, "hashes": []string{hash}}
-		}
-		writeJSON(w, map[string]any{"archives": archives})
-	case strings.HasPrefix(p, mirror) && r.sums[path.Base(p)] != "":
-		http.ServeFile(w, req, filepath.Join(r.dir, path.Base(p)))
-	case p == registry+"versions":
-		var platforms []map[string]string
-		for _, platform := range r.platforms() {
-			goos, goarch, _ := strings.Cut(platform, "_")
-			platforms = append(platforms, map[string]string{"os": goos, "arch": goarch})
-		}
-		writeJSON(w, map[string]any{"versions": []any{map[string]any{
-			"version": r.version, "protocols": []string{"6.0"}, "platforms": platforms,
-		}}})
-	case strings.HasPrefix(p, registry+r.version+"/download/"):
-		platform := strings.Replace(strings.TrimPrefix(p, registry+r.version+"/download/"), "/", "_", 1)
-		name := r.zipName(platform)
-		if r.sums[name] == "" {
-			http.NotFound(w, req)
-			return
-		}
-		goos, goarch, _ := strings.Cut(platform, "_")
-		writeJSON(w, map[string]any{
-			"protocols": []string{"6.0"}, "os": goos, "arch": goarch,
-			"filename": name, "download_url": "/files/" + name, "shasum": r.sums[name],
-			"shasums_url":           "/files/" + r.sumsName,
-			"shasums_signature_url": "/files/" + r.sumsName + ".sig",
-			"signing_keys": map[string]any{"gpg_public_keys": []any{map[string]string{
-				"key_id": r.keyID, "ascii_armor": r.publicKey,
-			}}},
-		})
-	case p == "/files/"+r.sumsName+".sig":
-		_, _ = w.Write(s.signature)
-	case strings.HasPrefix(p, "/files/") && (r.sums[path.Base(p)] != "" || path.Base(p) == r.sumsName):
-		http.ServeFile(w, req, filepath.Join(r.dir, path.Base(p)))
-	default:
-		http.NotFound(w, req)
-	}
-}
-
-// servedPaths are the paths the CLI asked for, in order.
-func (s *releaseServer) servedPaths() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.served...)
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // foreignSignature is a valid signature of SHA256SUMS by a key nobody

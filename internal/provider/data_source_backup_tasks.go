@@ -52,9 +52,8 @@ func (d *backupTasksDataSource) Metadata(_ context.Context, req datasource.Metad
 
 func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the backup tasks of a PolarDB cluster (API `DescribeBackupTasks`): backups that are " +
-			"scheduled, running or just finished. Use it to gate changes on running backups in `check` blocks and conditions.\n\n" +
-			"The credentials need the RAM action `polardb:DescribeBackupTasks` on the cluster, and no other.",
+		MarkdownDescription: withRAMAction("DescribeBackupTasks", "Lists the backup tasks of a PolarDB cluster (API `DescribeBackupTasks`): "+
+			"backups that are scheduled, running or just finished. Use it to gate changes on running backups in `check` blocks and conditions."),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The cluster ID.",

@@ -99,6 +99,14 @@ func (p *polardbProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 	resp.Version = p.version
 }
 
+// withRAMAction is the description of a data source or action that calls
+// the API operation, followed by the RAM action its credentials need: the
+// docs page shows it first (its template splits the first paragraph off
+// for the front matter), and the other pages point there.
+func withRAMAction(operation, description string) string {
+	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
+}
+
 func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads Alibaba Cloud PolarDB through the PolarDB API (version 2017-08-01). " +

@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
 	"io/fs"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,11 +15,6 @@ import (
 	"testing"
 	"time"
 
-	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
-	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
-	"github.com/alibabacloud-go/tea/dara"
-	"github.com/alibabacloud-go/tea/tea"
-	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
@@ -35,90 +28,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	testsupport.Run(m)
-}
-
-// start runs the command, as the test binary, with args.
-func start(t *testing.T, args ...string) *emulator.Command {
-	t.Helper()
-	emu, err := emulator.StartCommand(os.Args[0], append(os.Environ(), runMainEnv+"=1"), args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if emu.Cmd.ProcessState == nil {
-			_ = emu.Cmd.Process.Kill()
-		}
-	})
-	return emu
-}
-
-func nextLine(t *testing.T, emu *emulator.Command) string {
-	t.Helper()
-	line, err := emu.Next()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return line
-}
-
-// noMoreLines fails t if stdout has more lines before it closes; where
-// says after what, for the message.
-func noMoreLines(t *testing.T, lines <-chan string, where string) {
-	t.Helper()
-	var rest []string
-	for line := range lines {
-		rest = append(rest, line)
-	}
-	if len(rest) != 0 {
-		t.Errorf("more stdout %s: %q", where, rest)
-	}
-}
-
-func valueOf(t *testing.T, line, name string) string {
-	t.Helper()
-	value, ok := strings.CutPrefix(line, name+"=")
-	if !ok {
-		t.Fatalf("line %q, want %s=...", line, name)
-	}
-	return value
-}
-
-// loopbackClient sends without a proxy, trusting roots when not nil.
-type loopbackClient struct{ roots *x509.CertPool }
-
-func (c loopbackClient) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
-	transport := &http.Transport{Proxy: nil, TLSClientConfig: &tls.Config{RootCAs: c.roots}}
-	return (&http.Client{Transport: transport, Timeout: 10 * time.Second}).Do(r)
-}
-
-func describe(t *testing.T, endpoint, ak, secret, cluster string) (map[string]any, error) {
-	t.Helper()
-	return describeOver(t, "HTTP", loopbackClient{}, endpoint, ak, secret, cluster)
-}
-
-func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, ak, secret, cluster string) (map[string]any, error) {
-	t.Helper()
-	c, err := openapi.NewClient(&openapiutil.Config{
-		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
-		Endpoint: dara.String(endpoint), Protocol: dara.String(protocol), HttpClient: hc,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return c.CallApiWithCtx(ctx, &openapiutil.Params{
-		Action: dara.String("DescribeBackupTasks"), Version: dara.String("2017-08-01"), Protocol: dara.String("HTTP"),
-		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"), Style: dara.String("RPC"),
-		ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
-	}, &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
-}
-
-func interruptAndWait(t *testing.T, emu *emulator.Command) {
-	t.Helper()
-	if err := emu.Stop(); err != nil {
-		t.Errorf("exit after SIGINT: %v", err)
-	}
 }
 
 func TestServesDemoDataUntilInterrupted(t *testing.T) {
@@ -198,20 +107,6 @@ func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 	if strings.Contains(emu.Log(), secret) {
 		t.Errorf("stderr shows the secret:\n%s", emu.Log())
 	}
-}
-
-// rootsFrom reads a PEM file into a pool of trusted roots.
-func rootsFrom(t *testing.T, path string) *x509.CertPool {
-	t.Helper()
-	certPEM, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(certPEM) {
-		t.Fatalf("%s holds no PEM certificate", path)
-	}
-	return roots
 }
 
 func TestServesHTTPS(t *testing.T) {
@@ -310,32 +205,6 @@ func TestStatsFile(t *testing.T) {
 	noMoreLines(t, emu.Lines, "before exit")
 }
 
-// writeData writes a data file with one key, AKFILE / file-secret, and one
-// cluster, pc-file.
-func writeData(t *testing.T) string {
-	t.Helper()
-	return writeDataFaults(t, "", "")
-}
-
-// writeDataFaults is writeData with the given JSON faults, global and of
-// pc-file, when not "".
-func writeDataFaults(t *testing.T, global, cluster string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "data.json")
-	if global != "" {
-		global = `"faults": ` + global + ","
-	}
-	if cluster != "" {
-		cluster = `, "faults": ` + cluster
-	}
-	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "file-secret"}], ` + global + `
-	          "clusters": [{"id": "pc-file", "backup_jobs": []` + cluster + `}]}`
-	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestRunRefuses(t *testing.T) {
 	tests := []struct {
 		name string
@@ -382,19 +251,6 @@ func TestIsLoopback(t *testing.T) {
 			t.Errorf("isLoopback(%q) = %v, want %v", addr, got, want)
 		}
 	}
-}
-
-// codeOf is the error code of a call, "" for success.
-func codeOf(t *testing.T, err error) string {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	sdkErr, ok := errors.AsType[*tea.SDKError](err)
-	if !ok {
-		t.Fatalf("not an SDK error: %v", err)
-	}
-	return dara.StringValue(sdkErr.Code)
 }
 
 func TestFaultFlags(t *testing.T) {

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+)
+
+// loopbackClient sends without a proxy, trusting roots when not nil.
+type loopbackClient struct{ roots *x509.CertPool }
+
+func (c loopbackClient) Call(r *http.Request, _ *http.Transport) (*http.Response, error) {
+	transport := &http.Transport{Proxy: nil, TLSClientConfig: &tls.Config{RootCAs: c.roots}}
+	return (&http.Client{Transport: transport, Timeout: 10 * time.Second}).Do(r)
+}
+
+func describe(t *testing.T, endpoint, ak, secret, cluster string) (map[string]any, error) {
+	t.Helper()
+	return describeOver(t, "HTTP", loopbackClient{}, endpoint, ak, secret, cluster)
+}
+
+func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, ak, secret, cluster string) (map[string]any, error) {
+	t.Helper()
+	c, err := openapi.NewClient(&openapiutil.Config{
+		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
+		Endpoint: dara.String(endpoint), Protocol: dara.String(protocol), HttpClient: hc,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return c.CallApiWithCtx(ctx, &openapiutil.Params{
+		Action: dara.String("DescribeBackupTasks"), Version: dara.String("2017-08-01"), Protocol: dara.String("HTTP"),
+		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"), Style: dara.String("RPC"),
+		ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
+	}, &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
+}
+
+// rootsFrom reads a PEM file into a pool of trusted roots.
+func rootsFrom(t *testing.T, path string) *x509.CertPool {
+	t.Helper()
+	certPEM, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(certPEM) {
+		t.Fatalf("%s holds no PEM certificate", path)
+	}
+	return roots
+}
+
+// codeOf is the error code of a call, "" for success.
+func codeOf(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		return ""
+	}
+	sdkErr, ok := errors.AsType[*tea.SDKError](err)
+	if !ok {
+		t.Fatalf("not an SDK error: %v", err)
+	}
+	return dara.StringValue(sdkErr.Code)
+}
