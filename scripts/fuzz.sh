@@ -19,11 +19,12 @@ while read -r dir name; do
 		echo "fuzz: $name ($dir) passed (then Go's end-of-run race, golang/go#75804: no failing input)"
 	else
 		cat "$log"
-		failed+=("$name ($dir)")
+		input=$(sed -nE 's#^[[:space:]]*Failing input written to (testdata/fuzz/[^[:space:]]+)$#\1#p' "$log" | tail -n 1)
+		failed+=("$name ($dir${input:+: rerun with go test -run '^$name/${input##*/}\$' $dir})")
 	fi
 done < <(grep -rEo --include='*_test.go' --exclude-dir=testdata '^func Fuzz[[:alnum:]_]*\(' internal |
 	sed -E 's#^(.*)/[^/]+:func (Fuzz[[:alnum:]_]*)\($#./\1 \2#' | sort -u)
 if [[ ${#failed[@]} -gt 0 ]]; then
-	echo "fuzzing failed: ${failed[*]}; rerun an input with: go test -run '^FuzzXxx/<input>\$' ./<package>" >&2
+	echo "fuzzing failed: ${failed[*]}" >&2
 	exit 1
 fi

@@ -3,8 +3,8 @@ package auth
 // Fuzz test of the credential error: whatever credentials-go says when it
 // cannot get credentials, the provider's error is built without panicking,
 // names the source, and keeps the code, message and request ID that STS (or
-// a credentials URI) put in its answer. scripts/test.sh runs it briefly (the
-// `fuzz` step); seeds are the f.Add calls below and the files under
+// a credentials URI) put in its answer. `make fuzz` runs it briefly; seeds
+// are the f.Add calls below and the files under
 // testdata/fuzz/FuzzCredentialError/.
 
 import (

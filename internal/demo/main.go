@@ -1,11 +1,11 @@
-// Command demo is `make demo`: it builds the provider into a local
-// filesystem mirror, as make install would lay it out, starts the PolarDB
-// emulator command on loopback with its demo data and credentials, and
-// runs `init` and `apply` of examples/demo with the CLI that
+// Command demo is `make demo`: it builds the provider at VERSION into a
+// local filesystem mirror, as make install would lay it out, starts the
+// PolarDB emulator command on loopback with its demo data and credentials,
+// and runs `init` and `apply` of examples/demo with the CLI that
 // TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
-// choose it) and at the version VERSION gives, printing the sample cluster's backup tasks. No cloud account
+// choose it), printing the sample cluster's backup tasks. No cloud account
 // is used, the caller's credentials and CLI settings stay out
-// (testsupport.Scrub), and nothing is left behind.
+// (testsupport.Scrub), and nothing is left behind, even on Ctrl-C.
 package main
 
 import (
@@ -40,7 +40,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(home)
+	var emu *emulator.Command
+	cleanUp := func() {
+		if emu != nil {
+			_ = emu.Stop()
+			say("emulator stopped")
+		}
+		_ = os.RemoveAll(home)
+	}
+	defer cleanUp()
+	testsupport.OnSignal(cleanUp)
 	dir := func(name string) string { return filepath.Join(home, name) }
 
 	say("building the provider and the emulator")
@@ -65,11 +74,9 @@ func run() error {
 		return err
 	}
 
-	emu, err := emulator.StartCommand(dir("polardb-emulator"), nil)
-	if err != nil {
+	if emu, err = emulator.StartCommand(dir("polardb-emulator"), nil); err != nil {
 		return err
 	}
-	defer func() { _ = emu.Stop(); say("emulator stopped") }()
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "POLARDB_ENDPOINT="+emu.Endpoint)
 	for _, name := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"} {
 		value, err := emu.Var(name)

@@ -7,7 +7,8 @@ import (
 
 // apiError is a refusal, answered with Alibaba Cloud's status, code and
 // message so that clients exercise the same error paths as against the cloud.
-// The refusals below are shared: nothing changes one, and with copies.
+// The refusals below are shared values: nothing changes one; with adds a
+// detail to a copy.
 type apiError struct {
 	status  int
 	code    string

@@ -279,18 +279,14 @@ func rateLimitHeader(limit float64, wait time.Duration, now time.Time) string {
 
 // sleep waits d unless ctx ends first, and reports whether it waited it all.
 func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	ctx, cancel := context.WithTimeoutCause(ctx, d, errSlept)
+	defer cancel()
+	<-ctx.Done()
+	return context.Cause(ctx) == errSlept
 }
+
+// errSlept is the cause of a sleep's end when it waited it all.
+var errSlept = errors.New("slept")
 
 // gatewayPage is what the cloud's gateway (Tengine) answers when the
 // service behind it does not.

@@ -3,7 +3,7 @@ package emulator
 // FuzzSignatureVerifier fuzzes the two signature verifiers, parseACS3 and
 // parseRPC with the verify they return, on requests decoded by readRequest,
 // without the rest of the server (FuzzServeHTTP covers the handler).
-// scripts/test.sh runs it briefly (the `fuzz` step); seeds are requests the
+// `make fuzz` runs it briefly; seeds are requests the
 // darabonba SDK signed, added below at each run and frozen under
 // testdata/fuzz/FuzzSignatureVerifier/.
 

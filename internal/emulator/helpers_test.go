@@ -19,6 +19,7 @@ import (
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
@@ -146,18 +147,11 @@ func newClient(t *testing.T, endpoint string, c clientConfig) *openapi.Client {
 	return client
 }
 
+// apiParams describe a DescribeBackupTasks call as the SDK makes it.
 func apiParams() *openapiutil.Params {
-	return &openapiutil.Params{
-		Action:      dara.String("DescribeBackupTasks"),
-		Version:     dara.String("2017-08-01"),
-		Protocol:    dara.String("HTTP"),
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("json"),
-	}
+	p := polardb.RPCParams("DescribeBackupTasks")
+	p.Protocol = dara.String("HTTP")
+	return p
 }
 
 // stsParams describes an STS call as the darabonba SDK makes it.

@@ -4,21 +4,21 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 // TestDocsAreGenerated: docs/ and examples/ are what make generate makes
 // of the schema, templates/ and examples/ (tfplugindocs, terraform fmt),
 // with the CLI under test.
 func TestDocsAreGenerated(t *testing.T) {
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH names no CLI: run make testcli")
-	}
+	theCLI(t)
 	if err := exec.Command("git", "-C", repoRoot, "rev-parse", "--is-inside-work-tree").Run(); err != nil {
 		t.Skip("not a git work tree: nothing to compare docs/ with")
 	}
 	generate := exec.Command("make", "-C", repoRoot, "generate")
 	// Not the fixture's proxy: tfplugindocs may need the Go module proxy.
-	generate.Env = withoutMakeVariables(os.Environ())
+	generate.Env = testsupport.WithCallerProxies(withoutMakeVariables(os.Environ()))
 	if out, err := generate.CombinedOutput(); err != nil {
 		t.Fatalf("make generate: %v\n%s", err, out)
 	}

@@ -81,11 +81,12 @@ func (ex *examples) initialised(t *testing.T, rel string) string {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(pin), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ex.fx.mustRun(dir, ex.env, "init", "-input=false", "-no-color")
+	ex.fx.in(t).mustRun(dir, ex.env, "init", "-input=false", "-no-color")
 	return dir
 }
 
 func anyContains(t *testing.T, files []string, s string) bool {
+	t.Helper()
 	for _, f := range files {
 		if strings.Contains(string(readFile(t, f)), s) {
 			return true
@@ -151,7 +152,7 @@ func TestExamplesPlan(t *testing.T) {
 
 	t.Run("TF_LOG=DEBUG", func(t *testing.T) {
 		logFile := filepath.Join(t.TempDir(), "debug.log")
-		dir := filepath.Join(ex.dir, dataSourceExamples)
+		dir := ex.initialised(t, dataSourceExamples)
 		if out, err := ex.plan(dir, append(env, "TF_LOG=DEBUG", "TF_LOG_PATH="+logFile)); err != nil {
 			t.Fatalf("plan: %v\n%s", err, out)
 		}

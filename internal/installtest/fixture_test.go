@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -39,12 +38,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH names no CLI: run make testcli")
-	}
 	fx := &fixture{
 		t:            t,
-		cli:          os.Getenv("TF_ACC_TERRAFORM_PATH"),
+		cli:          theCLI(t),
 		registryHost: "registry.terraform.io",
 		home:         t.TempDir(),
 	}
@@ -74,6 +70,28 @@ func newFixture(t *testing.T) *fixture {
 	)
 	t.Cleanup(fx.proxy.assertUnused)
 	return fx
+}
+
+// theCLI is the CLI under test in make testcli (POLARDB_CLI_TESTS=1);
+// elsewhere the test skips: it needs the CLI, and may build a release.
+func theCLI(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("POLARDB_CLI_TESTS") == "" {
+		t.Skip("a test of the real CLI: run make testcli")
+	}
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("POLARDB_CLI_TESTS is set, but TF_ACC_TERRAFORM_PATH names no CLI")
+	}
+	return cli
+}
+
+// in is the fixture for t, a subtest of the fixture's test: its failures
+// end t alone.
+func (fx *fixture) in(t *testing.T) *fixture {
+	sub := *fx
+	sub.t = t
+	return &sub
 }
 
 // withoutMakeVariables is env without what make passes to its children:
@@ -200,49 +218,4 @@ func (fx *fixture) plan(dir string, env []string, version string) {
 			fx.t.Errorf("User-Agent %q, want it to name%s", r.UserAgent, want)
 		}
 	}
-}
-
-// lock is what .terraform.lock.hcl in dir records for the provider.
-type lock struct {
-	version string
-	hashes  []string
-}
-
-var (
-	lockVersion = regexp.MustCompile(`(?m)^\s*version\s*=\s*"([^"]+)"`)
-	lockHash    = regexp.MustCompile(`"((?:h1|zh):[^"]+)"`)
-)
-
-func (fx *fixture) lock(dir string) lock {
-	fx.t.Helper()
-	content := string(readFile(fx.t, filepath.Join(dir, ".terraform.lock.hcl")))
-	block := `provider "` + fx.registryHost + `/polardb-community/polardb" {`
-	start := strings.Index(content, block)
-	if start < 0 {
-		fx.t.Fatalf("the lock file has no block %s:\n%s", block, content)
-	}
-	body, _, _ := strings.Cut(content[start+len(block):], "\n}")
-	var l lock
-	if m := lockVersion.FindStringSubmatch(body); m != nil {
-		l.version = m[1]
-	}
-	for _, m := range lockHash.FindAllStringSubmatch(body, -1) {
-		l.hashes = append(l.hashes, m[1])
-	}
-	return l
-}
-
-// assertLock checks the lock file of dir: version, and every hash in want.
-func (fx *fixture) assertLock(dir, version string, want ...string) lock {
-	fx.t.Helper()
-	l := fx.lock(dir)
-	if l.version != version {
-		fx.t.Errorf("the lock file records version %q, want %q", l.version, version)
-	}
-	for _, h := range want {
-		if !slices.Contains(l.hashes, h) {
-			fx.t.Errorf("the lock file does not record %s; it has %v", h, l.hashes)
-		}
-	}
-	return l
 }

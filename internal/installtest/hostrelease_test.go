@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 // built is the release hostRelease built for this run's tests, once.
@@ -30,7 +32,7 @@ func hostRelease() (dir, keyFile string, err error) {
 	if err := os.Mkdir(gnupg, 0o700); err != nil {
 		return "", "", err
 	}
-	env := append(withoutMakeVariables(os.Environ()), "GNUPGHOME="+gnupg)
+	env := append(testsupport.WithCallerProxies(withoutMakeVariables(os.Environ())), "GNUPGHOME="+gnupg)
 	run := func(name string, args ...string) ([]byte, error) {
 		cmd := exec.Command(name, args...)
 		cmd.Env, cmd.Dir = env, repoRoot

@@ -29,7 +29,7 @@ func TestInstallWithMake(t *testing.T) {
 	fx := newFixture(t)
 	version := changelogVersion(t)
 	installed := fx.makeInstall("")
-	for _, host := range mirror.Hosts {
+	for _, host := range mirror.Hosts() {
 		bin := filepath.Join(fx.home, ".terraform.d", "plugins", host, "polardb-community", "polardb", version, mirror.Platform(),
 			"terraform-provider-polardb_v"+version)
 		if info, err := os.Stat(bin); err != nil || info.Mode()&0o111 == 0 {

@@ -39,7 +39,7 @@ func TestModuleBackupGate(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer func() { _ = emu.Stop() }()
-			ex.fx.mustRun(dir, append(ex.env, "POLARDB_ENDPOINT="+emu.Endpoint), "test", "-no-color", "-filter=tests/integration.tftest.hcl")
+			ex.fx.in(t).mustRun(dir, append(ex.env, "POLARDB_ENDPOINT="+emu.Endpoint), "test", "-no-color", "-filter=tests/integration.tftest.hcl")
 			if throttled := strings.Count(emu.Log(), `fault="throttling"`); throttled != tt.throttled {
 				t.Errorf("the emulator throttled %d calls, want %d:\n%s", throttled, tt.throttled, emu.Log())
 			}

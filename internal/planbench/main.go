@@ -65,15 +65,17 @@ func run() int {
 		return 1
 	}
 	defer os.RemoveAll(home)
+	// The emulators and CLIs it starts end with it: on a terminal they
+	// are interrupted too, and each plan stops its emulator.
+	testsupport.OnSignal(func() { _ = os.RemoveAll(home) })
 
 	ok := goBenchmarks(times("BENCH_COUNT"))
 
-	b := &bench{cli: cli, repeat: times("BENCH_REPEAT")}
+	b := &bench{cli: cli, repeat: times("BENCH_REPEAT"), dir: filepath.Join(home, "bench")}
 	if err := b.setUp(); err != nil {
 		fmt.Fprintln(os.Stderr, "planbench:", err)
 		return 1
 	}
-	defer os.RemoveAll(b.dir)
 	ok = binary(b.provider, 5*b.repeat) && ok
 	ok = b.scaling() && ok
 	ok = b.throttled() && ok
@@ -113,14 +115,15 @@ func clusterID(i int) string { return fmt.Sprintf(clusterIDFormat, i) }
 // emulator command, and writes the CLI configuration that installs from
 // the mirror and the emulator's data: clusters, each with 10 backup jobs.
 func (b *bench) setUp() error {
-	var err error
-	if b.dir, err = os.MkdirTemp("", "planbench"); err != nil {
+	if err := os.Mkdir(b.dir, 0o700); err != nil {
 		return err
 	}
 	mirrorDir := filepath.Join(b.dir, "plugins")
-	if b.provider, err = mirror.Build(mirrorDir, version, true); err != nil {
+	installed, err := mirror.Build(mirrorDir, version, true)
+	if err != nil {
 		return err
 	}
+	b.provider = installed[0]
 	b.emulator = filepath.Join(b.dir, "polardb-emulator")
 	build := exec.Command("go", "build", "-o", b.emulator, "./internal/emulator/cmd/polardb-emulator")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr

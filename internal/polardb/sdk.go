@@ -65,17 +65,7 @@ func (c *Client) describeBackupTasks(ctx context.Context, request *DescribeBacku
 		query["DBClusterId"] = request.DBClusterId
 	}
 	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}
-	params := &openapiutil.Params{
-		Action:      dara.String("DescribeBackupTasks"),
-		Version:     dara.String("2017-08-01"),
-		Protocol:    dara.String("HTTPS"),
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("json"),
-	}
+	params := RPCParams("DescribeBackupTasks")
 	response := &DescribeBackupTasksResponse{}
 	err := c.call(ctx, func(ctx context.Context) error {
 		// The runtime's client writes to itself on every call (GetRpcHeaders
@@ -104,4 +94,21 @@ func (c *Client) describeBackupTasks(ctx context.Context, request *DescribeBacku
 		return nil, err
 	}
 	return response, nil
+}
+
+// RPCParams describe a call of the PolarDB API's operation action as the
+// generated SDK describes each of its operations: RPC style, a signed form
+// POST answered with JSON. The client's protocol overrides this one.
+func RPCParams(action string) *openapiutil.Params {
+	return &openapiutil.Params{
+		Action:      dara.String(action),
+		Version:     dara.String("2017-08-01"),
+		Protocol:    dara.String("HTTPS"),
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("json"),
+	}
 }

@@ -193,17 +193,17 @@ func stringArgument(description string, validators ...validator.String) schema.S
 	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
 }
 
-// secretArgument is a sensitive stringArgument of at most max characters,
+// secretArgument is a sensitive stringArgument of at most maxLength characters,
 // which no diagnostic repeats.
-func secretArgument(description string, max int) schema.StringAttribute {
-	a := stringArgument(description, text{max: max, secret: true})
+func secretArgument(description string, maxLength int) schema.StringAttribute {
+	a := stringArgument(description, text{max: maxLength, secret: true})
 	a.Sensitive = true
 	return a
 }
 
-// The attributes both assume_role blocks have (roleModel), but for their
-// descriptions, and the session name, named differently in each.
-
+// roleArnAttribute, sessionNameAttribute, sessionExpirationAttribute and
+// policyAttribute are the attributes both assume_role blocks have, with
+// their own descriptions (the role ARN) or names (the session name).
 func roleArnAttribute(description string) schema.StringAttribute {
 	return stringArgument(description, stringvalidator.RegexMatches(roleArnPattern, roleArnShape), text{max: maxPathLength})
 }

@@ -11,8 +11,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/loopbacktls"
@@ -23,12 +26,13 @@ import (
 var TLS *tls.Config
 
 // Run runs the tests of a package, from its TestMain, and exits with their
-// status. Before, it empties the environment of the caller's cloud
-// settings (ALIBABA_CLOUD_*, ALICLOUD_*, POLARDB_ENDPOINT), proxies and
+// status. Before, it empties the environment (Scrub) of the caller's cloud
+// settings (ALIBABA_CLOUD_*, ALICLOUD_*, POLARDB_ENDPOINT) and
 // Terraform CLI settings (TF_CLI_CONFIG_FILE, TF_CLI_ARGS*, ...: a
 // dev_overrides file would change what the tests exercise; TF_LOG stays,
-// for debugging), turns the ECS metadata service off, points HOME at an empty directory
-// (no profile or CLI configuration is read), and makes the certificate of
+// for debugging), turns the ECS metadata service off, points HOME at an
+// empty directory (no profile or CLI configuration is read), takes the
+// proxies away (WithCallerProxies gives them back), and makes the certificate of
 // TLS the one trusted root, in SSL_CERT_FILE, which child processes (the
 // CLI, the provider) inherit. credentials-go calls STS over HTTPS on Go's
 // system roots, which Go reads once: SSL_CERT_FILE must name the
@@ -44,6 +48,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(home)
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); isProxy(name) {
+			callerProxies = append(callerProxies, kv)
+			_ = os.Unsetenv(name)
+		}
+	}
 	var certPEM []byte
 	if TLS, certPEM, err = loopbacktls.New(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -58,10 +68,11 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// Scrub empties this process's environment as Run describes, but for the
-// certificate, and points HOME at a new empty directory, which it returns
-// for the caller to remove: the one scrub of the tests, the demo and
-// planbench. Go's caches stay where they were.
+// Scrub empties this process's environment of the caller's cloud and CLI
+// settings as Run describes, keeping proxies for all but loopback, and
+// points HOME at a new empty directory, which it returns for the caller to
+// remove: the one scrub of the tests, the demo and planbench. Go's caches
+// and settings stay where they were.
 func Scrub() (home string, err error) {
 	for _, name := range []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOENV"} {
 		if os.Getenv(name) != "" {
@@ -80,6 +91,10 @@ func Scrub() (home string, err error) {
 	}
 	_ = os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	// Servers on loopback are never reached through a proxy.
+	for _, name := range []string{"NO_PROXY", "no_proxy"} {
+		_ = os.Setenv(name, strings.Trim(os.Getenv(name)+",127.0.0.1,localhost,::1", ","))
+	}
 	if home, err = os.MkdirTemp("", "polardb-test-home-"); err != nil {
 		return "", err
 	}
@@ -90,14 +105,48 @@ func Scrub() (home string, err error) {
 	return home, nil
 }
 
-// scrubbed says whether Run unsets the environment variable name.
+// OnSignal runs cleanup and exits (130 or 143) when the process is
+// interrupted or terminated: for a program (the demo, planbench) whose
+// deferred removal of Scrub's HOME and whose children would not otherwise
+// be seen to.
+func OnSignal(cleanup func()) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		code := 130
+		if <-signals == syscall.SIGTERM {
+			code = 143
+		}
+		cleanup()
+		os.Exit(code)
+	}()
+}
+
+// scrubbed says whether Scrub unsets the environment variable name.
 func scrubbed(name string) bool {
 	switch strings.ToUpper(name) {
-	case "POLARDB_ENDPOINT", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
-		"TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE":
+	case "POLARDB_ENDPOINT", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE":
 		return true
 	}
 	return strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") || strings.HasPrefix(name, "TF_CLI_ARGS")
+}
+
+func isProxy(name string) bool {
+	switch strings.ToUpper(name) {
+	case "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY":
+		return true
+	}
+	return false
+}
+
+// callerProxies are the proxy settings Run took from the tests.
+var callerProxies []string
+
+// WithCallerProxies is env with the proxy settings of whoever ran the
+// tests, for a child that needs the Go module proxy (a release build,
+// tfplugindocs) rather than loopback alone.
+func WithCallerProxies(env []string) []string {
+	return append(slices.Clip(env), callerProxies...)
 }
 
 // ServeTLS serves handler over HTTPS on loopback with TLS's certificate,

@@ -6,10 +6,16 @@ terraform {
   }
 }
 
-# The cluster to back up, then resize to node_class.
-locals {
-  cluster_id = "pc-bp1example000000001"
-  node_class = "polar.mysql.x4.large"
+variable "cluster_id" {
+  description = "The PolarDB cluster to back up, then resize."
+  type        = string
+  default     = "pc-bp1example000000001"
+}
+
+variable "node_class" {
+  description = "The node class to resize the cluster to."
+  type        = string
+  default     = "polar.mysql.x4.large"
 }
 
 # Takes a manual backup whenever the node class changes, out of band: with
@@ -17,21 +23,21 @@ locals {
 # for: the time of the apply that (re)created this.
 resource "terraform_data" "backup_before_resize" {
   input            = timestamp()
-  triggers_replace = [local.node_class]
+  triggers_replace = [var.node_class]
 
   lifecycle {
     ignore_changes = [input]
   }
 
   provisioner "local-exec" {
-    command = "aliyun polardb CreateBackup --DBClusterId ${local.cluster_id}"
+    command = "aliyun polardb CreateBackup --DBClusterId ${var.cluster_id}"
   }
 }
 
 # Read after the backup was asked for (depends_on defers the read to the
 # apply), once every manual backup task of the cluster is Finished.
 data "polardb_backup_tasks" "manual" {
-  cluster_id  = local.cluster_id
+  cluster_id  = var.cluster_id
   backup_mode = "Manual"
   wait_until  = "finished"
 
@@ -50,7 +56,7 @@ data "polardb_backup_tasks" "manual" {
         for t in self.tasks :
         timecmp(t.start_time, timeadd(terraform_data.backup_before_resize.output, "-5m")) >= 0
       ])
-      error_message = "No manual backup of ${local.cluster_id} since ${terraform_data.backup_before_resize.output} is listed: not resizing."
+      error_message = "No manual backup of ${var.cluster_id} since ${terraform_data.backup_before_resize.output} is listed: not resizing."
     }
   }
 }
@@ -58,7 +64,7 @@ data "polardb_backup_tasks" "manual" {
 # Changed only once the backup has finished. terraform_data stands in for
 # the alicloud_polardb_cluster whose db_node_class changes.
 resource "terraform_data" "resize" {
-  input = local.node_class
+  input = var.node_class
 
   depends_on = [data.polardb_backup_tasks.manual]
 }

@@ -6,11 +6,23 @@ terraform {
   }
 }
 
+variable "cluster_id" {
+  description = "The PolarDB cluster to resize."
+  type        = string
+  default     = "pc-bp1example000000001"
+}
+
+variable "node_class" {
+  description = "The node class to resize the cluster to."
+  type        = string
+  default     = "polar.mysql.x4.large"
+}
+
 # Read once no backup of the cluster is in progress: the plan waits here
 # while one runs, for up to two hours, instead of failing. Scheduled tasks
 # that have not started (NoStart) do not hold it.
 data "polardb_backup_tasks" "quiet" {
-  cluster_id = "pc-bp1example000000001"
+  cluster_id = var.cluster_id
   wait_until = "idle"
 
   timeouts = {
@@ -22,7 +34,7 @@ data "polardb_backup_tasks" "quiet" {
 # terraform_data stands in for the alicloud_polardb_cluster whose
 # db_node_class changes.
 resource "terraform_data" "resize" {
-  input = "polar.mysql.x4.large"
+  input = var.node_class
 
   depends_on = [data.polardb_backup_tasks.quiet]
 }

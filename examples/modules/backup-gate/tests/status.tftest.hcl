@@ -5,18 +5,6 @@
 # in the same file would be taken for hashicorp/polardb in these runs, whose
 # module does not declare the provider.
 
-# A task as the data source gives it; each run changes what it tests.
-variables {
-  finished = {
-    backup_job_id          = "11111111"
-    backup_progress_status = "Finished"
-    job_mode               = "Automated"
-    process                = "100"
-    start_time             = "2024-05-20T02:00:13Z"
-    task_action            = "NormalBackupTask"
-  }
-}
-
 run "status_finished_tasks_are_safe" {
   command = plan
 
@@ -25,7 +13,16 @@ run "status_finished_tasks_are_safe" {
   }
 
   variables {
-    tasks = [var.finished]
+    tasks = [
+      {
+        backup_job_id          = "11111111"
+        backup_progress_status = "Finished"
+        job_mode               = "Automated"
+        process                = "100"
+        start_time             = "2024-05-20T02:00:13Z"
+        task_action            = "NormalBackupTask"
+      },
+    ]
   }
 
   assert {
@@ -43,12 +40,22 @@ run "status_uploading_task_is_not_safe" {
 
   variables {
     tasks = [
-      var.finished,
-      merge(var.finished, {
+      {
+        backup_job_id          = "11111111"
+        backup_progress_status = "Finished"
+        job_mode               = "Automated"
+        process                = "100"
+        start_time             = "2024-05-20T02:00:13Z"
+        task_action            = "NormalBackupTask"
+      },
+      {
         backup_job_id          = "22222222"
         backup_progress_status = "Uploading"
+        job_mode               = "Manual"
         process                = "42"
-      }),
+        start_time             = "2024-05-20T09:41:27Z"
+        task_action            = "TempBackupTask"
+      },
     ]
   }
 
@@ -76,7 +83,16 @@ run "status_unknown_status_is_refused" {
   }
 
   variables {
-    tasks = [merge(var.finished, { backup_progress_status = "Exploded" })]
+    tasks = [
+      {
+        backup_job_id          = "44444444"
+        backup_progress_status = "Exploded"
+        job_mode               = "Automated"
+        process                = "7"
+        start_time             = "2024-05-21T02:00:00Z"
+        task_action            = "NormalBackupTask"
+      },
+    ]
   }
 
   expect_failures = [var.tasks]

@@ -14,6 +14,7 @@ import (
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
 // loopbackClient sends without a proxy, trusting roots when not nil.
@@ -40,11 +41,7 @@ func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, a
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return c.CallApiWithCtx(ctx, &openapiutil.Params{
-		Action: dara.String("DescribeBackupTasks"), Version: dara.String("2017-08-01"), Protocol: dara.String("HTTP"),
-		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"), Style: dara.String("RPC"),
-		ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
-	}, &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
+	return c.CallApiWithCtx(ctx, polardb.RPCParams("DescribeBackupTasks"), &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
 }
 
 // rootsFrom reads a PEM file into a pool of trusted roots.

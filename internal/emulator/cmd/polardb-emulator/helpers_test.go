@@ -16,11 +16,7 @@ func start(t *testing.T, args ...string) *emulator.Command {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if emu.Cmd.ProcessState == nil {
-			_ = emu.Cmd.Process.Kill()
-		}
-	})
+	t.Cleanup(func() { _ = emu.Stop() })
 	return emu
 }
 

@@ -14,7 +14,10 @@ import (
 )
 
 func main() {
-	home, _ := os.UserHomeDir()
+	home, err := os.UserHomeDir()
+	if err != nil {
+		fail(err)
+	}
 	version := flag.String("version", "", "the provider's version (required)")
 	dir := flag.String("dir", filepath.Join(home, ".terraform.d", "plugins"), "the mirror's root")
 	flag.Parse()
@@ -22,11 +25,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: install-provider -version VERSION [-dir DIR]")
 		os.Exit(2)
 	}
-	if _, err := mirror.Build(*dir, *version, false); err != nil {
-		fmt.Fprintln(os.Stderr, "install-provider:", err)
-		os.Exit(1)
+	paths, err := mirror.Build(*dir, *version, false)
+	if err != nil {
+		fail(err)
 	}
-	for _, host := range mirror.Hosts {
-		fmt.Println("installed", filepath.Join(*dir, host, "polardb-community/polardb", *version, mirror.Platform()))
+	for _, path := range paths {
+		fmt.Println("installed", path)
 	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "install-provider:", err)
+	os.Exit(1)
 }
