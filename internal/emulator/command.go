@@ -61,10 +61,14 @@ func StartCommand(binary string, env []string, args ...string) (*Command, error)
 	}()
 	c.Lines = lines
 	first, err := c.Next()
-	if c.Endpoint, _ = strings.CutPrefix(first, "POLARDB_ENDPOINT="); err != nil || c.Endpoint == first {
-		_ = c.Stop()
-		return nil, fmt.Errorf("the emulator did not announce its endpoint (first line %q, %v); its log:\n%s", first, err, c.Log())
+	if err == nil && !strings.HasPrefix(first, "POLARDB_ENDPOINT=") {
+		err = fmt.Errorf("its first line is %q", first)
 	}
+	if err != nil {
+		_ = c.Stop()
+		return nil, fmt.Errorf("the emulator did not announce its endpoint: %w; its log:\n%s", err, c.Log())
+	}
+	c.Endpoint = strings.TrimPrefix(first, "POLARDB_ENDPOINT=")
 	return c, nil
 }
 

@@ -282,7 +282,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	ctx, cancel := context.WithTimeoutCause(ctx, d, errSlept)
 	defer cancel()
 	<-ctx.Done()
-	return context.Cause(ctx) == errSlept
+	return errors.Is(context.Cause(ctx), errSlept)
 }
 
 // errSlept is the cause of a sleep's end when it waited it all.

@@ -1,6 +1,7 @@
 package installtest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,7 +40,7 @@ func hostRelease() (dir, keyFile string, err error) {
 		out, err := cmd.Output()
 		if err != nil {
 			var stderr []byte
-			if exit, ok := err.(*exec.ExitError); ok {
+			if exit, ok := errors.AsType[*exec.ExitError](err); ok {
 				stderr = exit.Stderr
 			}
 			return nil, fmt.Errorf("%s %s: %w\n%s%s", name, strings.Join(args, " "), err, out, stderr)
