@@ -5,6 +5,8 @@
 #
 #   scripts/release.sh                     # every platform, into dist/
 #   scripts/release.sh --host --dist DIR   # a snapshot for this machine's platform only, into DIR
+#   scripts/release.sh --new-key KEYS      # signed with a new key made in KEYS (for tests);
+#                                          # its public half is KEYS/key.asc
 #
 # VERSION (the GNUmakefile's) is the version: with HEAD tagged v$VERSION,
 # that release; otherwise, and always with --host (the tests), the snapshot
@@ -19,18 +21,27 @@ fail() { say "error: $*"; exit 1; }
 
 GORELEASER=(go run github.com/goreleaser/goreleaser/v2@v2.15.1)
 
-host=false dist=dist
+host=false dist=dist keys=""
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--host) host=true ;;
-	--dist)
-		dist=${2:?--dist needs a directory}
-		shift
-		;;
-	*) fail "usage: scripts/release.sh [--host] [--dist DIR]" ;;
+	--dist) dist=${2:?--dist needs a directory} && shift ;;
+	--new-key) keys=${2:?--new-key needs a directory} && shift ;;
+	*) fail "usage: scripts/release.sh [--host] [--dist DIR] [--new-key KEYS]" ;;
 	esac
 	shift
 done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [[ -z $keys ]] || gpgconf --kill gpg-agent 2>/dev/null || true' EXIT
+
+if [[ -n $keys ]]; then
+	mkdir -p -m 700 "$keys"
+	export GNUPGHOME=$keys
+	gpg --batch --quiet --passphrase '' --quick-gen-key "terraform-provider-polardb test release <release@localhost.invalid>" rsa4096 sign never
+	GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+	export GPG_FINGERPRINT
+	gpg --batch --armor --export "$GPG_FINGERPRINT" >"$keys/key.asc"
+fi
 
 args=(release --clean)
 tag=""
@@ -49,8 +60,6 @@ fi
 # Another platform list or folder: a copy of the configuration that says so.
 config=.goreleaser.yml
 if $host || [[ "$dist" != dist ]]; then
-	local_config=$(mktemp -d)
-	trap 'rm -rf "$local_config"' EXIT
 	platform="$(go env GOOS)_$(go env GOARCH)"
 	awk -v host="$host" -v platform="$platform" -v dist="$dist" '
 		NR == 1 { print "dist: " dist }
@@ -60,8 +69,8 @@ if $host || [[ "$dist" != dist ]]; then
 			indent = $0; sub(/[^ ].*/, "", indent)
 			print indent "  - " platform
 			skipping = 1
-		}' .goreleaser.yml >"$local_config/goreleaser.yml"
-	config="$local_config/goreleaser.yml"
+		}' .goreleaser.yml >"$tmp/goreleaser.yml"
+	config="$tmp/goreleaser.yml"
 fi
 
 # goreleaser's colours are escape codes in a CI log.
@@ -72,5 +81,3 @@ say "release: goreleaser ${args[*]} (version $version$($host && echo ", $platfor
 "${GORELEASER[@]}" "${args[@]}" --config "$config"
 
 cp terraform-registry-manifest.json "$dist/terraform-provider-polardb_${version}_manifest.json"
-say "release: $dist"
-(cd "$dist" && ls -l -- *.zip *_SHA256SUMS* *_manifest.json) >&2

@@ -55,10 +55,6 @@ build_cli() {
 	tofu) module=github.com/opentofu/opentofu package=./cmd/tofu product=opentofu ;;
 	esac
 	local dir="$cache_root/$product-v$version"
-	if [[ -x "$dir/$name" ]]; then
-		printf '%s\n' "$dir/$name"
-		return 0
-	fi
 	mkdir -p "$dir"
 
 	# One build at a time per version, however many runs ask for it.
@@ -134,10 +130,8 @@ version=$(cli_version "$path")
 
 log "using $choice $version ($path)"
 
-printf 'export CHECKPOINT_DISABLE=1\n'
-printf 'export TF_ACC_TERRAFORM_PATH=%q\n' "$path"
-printf 'export POLARDB_TEST_CLI=%q\n' "$choice"
-printf 'export POLARDB_TEST_CLI_VERSION=%q\n' "$version"
+printf 'export CHECKPOINT_DISABLE=1 TF_ACC_TERRAFORM_PATH=%q POLARDB_TEST_CLI=%q POLARDB_TEST_CLI_VERSION=%q\n' \
+	"$path" "$choice" "$version"
 if [[ "$choice" == tofu ]]; then
 	printf 'export TF_ACC_PROVIDER_NAMESPACE=hashicorp\n'
 	printf 'export TF_ACC_PROVIDER_HOST=registry.opentofu.org\n'

@@ -56,7 +56,7 @@ func run() error {
 	if _, err := mirror.Build(dir("plugins"), version, false); err != nil {
 		return err
 	}
-	if err := goBuild(dir("polardb-emulator"), "./internal/emulator/cmd/polardb-emulator"); err != nil {
+	if err := emulator.BuildCommand(dir("polardb-emulator")); err != nil {
 		return err
 	}
 	config, work := dir("cli.tfrc"), dir("work")
@@ -101,12 +101,6 @@ func run() error {
 	}
 	say("demo finished")
 	return nil
-}
-
-func goBuild(out, pkg string) error {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	return cmd.Run()
 }
 
 func say(s string) { fmt.Fprintln(os.Stderr, "==>", s) }

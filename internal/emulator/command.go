@@ -20,14 +20,24 @@ type Command struct {
 	Endpoint string
 	// Lines are the lines it prints after that one (SSL_CERT_FILE=...,
 	// the demo credentials, ...), as they come; closed when it exits.
-	Lines <-chan string
-	// Cmd is the child process.
-	Cmd    *exec.Cmd
+	Lines  <-chan string
+	cmd    *exec.Cmd
 	stderr *lockedBuffer
 	waited chan error
 }
 
-// announceWait bounds how long a start or a line may take.
+// BuildCommand builds the emulator command into the file out, in the
+// module of the current directory.
+func BuildCommand(out string) error {
+	cmd := exec.Command("go", "build", "-o", out, "github.com/polardb-community/terraform-provider-polardb/internal/emulator/cmd/polardb-emulator")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build of the emulator command: %w", err)
+	}
+	return nil
+}
+
+// announceWait bounds how long a start, a line or a stop may take.
 const announceWait = 30 * time.Second
 
 // StartCommand runs the emulator binary with args and env (nil: this
@@ -39,7 +49,7 @@ func StartCommand(binary string, env []string, args ...string) (*Command, error)
 	}
 	cmd := exec.Command(binary, args...)
 	cmd.Env = env
-	c := &Command{Cmd: cmd, stderr: &lockedBuffer{}, waited: make(chan error, 1)}
+	c := &Command{cmd: cmd, stderr: &lockedBuffer{}, waited: make(chan error, 1)}
 	cmd.Stderr = c.stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -101,24 +111,20 @@ func (c *Command) Var(name string) (string, error) {
 // Log is what it has written to stderr so far.
 func (c *Command) Log() string { return c.stderr.String() }
 
-// Stop interrupts it and waits until it has exited; an exit other than
-// the clean one an interrupt asks for is an error.
+// Stop interrupts it and waits until it has exited, killing it after
+// announceWait; an exit other than the clean one an interrupt asks for is
+// an error.
 func (c *Command) Stop() error {
-	if err := c.Cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
+	if err := c.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return err
 	}
-	return c.Wait(announceWait)
-}
-
-// Wait waits up to limit for it to exit on its own, killing it after.
-func (c *Command) Wait(limit time.Duration) error {
 	select {
 	case err := <-c.waited:
-		c.waited <- err // a second Stop or Wait gets the same answer
+		c.waited <- err // a second Stop gets the same answer
 		return err
-	case <-time.After(limit):
-		_ = c.Cmd.Process.Kill()
-		return fmt.Errorf("the emulator was still running %v later; killed", limit)
+	case <-time.After(announceWait):
+		_ = c.cmd.Process.Kill()
+		return fmt.Errorf("the emulator was still running %v after an interrupt; killed", announceWait)
 	}
 }
 

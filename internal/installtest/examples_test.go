@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -41,8 +40,13 @@ func newExamples(t *testing.T) *examples {
 	// Without the working directories and lock files a developer's own
 	// init left there.
 	err := filepath.WalkDir(filepath.Join(repoRoot, "examples"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.Name() == ".terraform" || d.Name() == ".terraform.lock.hcl" {
-			return skipDir(d, err)
+		switch {
+		case err != nil:
+			return err
+		case d.Name() == ".terraform":
+			return fs.SkipDir
+		case d.Name() == ".terraform.lock.hcl":
+			return nil
 		}
 		to := filepath.Join(ex.dir, strings.TrimPrefix(path, filepath.Join(repoRoot, "examples")))
 		if d.IsDir() {
@@ -57,17 +61,9 @@ func newExamples(t *testing.T) *examples {
 	return ex
 }
 
-func skipDir(d fs.DirEntry, err error) error {
-	if err == nil && d.IsDir() {
-		return fs.SkipDir
-	}
-	return err
-}
-
 // initialised pins the configuration in the copy's folder rel to the
-// release's version and runs init there; it returns the folder. A
-// prerelease such as 0.1.0-snapshot installs only when asked for exactly:
-// an override file adjusts a required_providers entry, and a
+// release's version (requiredProvider) and runs init there; it returns the
+// folder. An override file adjusts a required_providers entry, and a
 // configuration without one gets its own.
 func (ex *examples) initialised(t *testing.T, rel string) string {
 	t.Helper()
@@ -76,9 +72,7 @@ func (ex *examples) initialised(t *testing.T, rel string) string {
 	if files, _ := filepath.Glob(filepath.Join(dir, "*.tf")); anyContains(t, files, "required_providers") {
 		name = "release_override.tf"
 	}
-	pin := "terraform {\n  required_providers {\n    polardb = {\n      source  = \"polardb-community/polardb\"\n      version = " +
-		strconv.Quote(ex.release.version) + "\n    }\n  }\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(pin), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(requiredProvider(ex.release.version)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ex.fx.in(t).mustRun(dir, ex.env, "init", "-input=false", "-no-color")

@@ -128,18 +128,7 @@ func (fx *fixture) workdir(version string) string {
 // given instead.
 func (fx *fixture) workdirWith(version, providerSettings string) string {
 	fx.t.Helper()
-	constraint := ""
-	if version != "" {
-		constraint = fmt.Sprintf("\n      version = %q", version)
-	}
-	config := fmt.Sprintf(`terraform {
-  required_providers {
-    polardb = {
-      source  = "polardb-community/polardb"%s
-    }
-  }
-}
-
+	config := fmt.Sprintf(`%s
 provider "polardb" {
   %s
 }
@@ -151,12 +140,30 @@ data "polardb_backup_tasks" "this" {
 output "ids" {
   value = data.polardb_backup_tasks.this.ids
 }
-`, constraint, providerSettings, clusterID)
+`, requiredProvider(version), providerSettings, clusterID)
 	dir := fx.t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		fx.t.Fatal(err)
 	}
 	return dir
+}
+
+// requiredProvider is a terraform block asking for the provider at version
+// (any version when empty). A prerelease such as 0.1.0-snapshot installs
+// only when asked for exactly.
+func requiredProvider(version string) string {
+	constraint := ""
+	if version != "" {
+		constraint = fmt.Sprintf("\n      version = %q", version)
+	}
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    polardb = {
+      source  = "polardb-community/polardb"%s
+    }
+  }
+}
+`, constraint)
 }
 
 // run runs the CLI in dir with env and returns its combined output.

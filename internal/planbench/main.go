@@ -33,7 +33,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -125,10 +124,8 @@ func (b *bench) setUp() error {
 	}
 	b.provider = installed[0]
 	b.emulator = filepath.Join(b.dir, "polardb-emulator")
-	build := exec.Command("go", "build", "-o", b.emulator, "./internal/emulator/cmd/polardb-emulator")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build of the emulator: %w", err)
+	if err := emulator.BuildCommand(b.emulator); err != nil {
+		return err
 	}
 	cliConfig := filepath.Join(b.dir, "cli.tfrc")
 	if err := os.WriteFile(cliConfig, []byte(mirror.CLIConfig(mirrorDir)), 0o600); err != nil {

@@ -1,7 +1,8 @@
 // Package testsupport sets up what the tests of every package need alike:
 // a process that cannot reach beyond loopback nor read the credentials of
 // whoever runs the tests, and that trusts the certificate of the HTTPS test
-// servers. Only tests import it.
+// servers. Tests import it, and the programs that drive the CLI as tests
+// do (the demo, planbench) take its scrub.
 package testsupport
 
 import (
@@ -74,15 +75,17 @@ func run(m *testing.M) int {
 // remove: the one scrub of the tests, the demo and planbench. Go's caches
 // and settings stay where they were.
 func Scrub() (home string, err error) {
-	for _, name := range []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOENV"} {
-		if os.Getenv(name) != "" {
-			continue
-		}
-		out, err := exec.Command("go", "env", name).Output()
-		if err != nil {
-			return "", fmt.Errorf("go env %s: %w", name, err)
-		}
-		_ = os.Setenv(name, strings.TrimSpace(string(out)))
+	goDirs := []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOENV"}
+	out, err := exec.Command("go", append([]string{"env"}, goDirs...)...).Output()
+	if err != nil {
+		return "", fmt.Errorf("go env: %w", err)
+	}
+	values := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(values) != len(goDirs) {
+		return "", fmt.Errorf("go env %v answered %q", goDirs, out)
+	}
+	for i, name := range goDirs {
+		_ = os.Setenv(name, values[i])
 	}
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); scrubbed(name) {
