@@ -73,8 +73,8 @@ if $host || [[ "$dist" != dist ]]; then
 	config="$tmp/goreleaser.yml"
 fi
 
-# goreleaser's colours are escape codes in a CI log.
-[[ -t 2 ]] || export NO_COLOR=1
+# No escape codes in a log: goreleaser colours whenever CI is set, NO_COLOR or not.
+[[ -t 2 ]] || { export NO_COLOR=1; unset CI; }
 version=$VERSION
 [[ -n "$tag" ]] || version=$VERSION-snapshot
 say "release: goreleaser ${args[*]} (version $version$($host && echo ", $platform only"))"
