@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -59,13 +60,37 @@ type BackupJob struct {
 	// Uploading and Checking, until the task is Finished this long after
 	// that call. Not part of the API's answer.
 	FinishesAfter Duration `json:"finishes_after,omitempty"`
+	// StartedAgo, when set and StartTime is not, dates the task from when
+	// the emulator started: StartTime is that long before. Not part of the
+	// API's answer.
+	StartedAgo Duration `json:"started_ago,omitempty"`
 }
 
-// Cluster is a PolarDB cluster and its backup tasks, in the order the API
-// returns them.
+// dated is job with the StartTime StartedAgo gives it, from started.
+func (job BackupJob) dated(started time.Time) BackupJob {
+	if job.StartedAgo != 0 && job.StartTime == "" {
+		job.StartTime = started.Add(-time.Duration(job.StartedAgo)).UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	job.StartedAgo = 0
+	return job
+}
+
+// Cluster is a PolarDB cluster, its backup tasks and its backup sets, in
+// the order the API returns them.
 type Cluster struct {
 	ID         string      `json:"id"`
 	BackupJobs []BackupJob `json:"backup_jobs"`
+	// Backups are the backup sets DescribeBackups lists before those that
+	// the tasks turn into when they finish (a task whose BackupJobId is a
+	// BackupId here turns into none).
+	Backups []Backup `json:"backups,omitempty"`
+	// ListingDelay, when set, replaces the server's WithListingDelay for
+	// the cluster's tasks.
+	ListingDelay Duration `json:"listing_delay,omitempty"`
+	// AnswerQuirks reshape the cluster's DescribeBackupTasks and
+	// DescribeBackups answers as some answers of the cloud are shaped, for
+	// testing a client's decoding.
+	AnswerQuirks []AnswerQuirk `json:"answer_quirks,omitempty"`
 	// Faults apply to the calls whose DBClusterId is ID, after the
 	// server's.
 	Faults *Faults `json:"faults,omitempty"`
@@ -129,12 +154,36 @@ func SampleData() Data {
 						TaskAction:           "NormalBackupTask",
 					},
 				},
+				// The daily automated backups of three days, the last
+				// that of the first task, and a manual one that failed,
+				// consistent to no time; the task at 42 % has none yet.
+				Backups: []Backup{
+					sampleBackup("2198605021", jobModeAutomated, "2024-05-18T02:00:09Z", "2024-05-18T02:00:24Z", "1715997624", "4603281408"),
+					sampleBackup("2198671170", jobModeAutomated, "2024-05-19T02:00:11Z", "2024-05-19T02:00:26Z", "1716084026", "4619530240"),
+					sampleBackup("2198689384", jobModeManual, "2024-05-19T14:31:52Z", "2024-05-19T14:32:07Z", "", "0"),
+					sampleBackup("2198736415", jobModeAutomated, "2024-05-20T02:00:13Z", "2024-05-20T02:00:28Z", "1716170428", "4639948800"),
+				},
 			},
 			{
 				ID:         "pc-2zedemo0000000002",
 				BackupJobs: []BackupJob{},
 			},
 		},
+	}
+}
+
+// sampleBackup is a backup set of the demo's first cluster; one of size 0
+// failed and is not usable.
+func sampleBackup(id, mode, start, end, consistent, size string) Backup {
+	status, avail := backupSuccess, "1"
+	if size == "0" {
+		status, avail = backupFailed, "0"
+	}
+	return Backup{
+		BackupId: id, DBClusterId: "pc-2zedemo0000000001", BackupStatus: status, BackupMode: mode,
+		BackupMethod: "Snapshot", BackupType: "FullBackup", BackupsLevel: "Level-1",
+		BackupStartTime: start, BackupEndTime: end, ConsistentTime: consistent,
+		BackupSetSize: size, IsAvail: avail,
 	}
 }
 
@@ -215,17 +264,62 @@ func (d Data) validate() error {
 				return fmt.Errorf("clusters[%d] (%s): faults: %w", i, c.ID, err)
 			}
 		}
+		if c.ListingDelay < 0 {
+			return fmt.Errorf("clusters[%d] (%s): listing_delay %s is negative", i, c.ID, c.ListingDelay)
+		}
+		for k, q := range c.AnswerQuirks {
+			if !slices.Contains(answerQuirks, q) {
+				return fmt.Errorf("clusters[%d] (%s): answer_quirks[%d]: %q is not one of %v", i, c.ID, k, q, answerQuirks)
+			}
+		}
+		if err := validateBackups(c.ID, c.Backups); err != nil {
+			return fmt.Errorf("clusters[%d] (%s): %w", i, c.ID, err)
+		}
 		for k, job := range c.BackupJobs {
 			switch {
 			case job.BackupJobId == "":
 				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: BackupJobId is empty", i, c.ID, k)
 			case job.FinishesAfter < 0:
 				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: finishes_after %s is negative", i, c.ID, k, job.FinishesAfter)
+			case job.StartedAgo < 0:
+				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: started_ago %s is negative", i, c.ID, k, job.StartedAgo)
 			case job.JobMode != jobModeAutomated && job.JobMode != jobModeManual:
 				// The BackupMode filter matches JobMode exactly, so any other
 				// value would make the job unreachable through the filter.
 				return fmt.Errorf("clusters[%d] (%s): backup_jobs[%d]: JobMode %q is not Automated or Manual", i, c.ID, k, job.JobMode)
 			}
+		}
+	}
+	return nil
+}
+
+func validateBackups(clusterID string, backups []Backup) error {
+	ids := make(map[string]int, len(backups))
+	for k, b := range backups {
+		if b.BackupId == "" {
+			return fmt.Errorf("backups[%d]: BackupId is empty", k)
+		}
+		if j, dup := ids[b.BackupId]; dup {
+			return fmt.Errorf("backups[%d]: BackupId %q is already used by backups[%d]", k, b.BackupId, j)
+		}
+		ids[b.BackupId] = k
+		// The filters match exactly and the window is on BackupStartTime:
+		// any other value would put the backup out of their reach.
+		switch {
+		case b.DBClusterId != "" && b.DBClusterId != clusterID:
+			return fmt.Errorf("backups[%d] (%s): DBClusterId %q is not the cluster's", k, b.BackupId, b.DBClusterId)
+		case b.BackupStatus != backupSuccess && b.BackupStatus != backupFailed:
+			return fmt.Errorf("backups[%d] (%s): BackupStatus %q is not Success or Failed", k, b.BackupId, b.BackupStatus)
+		case b.BackupMode != jobModeAutomated && b.BackupMode != jobModeManual:
+			return fmt.Errorf("backups[%d] (%s): BackupMode %q is not Automated or Manual", k, b.BackupId, b.BackupMode)
+		case b.ListedFromCall < 0:
+			return fmt.Errorf("backups[%d] (%s): listed_from_call %d is negative", k, b.BackupId, b.ListedFromCall)
+		}
+		if b.StartedAgo < 0 {
+			return fmt.Errorf("backups[%d] (%s): started_ago %s is negative", k, b.BackupId, b.StartedAgo)
+		}
+		if _, err := time.Parse(time.RFC3339, b.BackupStartTime); err != nil && !(b.StartedAgo > 0 && b.BackupStartTime == "") {
+			return fmt.Errorf("backups[%d] (%s): BackupStartTime %q is not an RFC 3339 time such as 2024-05-20T02:00:13Z", k, b.BackupId, b.BackupStartTime)
 		}
 	}
 	return nil

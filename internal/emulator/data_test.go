@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeFile(t *testing.T, content string) string {
@@ -31,7 +32,10 @@ func TestLoadData(t *testing.T) {
       {"StartTime": "2020-08-08T07:24:01Z", "Process": "0", "BackupJobId": "11111111",
        "JobMode": "Automated", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}
     ]},
-    {"id": "pc-2"}
+    {"id": "pc-2", "listing_delay": "1m", "answer_quirks": ["numbers", "nulls"], "backups": [
+      {"BackupId": "22222222", "BackupStatus": "Failed", "BackupMode": "Manual", "BackupStartTime": "2020-08-08T15:24:01+08:00",
+       "region": "cn-shanghai", "listed_from_call": 2}
+    ]}
   ],
   "roles": [
     {"arn": "acs:ram::1234567890123456:role/reader"},
@@ -55,7 +59,9 @@ func TestLoadData(t *testing.T) {
 		Clusters: []Cluster{
 			{ID: "pc-1", BackupJobs: []BackupJob{{StartTime: "2020-08-08T07:24:01Z", Process: "0",
 				BackupJobId: "11111111", JobMode: "Automated", BackupProgressStatus: "NoStart", TaskAction: "NormalBackupTask"}}},
-			{ID: "pc-2"},
+			{ID: "pc-2", ListingDelay: Duration(time.Minute), AnswerQuirks: []AnswerQuirk{QuirkNumbers, QuirkNulls},
+				Backups: []Backup{{BackupId: "22222222", BackupStatus: "Failed", BackupMode: "Manual",
+					BackupStartTime: "2020-08-08T15:24:01+08:00", Region: "cn-shanghai", ListedFromCall: 2}}},
 		},
 		Roles: []Role{
 			{Arn: "acs:ram::1234567890123456:role/reader"},
@@ -76,6 +82,10 @@ func dataRoleArn(name string) string { return "acs:ram::1234567890123456:role/" 
 
 func dataJob(id, mode string) string {
 	return `{"StartTime": "", "Process": "0", "BackupJobId": "` + id + `", "JobMode": "` + mode + `", "BackupProgressStatus": "NoStart", "TaskAction": "NormalBackupTask"}`
+}
+
+func dataBackup(id, status, mode, start string) string {
+	return `{"BackupId": "` + id + `", "BackupStatus": "` + status + `", "BackupMode": "` + mode + `", "BackupStartTime": "` + start + `"}`
 }
 
 type loadDataErrorCase struct {
@@ -105,6 +115,32 @@ var loadDataErrorCases = []loadDataErrorCase{
 		"clusters[0] (pc-1): backup_jobs[0]: BackupJobId is empty"},
 	{"bad job mode", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backup_jobs": [` + dataJob("1", "Manual") + `,` + dataJob("2", "manual") + `]}]}`,
 		`clusters[0] (pc-1): backup_jobs[1]: JobMode "manual" is not Automated or Manual`},
+	{"negative listing_delay", `{` + dataCred + `, "clusters": [{"id": "pc-1", "listing_delay": "-1m"}]}`,
+		"clusters[0] (pc-1): listing_delay -1m0s is negative"},
+	{"unknown answer quirk", `{` + dataCred + `, "clusters": [{"id": "pc-1"}, {"id": "pc-2", "answer_quirks": ["nulls", "strings"]}]}`,
+		`clusters[1] (pc-2): answer_quirks[1]: "strings" is not one of [numbers single_object nulls extra_fields]`},
+	{"unknown backup field", `{` + dataCred + `, "clusters": [{"id": "pc-1", "backups": [{"BackupId": "1", "ListedFromCall": 2}]}]}`,
+		`unknown field "ListedFromCall"`},
+	{"empty backup id", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("1", "Success", "Manual", "2024-05-20T02:00:00Z") + `,` +
+		dataBackup("", "Success", "Manual", "2024-05-20T02:00:00Z") + `]}]}`,
+		"clusters[0] (pc-x): backups[1]: BackupId is empty"},
+	{"duplicate backup id", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("1", "Success", "Manual", "2024-05-20T02:00:00Z") + `,` +
+		dataBackup("2", "Success", "Manual", "2024-05-20T02:00:00Z") + `,` + dataBackup("1", "Failed", "Manual", "2024-05-20T02:00:00Z") + `]}]}`,
+		`clusters[0] (pc-x): backups[2]: BackupId "1" is already used by backups[0]`},
+	{"backup of another cluster", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [{"BackupId": "7", "DBClusterId": "pc-y", "BackupStatus": "Success",
+	    "BackupMode": "Manual", "BackupStartTime": "2024-05-20T02:00:00Z"}]}]}`,
+		`clusters[0] (pc-x): backups[0] (7): DBClusterId "pc-y" is not the cluster's`},
+	{"bad backup status", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("7", "Finished", "Manual", "2024-05-20T02:00:00Z") + `]}]}`,
+		`clusters[0] (pc-x): backups[0] (7): BackupStatus "Finished" is not Success or Failed`},
+	{"bad backup mode", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("7", "Success", "Auto", "2024-05-20T02:00:00Z") + `]}]}`,
+		`clusters[0] (pc-x): backups[0] (7): BackupMode "Auto" is not Automated or Manual`},
+	{"backup start not RFC 3339", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("7", "Success", "Manual", "2024-05-20T02:00Z") + `]}]}`,
+		`clusters[0] (pc-x): backups[0] (7): BackupStartTime "2024-05-20T02:00Z" is not an RFC 3339 time such as 2024-05-20T02:00:13Z`},
+	{"no backup start", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("7", "Success", "Manual", "") + `]}]}`,
+		`clusters[0] (pc-x): backups[0] (7): BackupStartTime "" is not an RFC 3339 time`},
+	{"negative listed_from_call", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [{"BackupId": "7", "BackupStatus": "Success",
+	    "BackupMode": "Manual", "BackupStartTime": "2024-05-20T02:00:00Z", "listed_from_call": -1}]}]}`,
+		`clusters[0] (pc-x): backups[0] (7): listed_from_call -1 is negative`},
 	{"expiration without token", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "expiration": "2024-01-01T00:00:00Z"}]}`,
 		"credentials[0] (AK1): expiration is only allowed with security_token"},
 	{"expiration not RFC 3339", `{"credentials": [{"access_key_id": "AK1", "access_key_secret": "s", "security_token": "t", "expiration": "2024-01-01 00:00:00"}]}`,
@@ -176,11 +212,16 @@ func TestLoadDataRolesWithoutCredentials(t *testing.T) {
 
 func TestNewCopiesData(t *testing.T) {
 	d := testData()
+	d.Clusters[0].Backups = []Backup{testBackup("2000000001", "Success", "Automated", "2024-03-01T01:00:00Z")}
+	d.Clusters[0].AnswerQuirks = []AnswerQuirk{QuirkNumbers}
 	s := New(d)
 	d.Clusters[0].BackupJobs[0].BackupJobId = "changed"
+	d.Clusters[0].Backups[0].BackupId = "changed"
+	d.Clusters[0].AnswerQuirks[0] = "changed"
 	d.Credentials[0].AccessKeySecret = "changed"
 	d.Roles[2].OIDCTokens[1] = "changed"
-	if s.clusters[clusterJobs][0].BackupJobId != "1000000004" || s.creds[testAK].AccessKeySecret != testSecret ||
+	if cl := s.clusters[clusterJobs]; cl.jobs[0].BackupJobId != "1000000004" || cl.backups[0].BackupId != "2000000001" ||
+		cl.quirks[0] != QuirkNumbers || s.creds[testAK].AccessKeySecret != testSecret ||
 		s.roles[2].OIDCTokens[1] != oidcToken {
 		t.Error("New keeps references to the caller's data")
 	}

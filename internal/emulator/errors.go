@@ -50,6 +50,22 @@ var (
 	errClusterNotFound     = &apiError{http.StatusBadRequest, "InvalidDBClusterId.NotFound", "The DBClusterId provided does not exist in our records."}
 	errBackupModeMalformed = &apiError{http.StatusBadRequest, "InvalidBackupMode.Malformed", "The specified parameter BackupMode is not valid."}
 
+	// DescribeBackups. Its page documents only InvalidDBClusterId.Malformed;
+	// these are the codes and messages that the DescribeBackups pages of
+	// ApsaraDB for Redis and MongoDB and PolarDB's other paged APIs document
+	// for the same parameters, the capital "Specified" theirs. The Missing
+	// ones follow the gateway's MissingDBClusterId, and
+	// InvalidBackupStatus.Malformed follows InvalidBackupMode.Malformed:
+	// best guesses, documented nowhere.
+	errMissingStartTime      = &apiError{http.StatusBadRequest, "MissingStartTime", "StartTime is mandatory for this action."}
+	errMissingEndTime        = &apiError{http.StatusBadRequest, "MissingEndTime", "EndTime is mandatory for this action."}
+	errStartTimeMalformed    = &apiError{http.StatusBadRequest, "InvalidStartTime.Malformed", "The Specified parameter StartTime is not valid."}
+	errEndTimeMalformed      = &apiError{http.StatusBadRequest, "InvalidEndTime.Malformed", "The Specified parameter EndTime is not valid."}
+	errTimeRangeMalformed    = &apiError{http.StatusBadRequest, "InvalidStartTimeAndEndTime.Malformed", "The end time must be later than the start time."}
+	errPageSizeMalformed     = &apiError{http.StatusBadRequest, "InvalidPageSize.Malformed", "The specified parameter PageSize is not valid."}
+	errPageNumberMalformed   = &apiError{http.StatusBadRequest, "InvalidPageNumber.Malformed", "The specified parameter PageNumber is not valid."}
+	errBackupStatusMalformed = &apiError{http.StatusBadRequest, "InvalidBackupStatus.Malformed", "The specified parameter BackupStatus is not valid."}
+
 	// A failing or overloaded service, which only faults inject.
 	errInternalError      = &apiError{http.StatusInternalServerError, "InternalError", "The request processing has failed due to some unknown error, exception or failure."}
 	errServiceUnavailable = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."}

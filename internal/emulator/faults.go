@@ -325,10 +325,12 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, rec Recorded
 		// Half of what the call would answer, were it signed.
 		op := operations[apiName{rec.Version, rec.Action}]
 		result, apiErr := op.serve(s, &apiCall{requestID: requestID, now: s.now(), params: rec.Params})
+		var full []byte
 		if apiErr != nil {
-			result = newErrorBody(apiErr, requestID, r.Host, op.product)
+			full = jsonBody(newErrorBody(apiErr, requestID, r.Host, op.product))
+		} else {
+			full = s.encodeAnswer(rec, result)
 		}
-		full := jsonBody(result)
 		body = full[:len(full)/2]
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		status = http.StatusOK

@@ -1,7 +1,7 @@
 package emulator
 
 // The PolarDB API, version 2017-08-01: DescribeBackupTasks, with tasks that
-// progress as time goes by.
+// progress as time goes by. DescribeBackups is in backups.go.
 
 import (
 	"strconv"
@@ -32,12 +32,12 @@ func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 	if mode != "" && mode != jobModeAutomated && mode != jobModeManual {
 		return nil, errBackupModeMalformed
 	}
-	jobs, ok := s.clusters[clusterID]
+	cl, ok := s.clusters[clusterID]
 	if !ok {
 		return nil, errClusterNotFound
 	}
 	matched := []BackupJob{}
-	for _, job := range jobs {
+	for _, job := range cl.jobs {
 		if (jobID == "" || job.BackupJobId == jobID) && (mode == "" || job.JobMode == mode) {
 			matched = append(matched, s.progressed(clusterID, job, c.now))
 		}
@@ -58,15 +58,12 @@ var backupStatuses = []string{"NoStart", "Preparing", "Waiting", "Uploading", "C
 func (s *Server) progressed(clusterID string, job BackupJob, now time.Time) BackupJob {
 	answer := job
 	answer.FinishesAfter = 0 // not the API's: omitted from the answer
-	duration := time.Duration(job.FinishesAfter)
-	if duration == 0 {
-		duration = s.finishAfter
-	}
+	duration := s.jobDuration(job)
 	if duration == 0 || job.BackupProgressStatus == "Finished" {
 		return answer
 	}
 	s.mu.Lock()
-	key := clusterID + "\n" + job.BackupJobId
+	key := jobKey(clusterID, job.BackupJobId)
 	first, seen := s.firstListed[key]
 	if !seen {
 		first = now
@@ -100,6 +97,18 @@ func (s *Server) progressed(clusterID string, job BackupJob, now time.Time) Back
 	answer.Process, answer.BackupProgressStatus = strconv.Itoa(process), status
 	return answer
 }
+
+// jobDuration is how long job takes to finish from its first listing: its
+// own FinishesAfter, else the server's; 0 if it does not progress.
+func (s *Server) jobDuration(job BackupJob) time.Duration {
+	if job.FinishesAfter != 0 {
+		return time.Duration(job.FinishesAfter)
+	}
+	return s.finishAfter
+}
+
+// jobKey is the key of a task in Server.firstListed.
+func jobKey(clusterID, jobID string) string { return clusterID + "\n" + jobID }
 
 // statusIndex is the place of status in backupStatuses; an unknown one
 // counts as not started.

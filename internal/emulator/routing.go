@@ -19,6 +19,7 @@ type apiName struct{ version, action string }
 
 var operations = map[apiName]operation{
 	{polardbVersion, "DescribeBackupTasks"}: {product: "polardb", serve: (*Server).describeBackupTasks},
+	{polardbVersion, "DescribeBackups"}:     {product: "polardb", serve: (*Server).describeBackups},
 	{stsVersion, "AssumeRole"}:              {product: "Sts", serve: (*Server).assumeRole},
 	{stsVersion, "AssumeRoleWithOIDC"}:      {product: "Sts", anonymous: true, serve: (*Server).assumeRoleWithOIDC},
 }
@@ -65,7 +66,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.replyError(w, r, rec, requestID, product, apiErr)
 		return
 	}
-	s.reply(w, rec, http.StatusOK, requestID, jsonBody(result))
+	s.reply(w, rec, http.StatusOK, requestID, s.encodeAnswer(rec, result))
 }
 
 // handle routes an API call as the cloud does: GET or POST, decoded, to an

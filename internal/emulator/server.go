@@ -1,10 +1,10 @@
 // Package emulator is a local stand-in for the Alibaba Cloud services the
 // provider talks to: the PolarDB API (version 2017-08-01), of which it serves
-// DescribeBackupTasks from fixed data, and the sources of temporary
-// credentials: STS (version 2015-04-01: AssumeRole, AssumeRoleWithOIDC), the
-// ECS instance metadata service and a credentials URI. One handler serves
-// them all: the metadata service and the credentials URI by path, the APIs
-// by Action and Version.
+// DescribeBackupTasks and DescribeBackups from fixed data, and the sources of
+// temporary credentials: STS (version 2015-04-01: AssumeRole,
+// AssumeRoleWithOIDC), the ECS instance metadata service and a credentials
+// URI. One handler serves them all: the metadata service and the credentials
+// URI by path, the APIs by Action and Version.
 //
 // It checks requests the way the cloud does: both signature modes of the
 // darabonba SDK, STS tokens and their expiry, clock skew and nonce replay,
@@ -65,10 +65,11 @@ type Server struct {
 	logger         *log.Logger
 	imdsv2Required bool
 	creds          map[string]Credential
-	clusters       map[string][]BackupJob
+	clusters       map[string]*cluster
 	roles          []Role // in data order, each ARN once
 	seed           int64  // of rng
 	finishAfter    time.Duration
+	listingDelay   time.Duration
 
 	mu       sync.Mutex // guards what follows
 	nonces   nonceCache
@@ -80,10 +81,21 @@ type Server struct {
 	// firstListed is when a progressing task was first listed, by cluster
 	// and job ID.
 	firstListed map[string]time.Time
+	// backupCalls counts the DescribeBackups calls that listed a cluster's
+	// backups, by cluster ID, for Backup.ListedFromCall.
+	backupCalls map[string]int
 	// faults are the server's, never nil; clusterFaults a cluster's, by ID.
 	faults        *faultScope
 	clusterFaults map[string]*faultScope
 	rng           *rand.Rand // for Fraction and Jitter
+}
+
+// cluster is what the emulator serves of a Cluster, its own copy.
+type cluster struct {
+	jobs         []BackupJob
+	backups      []Backup
+	listingDelay Duration      // 0: the server's
+	quirks       []AnswerQuirk // of its answers
 }
 
 // Option configures a Server.
@@ -113,6 +125,14 @@ func WithFinishAfter(d time.Duration) Option {
 	return func(s *Server) { s.finishAfter = max(d, 0) }
 }
 
+// WithListingDelay makes DescribeBackups list the backup set of a task
+// that progresses to Finished d after it did, as the service lists a new
+// backup about a minute late, on every cluster without a listing_delay of
+// its own. The default is 0: at once.
+func WithListingDelay(d time.Duration) Option {
+	return func(s *Server) { s.listingDelay = max(d, 0) }
+}
+
 // WithIMDSv2Required makes the metadata service refuse requests without an
 // IMDSv2 token, as on an instance whose metadata access is set to
 // token-only.
@@ -131,11 +151,12 @@ func New(data Data, opts ...Option) *Server {
 	s := &Server{
 		now:           time.Now,
 		creds:         make(map[string]Credential, len(data.Credentials)),
-		clusters:      make(map[string][]BackupJob, len(data.Clusters)),
+		clusters:      make(map[string]*cluster, len(data.Clusters)),
 		seed:          1,
 		faults:        &faultScope{},
 		clusterFaults: map[string]*faultScope{},
 		firstListed:   map[string]time.Time{},
+		backupCalls:   map[string]int{},
 	}
 	if data.Faults != nil {
 		s.faults = newFaultScope(*data.Faults)
@@ -144,7 +165,12 @@ func New(data Data, opts ...Option) *Server {
 		s.creds[c.AccessKeyID] = c
 	}
 	for _, c := range data.Clusters {
-		s.clusters[c.ID] = append([]BackupJob(nil), c.BackupJobs...)
+		s.clusters[c.ID] = &cluster{
+			jobs:         append([]BackupJob(nil), c.BackupJobs...),
+			backups:      append([]Backup(nil), c.Backups...),
+			listingDelay: c.ListingDelay,
+			quirks:       append([]AnswerQuirk(nil), c.AnswerQuirks...),
+		}
 		if c.Faults != nil {
 			s.clusterFaults[c.ID] = newFaultScope(*c.Faults)
 		}
@@ -155,6 +181,15 @@ func New(data Data, opts ...Option) *Server {
 	}
 	for _, opt := range opts {
 		opt(s)
+	}
+	started := s.now()
+	for _, c := range s.clusters {
+		for i := range c.jobs {
+			c.jobs[i] = c.jobs[i].dated(started)
+		}
+		for i := range c.backups {
+			c.backups[i] = c.backups[i].dated(started)
+		}
 	}
 	s.rng = rand.New(rand.NewPCG(uint64(s.seed), 0))
 	return s

@@ -51,6 +51,7 @@ type Client struct {
 	onRetry  func(context.Context, Retry)
 	limiter  *limiter
 	tasks    sharedCalls[*DescribeBackupTasksResponse]
+	backups  sharedCalls[*BackupSets]
 }
 
 // NewClient builds a client; it does not contact the network.
@@ -93,22 +94,6 @@ func NewClient(cfg Config) (*Client, error) {
 		api: api, runtime: &dara.RuntimeOptions{}, endpoint: endpoint, retry: cfg.Retry, onRetry: cfg.OnRetry,
 		limiter: newLimiter(cfg.Retry.now, cfg.Retry.sleep),
 	}, nil
-}
-
-// DescribeBackupTasks lists the backup tasks of a cluster. Identical
-// requests in flight at the same time share one call (sharedCalls): module
-// instances that read the same cluster with the same filters, say. The
-// answer is shared too, and must not be changed. ctx bounds the caller's
-// wait: when it ends, the caller gets a NetworkError wrapping ctx.Err(),
-// or, when no other caller waits for the call, the call's own error, which
-// also tells its attempts.
-func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
-	key := strings.Join([]string{optional(request.DBClusterId), optional(request.BackupJobId), optional(request.BackupMode)}, "\x00")
-	return c.tasks.do(ctx, key,
-		func(ctx context.Context) (*DescribeBackupTasksResponse, error) {
-			return c.describeBackupTasks(ctx, request)
-		},
-		func(err error) error { return &NetworkError{Host: c.endpoint, Err: err} })
 }
 
 // optional is a request parameter in a key: "-" when not sent, else "=" and

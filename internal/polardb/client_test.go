@@ -152,6 +152,15 @@ var describeErrorCases = []describeErrorCase{{
 		}
 	},
 }, {
+	name:    "an error code in a 200 whose other fields have no usable shape",
+	handler: answer(200, "application/json", `{"RequestId":"REQ-F","Code":"Forbidden.RAM","Message":"no","Items":{"BackupJob":"oops"}}`),
+	check: func(t *testing.T, err error) {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != "Forbidden.RAM" || apiErr.RequestID != "REQ-F" {
+			t.Fatalf("err = %#v, want the APIError the Code tells", err)
+		}
+	},
+}, {
 	name:    "HTML 502 from a proxy",
 	handler: answer(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"),
 	check: func(t *testing.T, err error) {

@@ -1,8 +1,10 @@
 package polardb
 
 // This file stands in for the generated SDK github.com/alibabacloud-go/polardb-20170801,
-// which the module proxy here refuses: the same request and response types and
-// the same CallApi parameters. Swapping the SDK in replaces this file only.
+// which the module proxy here refuses, with the files of its operations
+// (describe_backup_tasks.go, describe_backups.go): the same request and response
+// types, named as the SDK names them, and the same CallApi parameters. Swapping
+// the SDK in replaces this file and the operations' types.
 
 import (
 	"context"
@@ -16,84 +18,6 @@ type apiClient = openapi.Client
 
 func newAPIClient(config *openapiutil.Config) (*apiClient, error) {
 	return openapi.NewClient(config)
-}
-
-// DescribeBackupTasksRequest is the request of DescribeBackupTasks. Nil
-// fields are not sent.
-type DescribeBackupTasksRequest struct {
-	BackupJobId *string `json:"BackupJobId,omitempty" xml:"BackupJobId,omitempty"`
-	BackupMode  *string `json:"BackupMode,omitempty" xml:"BackupMode,omitempty"`
-	DBClusterId *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
-}
-
-// DescribeBackupTasksResponse is the decoded answer. (The generated SDK's
-// also carries the HTTP headers and status, which nothing here reads.)
-type DescribeBackupTasksResponse struct {
-	Body *DescribeBackupTasksResponseBody `json:"body,omitempty" xml:"body,omitempty"`
-}
-
-type DescribeBackupTasksResponseBody struct {
-	Items     *DescribeBackupTasksResponseBodyItems `json:"Items,omitempty" xml:"Items,omitempty" type:"Struct"`
-	RequestId *string                               `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
-}
-
-type DescribeBackupTasksResponseBodyItems struct {
-	BackupJob []*DescribeBackupTasksResponseBodyItemsBackupJob `json:"BackupJob,omitempty" xml:"BackupJob,omitempty" type:"Repeated"`
-}
-
-type DescribeBackupTasksResponseBodyItemsBackupJob struct {
-	BackupJobId          *string `json:"BackupJobId,omitempty" xml:"BackupJobId,omitempty"`
-	BackupProgressStatus *string `json:"BackupProgressStatus,omitempty" xml:"BackupProgressStatus,omitempty"`
-	JobMode              *string `json:"JobMode,omitempty" xml:"JobMode,omitempty"`
-	Process              *string `json:"Process,omitempty" xml:"Process,omitempty"`
-	StartTime            *string `json:"StartTime,omitempty" xml:"StartTime,omitempty"`
-	TaskAction           *string `json:"TaskAction,omitempty" xml:"TaskAction,omitempty"`
-}
-
-// describeBackupTasks makes the DescribeBackupTasks call, with the client's
-// retries (Client.call). ctx bounds the whole call: cancelling it aborts
-// the HTTP exchange.
-func (c *Client) describeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
-	query := map[string]interface{}{}
-	if request.BackupJobId != nil {
-		query["BackupJobId"] = request.BackupJobId
-	}
-	if request.BackupMode != nil {
-		query["BackupMode"] = request.BackupMode
-	}
-	if request.DBClusterId != nil {
-		query["DBClusterId"] = request.DBClusterId
-	}
-	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}
-	params := RPCParams("DescribeBackupTasks")
-	response := &DescribeBackupTasksResponse{}
-	err := c.call(ctx, func(ctx context.Context) error {
-		// The runtime's client writes to itself on every call (GetRpcHeaders
-		// clears Client.Headers), so concurrent reads each use a shallow copy.
-		api := *c.api
-		ctx, raw := withRawAnswer(ctx)
-		if _, err := api.CallApiWithCtx(ctx, params, req, c.runtime); err != nil {
-			return err
-		}
-		// The transport kept the answer, decoded here once (see rawAnswer).
-		var answer struct {
-			*DescribeBackupTasksResponseBody
-			answerFault
-		}
-		answer.DescribeBackupTasksResponseBody = &DescribeBackupTasksResponseBody{}
-		if err := raw.decode(&answer, "DescribeBackupTasks"); err != nil {
-			return err
-		}
-		if answer.Code != "" {
-			return answer.apiError(raw.status, dara.StringValue(answer.RequestId), raw.header)
-		}
-		response.Body = answer.DescribeBackupTasksResponseBody
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return response, nil
 }
 
 // RPCParams describe a call of the PolarDB API's operation action as the
@@ -111,4 +35,44 @@ func RPCParams(action string) *openapiutil.Params {
 		ReqBodyType: dara.String("formData"),
 		BodyType:    dara.String("json"),
 	}
+}
+
+// rpcAnswer is what an operation's answer decodes into: a struct that
+// embeds the SDK's body of the operation and, beside it, answerFault, since
+// a 2xx answer with a Code is an error too.
+type rpcAnswer interface {
+	fault() *answerFault
+	requestID() string
+}
+
+// invoke makes one call of the operation action with the parameters query,
+// through Client.call (the retry policy, the shared limiter), and returns
+// its answer, decoded into a new one of newAnswer's at each attempt. ctx
+// bounds the whole call: cancelling it aborts the HTTP exchange.
+func invoke[A rpcAnswer](ctx context.Context, c *Client, action string, query map[string]any, newAnswer func() A) (A, error) {
+	params := RPCParams(action)
+	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}
+	var answer A
+	err := c.call(ctx, func(ctx context.Context) error {
+		// The runtime's client writes to itself on every call (GetRpcHeaders
+		// clears Client.Headers), so concurrent reads each use a shallow copy.
+		api := *c.api
+		ctx, raw := withRawAnswer(ctx)
+		if _, err := api.CallApiWithCtx(ctx, params, req, c.runtime); err != nil {
+			return err
+		}
+		// The transport kept the answer, decoded here once (see rawAnswer).
+		answer = newAnswer()
+		err := raw.decode(answer, action)
+		// A Code makes the answer an error, whatever the rest looks like.
+		if f := answer.fault(); f.Code != "" {
+			return f.apiError(raw.status, answer.requestID(), raw.header)
+		}
+		return err
+	})
+	if err != nil {
+		var none A
+		return none, err
+	}
+	return answer, nil
 }

@@ -124,7 +124,7 @@ func responseError(host string, status int, header http.Header, problem string, 
 // Code.
 func answerError(host string, resp *http.Response, body []byte) error {
 	var e apiErrorBody
-	_ = json.Unmarshal(body, &e) // the envelope is valid JSON; a field of another type just stays empty
+	_ = decodeAnswer(body, &e) // the envelope is valid JSON; a field of no usable shape just stays empty
 	switch {
 	case e.Code != "":
 		return e.apiError(resp.StatusCode, e.RequestID, resp.Header)
@@ -149,11 +149,12 @@ type rawAnswer struct {
 	host   string
 }
 
-// decode decodes the kept answer into v, the result type of action. A body
-// that is not valid JSON is reported as the transport reports one in an
-// error answer.
+// decode decodes the kept answer into v, the result type of action, as
+// liberally as decodeAnswer does. A body that is not valid JSON is reported
+// as the transport reports one in an error answer; a value of no usable
+// shape, by its path. v is decoded as far as it can be either way.
 func (raw *rawAnswer) decode(v any, action string) error {
-	err := json.Unmarshal(raw.body, v)
+	err := decodeAnswer(raw.body, v)
 	var syntax *json.SyntaxError
 	switch {
 	case err == nil:
@@ -169,13 +170,15 @@ type rawAnswerKey struct{}
 
 // answerFault holds the fields of an error answer besides RequestId, to be
 // decoded together with a result type that has the RequestId: a 2xx answer
-// with a Code is an error too.
+// with a Code is an error too (see rpcAnswer).
 type answerFault struct {
 	HostID    string `json:"HostId"`
 	Code      string `json:"Code"`
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
 }
+
+func (f *answerFault) fault() *answerFault { return f }
 
 func (f answerFault) apiError(status int, requestID string, header http.Header) *APIError {
 	return &APIError{

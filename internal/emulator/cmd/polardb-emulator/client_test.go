@@ -44,6 +44,26 @@ func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, a
 	return c.CallApiWithCtx(ctx, polardb.RPCParams("DescribeBackupTasks"), &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
 }
 
+// callAPI calls a PolarDB API with the query parameters of the name,
+// value pairs kv.
+func callAPI(t *testing.T, endpoint, ak, secret, action string, kv ...string) (map[string]any, error) {
+	t.Helper()
+	c, err := openapi.NewClient(&openapiutil.Config{
+		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
+		Endpoint: dara.String(endpoint), Protocol: dara.String("HTTP"), HttpClient: loopbackClient{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := map[string]*string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		q[kv[i]] = dara.String(kv[i+1])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return c.CallApiWithCtx(ctx, polardb.RPCParams(action), &openapiutil.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
+}
+
 // rootsFrom reads a PEM file into a pool of trusted roots.
 func rootsFrom(t *testing.T, path string) *x509.CertPool {
 	t.Helper()

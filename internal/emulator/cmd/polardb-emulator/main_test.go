@@ -86,6 +86,66 @@ func TestFinishAfter(t *testing.T) {
 	interruptAndWait(t, emu)
 }
 
+// With --finish-after and --listing-delay, DescribeBackups lists the demo
+// cluster's unfinished tasks as backup sets the delay after they finished,
+// its first call starting their clock.
+func TestListingDelay(t *testing.T) {
+	emu := start(t, "--finish-after", "300ms", "--listing-delay", "500ms")
+	ak := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_ID")
+	secret := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	backups := func() []string {
+		res, err := callAPI(t, emu.Endpoint, ak, secret, "DescribeBackups",
+			"DBClusterId", "pc-2zedemo0000000001", "StartTime", "2024-05-01T00:00Z", "EndTime", "2024-06-01T00:00Z")
+		if err != nil {
+			t.Fatalf("call: %v", err)
+		}
+		var out []string
+		for _, item := range res["body"].(map[string]any)["Items"].(map[string]any)["Backup"].([]any) {
+			out = append(out, item.(map[string]any)["BackupId"].(string))
+		}
+		return out
+	}
+	demo := []string{"2198605021", "2198671170", "2198689384", "2198736415"}
+	began := time.Now()
+	if got := backups(); !slices.Equal(got, demo) {
+		t.Errorf("first listing: %v, want the demo data's %v", got, demo)
+	}
+	time.Sleep(400*time.Millisecond - time.Since(began))
+	if got := backups(); !slices.Equal(got, demo) {
+		t.Errorf("after --finish-after: %v, want still the demo data's %v", got, demo)
+	}
+	time.Sleep(time.Second - time.Since(began))
+	if got, want := backups(), append(demo, "2198801132", "2198865520"); !slices.Equal(got, want) {
+		t.Errorf("after --listing-delay: %v, want %v", got, want)
+	}
+	interruptAndWait(t, emu)
+}
+
+// A data file's answer_quirks reshape the answers the command sends.
+func TestAnswerQuirks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data.json")
+	data := `{"credentials": [{"access_key_id": "AKFILE", "access_key_secret": "file-secret"}],
+	          "clusters": [{"id": "pc-file", "answer_quirks": ["numbers", "single_object"], "backup_jobs": [
+	            {"StartTime": "2024-05-20T09:41:27Z", "Process": "42", "BackupJobId": "2198801132", "JobMode": "Manual",
+	             "BackupProgressStatus": "Uploading", "TaskAction": "TempBackupTask"}]}]}`
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	emu := start(t, "--data", path)
+	res, err := callAPI(t, emu.Endpoint, "AKFILE", "file-secret", "DescribeBackupTasks", "DBClusterId", "pc-file")
+	if err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	job, ok := res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].(map[string]any)
+	if !ok {
+		t.Fatalf("Items.BackupJob is not one object: %v", res["body"])
+	}
+	if process, isString := job["Process"].(string); isString {
+		t.Errorf("Process is the string %q, want a number", process)
+	}
+	interruptAndWait(t, emu)
+}
+
 func TestDataFileSecretsAreNotPrinted(t *testing.T) {
 	const secret = "file-secret-do-not-print"
 	path := filepath.Join(t.TempDir(), "data.json")
@@ -227,6 +287,7 @@ func TestRunRefuses(t *testing.T) {
 		{"--fault-first without --fault", []string{"--fault-first", "1"}, "fault flags: first and fraction need a fault"},
 		{"bad duration", []string{"--jitter", "soon"}, `invalid value "soon" for flag -jitter`},
 		{"negative --finish-after", []string{"--finish-after", "-1s"}, "--finish-after -1s is negative"},
+		{"negative --listing-delay", []string{"--listing-delay", "-1s"}, "--listing-delay -1s is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,221 @@
+package polardb
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// decodeCase is an answer and what decodeAnswer makes of it: the decoded
+// value, re-encoded as JSON (nil fields left out), or the error's text.
+type decodeCase struct {
+	name, body, want, err string
+}
+
+var backupsDecodeCases = []decodeCase{
+	{"documented shape",
+		`{"RequestId":"R","TotalRecordCount":"1","Items":{"Backup":[{"BackupId":"11111111","BackupSetSize":"154920107"}]}}`,
+		`{"Items":{"Backup":[{"BackupId":"11111111","BackupSetSize":"154920107"}]},"RequestId":"R","TotalRecordCount":"1"}`, ""},
+	{"numbers keep their text",
+		`{"RequestId":"R","TotalRecordCount":1,"PageNumber":-0,"Items":{"Backup":[{"BackupId":11111111,"BackupSetSize":154920107,"ConsistentTime":1.5e3}]}}`,
+		`{"Items":{"Backup":[{"BackupId":"11111111","BackupSetSize":"154920107","ConsistentTime":"1.5e3"}]},"PageNumber":"-0","RequestId":"R","TotalRecordCount":"1"}`, ""},
+	{"booleans keep their text",
+		`{"Items":{"Backup":[{"IsAvail":true,"Comment":false}]}}`,
+		`{"Items":{"Backup":[{"Comment":"false","IsAvail":"true"}]}}`, ""},
+	{"a single object for a list",
+		`{"Items":{"Backup":{"BackupId":"1"}},"RequestId":"R"}`,
+		`{"Items":{"Backup":[{"BackupId":"1"}]},"RequestId":"R"}`, ""},
+	{"empty string for an object",
+		`{"Items":"","RequestId":7}`, `{"RequestId":"7"}`, ""},
+	{"empty string for a list",
+		`{"Items":{"Backup":""},"RequestId":"R"}`, `{"Items":{},"RequestId":"R"}`, ""},
+	{"nulls",
+		`{"Items":{"Backup":[null,{"BackupId":null,"Comment":"c"}]},"RequestId":null,"TotalRecordCount":2}`,
+		`{"Items":{"Backup":[null,{"Comment":"c"}]},"TotalRecordCount":"2"}`, ""},
+	{"null for an object", `{"Items":null,"TotalRecordCount":0}`, `{"TotalRecordCount":"0"}`, ""},
+	{"empty list", `{"Items":{"Backup":[]},"PageNumber":1}`, `{"Items":{},"PageNumber":"1"}`, ""},
+	{"extra fields and other cases",
+		`{"requestID":"r","ITEMS":{"backup":[{"backupid":1,"New":{"a":[1,{"b":"}"}]},"Also":[]}]},"Extra":[{"x":"]"}],"PageSize":100}`,
+		`{"Items":{"Backup":[{"BackupId":"1"}]},"RequestId":"r"}`, ""},
+	{"escapes and invalid UTF-8",
+		`{"RequestId":"a\"b\u00e9\n","TotalRecordCount":3,"Items":{"Backup":[{"Comment":"` + "\xff" + `"}]}}`,
+		`{"Items":{"Backup":[{"Comment":"` + "\uFFFD" + `"}]},"RequestId":"a\"bé\n","TotalRecordCount":"3"}`, ""},
+	{"the last of repeated keys",
+		`{"RequestId":1,"requestid":"second","TotalRecordCount":2}`, `{"RequestId":"second","TotalRecordCount":"2"}`, ""},
+	{"an object for a string",
+		`{"RequestId":"R","Items":{"Backup":[{},{},{},{"BackupId":{"id":1},"Comment":2}]}}`, "",
+		"Items.Backup[3].BackupId: an object where a string is expected"},
+	{"a list for a string",
+		`{"TotalRecordCount":[1],"RequestId":2}`, "", "TotalRecordCount: a list where a string is expected"},
+	{"a string for a list",
+		`{"Items":{"Backup":"oops"},"TotalRecordCount":1}`, "", "Items.Backup: a string where a list is expected"},
+	{"a number for an object", `{"Items":0}`, "", "Items: a number where an object is expected"},
+	{"a list for an object", `{"Items":[{"Backup":[]}]}`, "", "Items: a list where an object is expected"},
+	{"a string in a single object",
+		`{"Items":{"Backup":{"BackupId":["x"]}}}`, "", "Items.Backup[0].BackupId: a list where a string is expected"},
+	{"a boolean in a list", `{"Items":{"Backup":[{"BackupId":"1"},true]}}`, "", "Items.Backup[1]: a boolean where an object is expected"},
+}
+
+var tasksDecodeCases = []decodeCase{
+	{"documented shape",
+		`{"RequestId":"R","Items":{"BackupJob":[{"BackupJobId":"1","Process":"42"}]}}`,
+		`{"Items":{"BackupJob":[{"BackupJobId":"1","Process":"42"}]},"RequestId":"R"}`, ""},
+	{"numbers keep their text",
+		`{"RequestId":123,"Items":{"BackupJob":[{"BackupJobId":11111111,"Process":42.50}]}}`,
+		`{"Items":{"BackupJob":[{"BackupJobId":"11111111","Process":"42.50"}]},"RequestId":"123"}`, ""},
+	{"a single object for a list",
+		`{"Items":{"BackupJob":{"JobMode":"Manual"}}}`, `{"Items":{"BackupJob":[{"JobMode":"Manual"}]}}`, ""},
+	{"empty strings and nulls", `{"Items":"","RequestId":null}`, `{}`, ""},
+	{"extra fields", `{"Items":{"BackupJob":[{"Process":"1","Unknown":{}}],"More":1},"TotalRecordCount":1}`,
+		`{"Items":{"BackupJob":[{"Process":"1"}]}}`, ""},
+	{"an object for a string", `{"Items":{"BackupJob":[{"Process":{}}]}}`, "", "Items.BackupJob[0].Process: an object where a string is expected"},
+	{"a string for a list", `{"Items":{"BackupJob":"oops"}}`, "", "Items.BackupJob: a string where a list is expected"},
+}
+
+func TestDecodeAnswer(t *testing.T) {
+	for _, op := range []struct {
+		name      string
+		cases     []decodeCase
+		newAnswer func() rpcAnswer
+		body      func(rpcAnswer) any
+	}{
+		{"DescribeBackups", backupsDecodeCases,
+			func() rpcAnswer {
+				return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}}
+			},
+			func(a rpcAnswer) any { return a.(*describeBackupsAnswer).DescribeBackupsResponseBody }},
+		{"DescribeBackupTasks", tasksDecodeCases,
+			func() rpcAnswer {
+				return &describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}}
+			},
+			func(a rpcAnswer) any { return a.(*describeBackupTasksAnswer).DescribeBackupTasksResponseBody }},
+	} {
+		for _, tt := range op.cases {
+			t.Run(op.name+"/"+tt.name, func(t *testing.T) {
+				answer := op.newAnswer()
+				err := decodeAnswer([]byte(tt.body), answer)
+				if tt.err != "" {
+					var shape *shapeError
+					if !errors.As(err, &shape) || err.Error() != tt.err {
+						t.Fatalf("err = %v, want %q", err, tt.err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := json.Marshal(op.body(answer))
+				if string(got) != tt.want {
+					t.Errorf("got  %s\nwant %s", got, tt.want)
+				}
+			})
+		}
+	}
+}
+
+// The error fields are read as liberally, and a field of no usable shape
+// leaves the others to be read.
+func TestDecodeAnswerReadsErrorFields(t *testing.T) {
+	for body, want := range map[string]apiErrorBody{
+		`{"Code":"X","RequestId":"R","Message":"m"}`:         {RequestID: "R", answerFault: answerFault{Code: "X", Message: "m"}},
+		`{"Code":123,"RequestId":456789}`:                    {RequestID: "456789", answerFault: answerFault{Code: "123"}},
+		`{"code":"lower","message":null,"hostid":true}`:      {answerFault: answerFault{Code: "lower", HostID: "true"}},
+		`{"Code":{"x":1},"RequestId":"R","Message":"m"}`:     {RequestID: "R", answerFault: answerFault{Message: "m"}},
+		`{"Code":"C","RequestId":["x"],"Recommend":"r"}`:     {answerFault: answerFault{Code: "C", Recommend: "r"}},
+		`{"Code":"","code":"B","Message":"one","Message":2}`: {answerFault: answerFault{Code: "B", Message: "2"}},
+	} {
+		var got apiErrorBody
+		_ = decodeAnswer([]byte(body), &got)
+		if got != want {
+			t.Errorf("%s: got %+v, want %+v", body, got, want)
+		}
+	}
+}
+
+// What json.Unmarshal decodes, the walk that reads the answers it refuses
+// decodes alike: one set of rules.
+func TestAnswerWalkerAgreesWithEncodingJSON(t *testing.T) {
+	for _, tt := range append(append([]decodeCase{}, backupsDecodeCases...), tasksDecodeCases...) {
+		checkWalkerAgrees(t, []byte(tt.body))
+	}
+	checkWalkerAgrees(t, []byte(okBody))
+	checkWalkerAgrees(t, []byte(`{"Items":{"BackupJob":[{"Process":"1"}]},"Items":{"BackupJob":[{"JobMode":"M"},{}]}}`))
+	checkWalkerAgrees(t, []byte(`{"Items":{"BackupJob":[{"Process":"1"},{"Process":"2"}]},"ITEMS":{"BackupJob":[null]}}`))
+}
+
+// checkWalkerAgrees decodes body into both answers with json.Unmarshal
+// and, where it succeeds, with answerWalker, and compares.
+func checkWalkerAgrees(t *testing.T, body []byte) {
+	t.Helper()
+	for _, newAnswer := range []func() any{
+		func() any { return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}} },
+		func() any {
+			return &describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}}
+		},
+		func() any { return &apiErrorBody{} },
+	} {
+		want, got := newAnswer(), newAnswer()
+		if json.Unmarshal(body, want) != nil {
+			continue
+		}
+		w := answerWalker{data: body}
+		w.value(reflect.ValueOf(got).Elem())
+		if w.err != nil || !reflect.DeepEqual(got, want) {
+			g, _ := json.Marshal(got)
+			e, _ := json.Marshal(want)
+			t.Errorf("%s: the walk gives %s (%v), encoding/json %s", body, g, w.err, e)
+		}
+	}
+}
+
+func TestFoldNameIsEncodingJSONs(t *testing.T) {
+	for name, want := range map[string]string{"requestid": "REQUESTID", "BackupId": "BACKUPID", "ſ": "S", "\u212a": "K", "é": "É"} {
+		if got := foldName(name); got != want && !strings.EqualFold(got, want) {
+			t.Errorf("foldName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// FuzzDecodeLiberally decodes anything into the answers of both
+// operations and the error fields: it never panics, an answer that is not
+// JSON is a *json.SyntaxError, an answer of no usable shape a shapeError
+// naming a path, and what json.Unmarshal decodes, the walk decodes alike.
+func FuzzDecodeLiberally(f *testing.F) {
+	for _, tt := range append(append([]decodeCase{}, backupsDecodeCases...), tasksDecodeCases...) {
+		f.Add([]byte(tt.body))
+	}
+	f.Add([]byte(okBody))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`""`))
+	f.Add([]byte(`{"Items":{"Backup":{"BackupId":{"a":"\"}"}}}}`))
+	f.Add([]byte(`{"Items":{"Backup":[1,[2],{"x":3}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, v := range []any{
+			&describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}},
+			&describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}},
+			&apiErrorBody{},
+		} {
+			err := decodeAnswer(body, v)
+			var syntax *json.SyntaxError
+			var shape *shapeError
+			switch {
+			case err == nil:
+			case errors.As(err, &syntax):
+				if json.Valid(body) {
+					t.Errorf("%q: a syntax error for valid JSON: %v", body, err)
+				}
+			case errors.As(err, &shape):
+				if !json.Valid(body) || shape.Got == "" || shape.Want == "" {
+					t.Errorf("%q: %#v", body, shape)
+				}
+			default:
+				t.Errorf("%q: err = %T %v", body, err, err)
+			}
+		}
+		if json.Valid(body) {
+			checkWalkerAgrees(t, body)
+		}
+	})
+}

@@ -1,0 +1,331 @@
+package polardb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/alibabacloud-go/tea/dara"
+)
+
+// DescribeBackupsRequest is the request of DescribeBackups. Nil fields are
+// not sent.
+type DescribeBackupsRequest struct {
+	BackupId     *string `json:"BackupId,omitempty" xml:"BackupId,omitempty"`
+	BackupMode   *string `json:"BackupMode,omitempty" xml:"BackupMode,omitempty"`
+	BackupRegion *string `json:"BackupRegion,omitempty" xml:"BackupRegion,omitempty"`
+	BackupStatus *string `json:"BackupStatus,omitempty" xml:"BackupStatus,omitempty"`
+	DBClusterId  *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
+	EndTime      *string `json:"EndTime,omitempty" xml:"EndTime,omitempty"`
+	PageNumber   *int32  `json:"PageNumber,omitempty" xml:"PageNumber,omitempty"`
+	PageSize     *int32  `json:"PageSize,omitempty" xml:"PageSize,omitempty"`
+	StartTime    *string `json:"StartTime,omitempty" xml:"StartTime,omitempty"`
+}
+
+// DescribeBackupsResponse is the decoded answer of one page. (The
+// generated SDK's also carries the HTTP headers and status, which nothing
+// here reads.)
+type DescribeBackupsResponse struct {
+	Body *DescribeBackupsResponseBody `json:"body,omitempty" xml:"body,omitempty"`
+}
+
+type DescribeBackupsResponseBody struct {
+	Items                 *DescribeBackupsResponseBodyItems `json:"Items,omitempty" xml:"Items,omitempty" type:"Struct"`
+	PageNumber            *string                           `json:"PageNumber,omitempty" xml:"PageNumber,omitempty"`
+	PageRecordCount       *string                           `json:"PageRecordCount,omitempty" xml:"PageRecordCount,omitempty"`
+	RequestId             *string                           `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
+	TotalLevel2BackupSize *string                           `json:"TotalLevel2BackupSize,omitempty" xml:"TotalLevel2BackupSize,omitempty"`
+	TotalRecordCount      *string                           `json:"TotalRecordCount,omitempty" xml:"TotalRecordCount,omitempty"`
+}
+
+type DescribeBackupsResponseBodyItems struct {
+	Backup []*DescribeBackupsResponseBodyItemsBackup `json:"Backup,omitempty" xml:"Backup,omitempty" type:"Repeated"`
+}
+
+type DescribeBackupsResponseBodyItemsBackup struct {
+	BackupEndTime          *string `json:"BackupEndTime,omitempty" xml:"BackupEndTime,omitempty"`
+	BackupId               *string `json:"BackupId,omitempty" xml:"BackupId,omitempty"`
+	BackupMethod           *string `json:"BackupMethod,omitempty" xml:"BackupMethod,omitempty"`
+	BackupMode             *string `json:"BackupMode,omitempty" xml:"BackupMode,omitempty"`
+	BackupSetSize          *string `json:"BackupSetSize,omitempty" xml:"BackupSetSize,omitempty"`
+	BackupStartTime        *string `json:"BackupStartTime,omitempty" xml:"BackupStartTime,omitempty"`
+	BackupStatus           *string `json:"BackupStatus,omitempty" xml:"BackupStatus,omitempty"`
+	BackupType             *string `json:"BackupType,omitempty" xml:"BackupType,omitempty"`
+	BackupsLevel           *string `json:"BackupsLevel,omitempty" xml:"BackupsLevel,omitempty"`
+	Comment                *string `json:"Comment,omitempty" xml:"Comment,omitempty"`
+	ConsistentTime         *string `json:"ConsistentTime,omitempty" xml:"ConsistentTime,omitempty"`
+	DBClusterId            *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
+	ExpectExpireTime       *string `json:"ExpectExpireTime,omitempty" xml:"ExpectExpireTime,omitempty"`
+	ExpectExpireType       *string `json:"ExpectExpireType,omitempty" xml:"ExpectExpireType,omitempty"`
+	IsAvail                *string `json:"IsAvail,omitempty" xml:"IsAvail,omitempty"`
+	TableRestoreMetaStatus *string `json:"TableRestoreMetaStatus,omitempty" xml:"TableRestoreMetaStatus,omitempty"`
+}
+
+// describeBackupsAnswer is what an answer of DescribeBackups decodes into
+// (see rpcAnswer).
+type describeBackupsAnswer struct {
+	*DescribeBackupsResponseBody
+	answerFault
+}
+
+func (a *describeBackupsAnswer) requestID() string { return dara.StringValue(a.RequestId) }
+
+// describeBackups makes one DescribeBackups call, for one page, with the
+// client's retries (Client.call).
+func (c *Client) describeBackups(ctx context.Context, request *DescribeBackupsRequest) (*DescribeBackupsResponse, error) {
+	query := map[string]any{}
+	for name, value := range map[string]*string{
+		"BackupId": request.BackupId, "BackupMode": request.BackupMode, "BackupRegion": request.BackupRegion,
+		"BackupStatus": request.BackupStatus, "DBClusterId": request.DBClusterId, "EndTime": request.EndTime, "StartTime": request.StartTime,
+	} {
+		if value != nil {
+			query[name] = value
+		}
+	}
+	if request.PageNumber != nil {
+		query["PageNumber"] = request.PageNumber
+	}
+	if request.PageSize != nil {
+		query["PageSize"] = request.PageSize
+	}
+	answer, err := invoke(ctx, c, "DescribeBackups", query, func() *describeBackupsAnswer {
+		return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeBackupsResponse{Body: answer.DescribeBackupsResponseBody}, nil
+}
+
+// BackupSets are the backups of a DescribeBackups request, every page of
+// it read.
+type BackupSets struct {
+	Backups   []*DescribeBackupsResponseBodyItemsBackup // every backup, de-duplicated, in the API's order
+	Total     int                                       // TotalRecordCount of the read that was kept (len(Backups) when the API sent none)
+	Pages     int                                       // pages read in the kept read
+	Reads     int                                       // how many times all pages were read (1 unless the list changed)
+	RequestID string                                    // RequestId of the first page of the kept read
+}
+
+// Paging of DescribeAllBackups.
+const (
+	backupsPageSize      = 100  // the largest page the API gives (30, 50 or 100)
+	backupsPagesInFlight = 10   // pages read at the same time
+	backupsReads         = 3    // reads of all pages before a list that keeps changing is given up
+	backupsMaxPages      = 1000 // 100,000 backups: more is not an answer to trust
+)
+
+// ChangingListError is a list of backups that kept changing while it was
+// read: backups appeared or expired between the pages of every read.
+type ChangingListError struct {
+	DBClusterID string // the cluster whose backups were read
+	Reads       int    // how many times all pages were read
+	Totals      []int  // the total counts (TotalRecordCount) the pages gave, in the order first seen
+}
+
+func (e *ChangingListError) Error() string {
+	totals := make([]string, len(e.Totals))
+	for i, t := range e.Totals {
+		totals[i] = strconv.Itoa(t)
+	}
+	return fmt.Sprintf("the list of backups of PolarDB cluster %q kept changing while being read: "+
+		"backups appeared or expired during each of %d reads of all its pages (total counts seen: %s)",
+		e.DBClusterID, e.Reads, strings.Join(totals, ", "))
+}
+
+// DescribeAllBackups reads every page of the backups request asks for (its
+// PageNumber and PageSize are ignored): page 1, then, knowing the total,
+// the others at the same time, backupsPagesInFlight at most, each a call
+// of its own (Client.call: the retry policy and the shared limiter), so
+// that 1,000 backups cost two round trips, not ten. Backups appear and
+// expire while the pages are read, shifting the others from page to page:
+// when the total changed on the way, or fewer backups than the total came,
+// all pages are read again, backupsReads times at most; then the error is
+// a *ChangingListError. A backup listed twice is kept once, where it came
+// first. When the API sends no total, the pages are read one after another
+// until one is not full.
+//
+// Identical requests in flight at the same time share one read, as
+// DescribeBackupTasks does; the answer is shared too, and must not be
+// changed. A failed page fails the read.
+func (c *Client) DescribeAllBackups(ctx context.Context, request *DescribeBackupsRequest) (*BackupSets, error) {
+	// Every field that is sent; the page fields are not.
+	key := strings.Join([]string{optional(request.DBClusterId), optional(request.StartTime), optional(request.EndTime),
+		optional(request.BackupId), optional(request.BackupStatus), optional(request.BackupMode), optional(request.BackupRegion)}, "\x00")
+	return c.backups.do(ctx, key,
+		func(ctx context.Context) (*BackupSets, error) {
+			return c.describeAllBackups(ctx, request)
+		},
+		func(err error) error { return &NetworkError{Host: c.endpoint, Err: err} })
+}
+
+func (c *Client) describeAllBackups(ctx context.Context, request *DescribeBackupsRequest) (*BackupSets, error) {
+	var totals []int
+	for read := 1; ; read++ {
+		pages, err := c.readBackupPages(ctx, request)
+		if err != nil {
+			return nil, err
+		}
+		sets, changed := pages.backupSets()
+		sets.Reads = read
+		if !changed {
+			return sets, nil
+		}
+		for _, t := range pages.totals() {
+			if !slices.Contains(totals, t) {
+				totals = append(totals, t)
+			}
+		}
+		if read == backupsReads {
+			return nil, &ChangingListError{DBClusterID: dara.StringValue(request.DBClusterId), Reads: read, Totals: totals}
+		}
+	}
+}
+
+// backupPages are the pages of one read, in order.
+type backupPages []*DescribeBackupsResponseBody
+
+// readBackupPages reads every page once.
+func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRequest) (backupPages, error) {
+	first, err := c.describeBackups(ctx, backupsPage(request, 1))
+	if err != nil {
+		return nil, err
+	}
+	total, ok := totalOf(first.Body)
+	if !ok {
+		return c.readBackupPagesInTurn(ctx, request, first.Body)
+	}
+	count := max(1, (total+backupsPageSize-1)/backupsPageSize)
+	if count > backupsMaxPages {
+		return nil, fmt.Errorf("polardb: DescribeBackups of cluster %q counts %d backups, more than the %d pages of %d it may take",
+			dara.StringValue(request.DBClusterId), total, backupsMaxPages, backupsPageSize)
+	}
+	pages := make(backupPages, count)
+	pages[0] = first.Body
+
+	// A failed page cancels the others: the read has failed.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int32 // the last page number taken
+		wg       sync.WaitGroup
+		failOnce sync.Once
+		failed   error
+	)
+	next.Store(1)
+	for range min(backupsPagesInFlight, count-1) {
+		wg.Go(func() {
+			for {
+				n := int(next.Add(1))
+				if n > count || ctx.Err() != nil {
+					return
+				}
+				page, err := c.describeBackups(ctx, backupsPage(request, n))
+				if err != nil {
+					failOnce.Do(func() { failed = err; cancel() })
+					return
+				}
+				pages[n-1] = page.Body
+			}
+		})
+	}
+	wg.Wait()
+	if failed != nil {
+		return nil, failed
+	}
+	return pages, nil
+}
+
+// readBackupPagesInTurn reads the pages after first one after another,
+// until one is not full: without a total, the number of pages is unknown.
+func (c *Client) readBackupPagesInTurn(ctx context.Context, request *DescribeBackupsRequest, first *DescribeBackupsResponseBody) (backupPages, error) {
+	pages := backupPages{first}
+	for n := 2; len(backupsOf(pages[len(pages)-1])) >= backupsPageSize; n++ {
+		if n > backupsMaxPages {
+			return nil, fmt.Errorf("polardb: DescribeBackups of cluster %q still gave full pages after %d pages of %d",
+				dara.StringValue(request.DBClusterId), backupsMaxPages, backupsPageSize)
+		}
+		page, err := c.describeBackups(ctx, backupsPage(request, n))
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, page.Body)
+	}
+	return pages, nil
+}
+
+// backupSets joins the pages' backups, and says whether the list changed
+// while they were read: a page's total is not the first page's, or fewer
+// backups came than it said (some were shifted past the pages read).
+func (pages backupPages) backupSets() (sets *BackupSets, changed bool) {
+	first := pages[0]
+	sets = &BackupSets{Pages: len(pages), RequestID: dara.StringValue(first.RequestId)}
+	seen := map[string]bool{}
+	listed := 0 // entries of the list, each backup once
+	for _, page := range pages {
+		for _, backup := range backupsOf(page) {
+			if backup == nil { // an entry, but nothing to show
+				listed++
+				continue
+			}
+			if backup.BackupId != nil {
+				if seen[*backup.BackupId] {
+					continue
+				}
+				seen[*backup.BackupId] = true
+			}
+			listed++
+			sets.Backups = append(sets.Backups, backup)
+		}
+	}
+	total, ok := totalOf(first)
+	if !ok {
+		sets.Total = len(sets.Backups)
+		return sets, false
+	}
+	sets.Total = total
+	for _, page := range pages[1:] {
+		if t, ok := totalOf(page); ok && t != total {
+			return sets, true
+		}
+	}
+	return sets, listed < total
+}
+
+// totals are the distinct totals of the pages, in order.
+func (pages backupPages) totals() []int {
+	var totals []int
+	for _, page := range pages {
+		if t, ok := totalOf(page); ok && !slices.Contains(totals, t) {
+			totals = append(totals, t)
+		}
+	}
+	return totals
+}
+
+// backupsPage is request for page n, of the largest size.
+func backupsPage(request *DescribeBackupsRequest, n int) *DescribeBackupsRequest {
+	page := *request
+	page.PageNumber, page.PageSize = dara.Int32(int32(n)), dara.Int32(backupsPageSize)
+	return &page
+}
+
+// totalOf is a page's TotalRecordCount, if it has one that is a count.
+func totalOf(page *DescribeBackupsResponseBody) (int, bool) {
+	if page == nil || page.TotalRecordCount == nil {
+		return 0, false
+	}
+	total, err := strconv.Atoi(strings.TrimSpace(*page.TotalRecordCount))
+	return total, err == nil && total >= 0
+}
+
+func backupsOf(page *DescribeBackupsResponseBody) []*DescribeBackupsResponseBodyItemsBackup {
+	if page == nil || page.Items == nil {
+		return nil
+	}
+	return page.Items.Backup
+}

@@ -1,0 +1,536 @@
+package polardb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alibabacloud-go/tea/dara"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
+)
+
+// backupIDs are n backup IDs, newest first, as the API lists them: from
+// "B<from+n-1>" down to "B<from>".
+func backupIDs(from, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("B%04d", from+n-1-i)
+	}
+	return ids
+}
+
+// backupServer serves DescribeBackups pages of the backups list(call) says
+// are listed at its call-th call (from 1), as the API pages them.
+type backupServer struct {
+	list    func(call int) []string
+	noTotal bool // the answers carry no TotalRecordCount
+	// page, when set, answers a page instead, or returns nil to let it be.
+	page func(call, pageNumber int) http.HandlerFunc
+	// hold, when set, is called before a page other than the first is
+	// answered, for the test to see pages in flight together.
+	hold func(pageNumber int)
+
+	mu       sync.Mutex
+	calls    int
+	queries  []url.Values
+	inFlight int
+	most     int // pages in flight at once, at most
+}
+
+func (s *backupServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
+	s.mu.Lock()
+	s.calls++
+	call := s.calls
+	s.queries = append(s.queries, query)
+	s.inFlight++
+	s.most = max(s.most, s.inFlight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
+
+	pageNumber, _ := strconv.Atoi(query.Get("PageNumber"))
+	pageSize, _ := strconv.Atoi(query.Get("PageSize"))
+	if pageNumber > 1 && s.hold != nil {
+		s.hold(pageNumber)
+	}
+	if s.page != nil {
+		if h := s.page(call, pageNumber); h != nil {
+			h(w, r)
+			return
+		}
+	}
+	ids := s.list(call)
+	start, end := min(len(ids), (pageNumber-1)*pageSize), min(len(ids), pageNumber*pageSize)
+	answer(200, "application/json", backupsAnswer(ids, start, end, !s.noTotal))(w, r)
+}
+
+// backupsAnswer is a DescribeBackups answer listing ids[start:end], with
+// a TotalRecordCount of len(ids) if total.
+func backupsAnswer(ids []string, start, end int, total bool) string {
+	var b strings.Builder
+	b.WriteString(`{"RequestId":"REQ-` + strconv.Itoa(start) + `",`)
+	if total {
+		b.WriteString(`"TotalRecordCount":"` + strconv.Itoa(len(ids)) + `",`)
+	}
+	fmt.Fprintf(&b, `"PageRecordCount":"%d","Items":{"Backup":[`, end-start)
+	for i, id := range ids[start:end] {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"BackupId":%q,"DBClusterId":"pc-abc","BackupStatus":"Success","BackupSetSize":154920107}`, id)
+	}
+	b.WriteString(`]}}`)
+	return b.String()
+}
+
+// stats are the calls so far, and the most pages in flight at once.
+func (s *backupServer) stats() (calls, most int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls, s.most
+}
+
+func (s *backupServer) query(i int) url.Values {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queries[(i+len(s.queries))%len(s.queries)]
+}
+
+func (s *backupServer) pageNumbers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var numbers []string
+	for _, q := range s.queries {
+		numbers = append(numbers, q.Get("PageNumber"))
+	}
+	return numbers
+}
+
+// newBackupsClient is a client of s over HTTPS whose retries do not wait.
+func newBackupsClient(t *testing.T, s *backupServer) *Client {
+	t.Helper()
+	server := testsupport.ServeTLS(t, s)
+	client, err := NewClient(Config{
+		Endpoint: strings.TrimPrefix(server.URL, "https://"), Protocol: "HTTPS", Credential: testCredential(t),
+		Retry: RetryPolicy{MaxRetries: 3, Base: time.Millisecond, Cap: time.Millisecond,
+			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+var backupsRequest = &DescribeBackupsRequest{
+	DBClusterId: dara.String("pc-abc"), StartTime: dara.String("2026-01-01T00:00Z"), EndTime: dara.String("2026-02-01T00:00Z"),
+	// Ignored: DescribeAllBackups reads every page, of 100.
+	PageNumber: dara.Int32(7), PageSize: dara.Int32(30),
+}
+
+func always(ids []string) func(int) []string { return func(int) []string { return ids } }
+
+// idsOf are the BackupIds of sets, in order.
+func idsOf(sets *BackupSets) []string {
+	ids := make([]string, len(sets.Backups))
+	for i, b := range sets.Backups {
+		ids[i] = dara.StringValue(b.BackupId)
+	}
+	return ids
+}
+
+func TestDescribeAllBackupsReadsOnePage(t *testing.T) {
+	s := &backupServer{list: always(backupIDs(1, 42))}
+	client := newBackupsClient(t, s)
+	request := *backupsRequest
+	request.BackupMode = dara.String("Manual")
+	sets, err := client.DescribeAllBackups(context.Background(), &request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(idsOf(sets), backupIDs(1, 42)) || sets.Total != 42 || sets.Pages != 1 || sets.Reads != 1 || sets.RequestID != "REQ-0" {
+		t.Errorf("got %d backups, total %d, %d pages, %d reads, request %q", len(sets.Backups), sets.Total, sets.Pages, sets.Reads, sets.RequestID)
+	}
+	if size := dara.StringValue(sets.Backups[0].BackupSetSize); size != "154920107" {
+		t.Errorf("BackupSetSize sent as a number read as %q, want its text", size)
+	}
+	q := s.query(0)
+	want := url.Values{"DBClusterId": {"pc-abc"}, "StartTime": {"2026-01-01T00:00Z"}, "EndTime": {"2026-02-01T00:00Z"},
+		"BackupMode": {"Manual"}, "PageNumber": {"1"}, "PageSize": {"100"}}
+	for name := range q {
+		if _, ok := want[name]; !ok {
+			t.Errorf("sent %s=%q, which the request does not set", name, q.Get(name))
+		}
+	}
+	for name, value := range want {
+		if q.Get(name) != value[0] {
+			t.Errorf("sent %s=%q, want %q", name, q.Get(name), value[0])
+		}
+	}
+}
+
+// 250 backups are 3 pages of 100: page 1, then pages 2 and 3 together.
+func TestDescribeAllBackupsReadsTheOtherPagesConcurrently(t *testing.T) {
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	together := make(chan struct{})
+	go func() { arrived.Wait(); close(together) }()
+	s := &backupServer{list: always(backupIDs(1, 250)), hold: func(int) {
+		// Each of pages 2 and 3 waits for the other, or for long enough to
+		// tell that they came one after another.
+		arrived.Done()
+		select {
+		case <-together:
+		case <-time.After(2 * time.Second):
+		}
+	}}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(idsOf(sets), backupIDs(1, 250)) || sets.Total != 250 || sets.Pages != 3 || sets.Reads != 1 {
+		t.Errorf("got %d backups, total %d, %d pages, %d reads", len(sets.Backups), sets.Total, sets.Pages, sets.Reads)
+	}
+	if pages := s.pageNumbers(); len(pages) != 3 || pages[0] != "1" || !slices.Contains(pages, "2") || !slices.Contains(pages, "3") {
+		t.Errorf("pages asked for: %v, want 1, then 2 and 3", pages)
+	}
+	for i := range 3 {
+		if size := s.query(i).Get("PageSize"); size != "100" {
+			t.Errorf("PageSize %q, want 100", size)
+		}
+	}
+	if _, most := s.stats(); most != 2 {
+		t.Errorf("%d pages in flight at most, want pages 2 and 3 together", most)
+	}
+}
+
+// 2,450 backups are 25 pages: never more than 10 in flight.
+func TestDescribeAllBackupsBoundsThePagesInFlight(t *testing.T) {
+	s := &backupServer{list: always(backupIDs(1, 2450)), hold: func(int) { time.Sleep(20 * time.Millisecond) }}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(idsOf(sets), backupIDs(1, 2450)) || sets.Pages != 25 {
+		t.Errorf("got %d backups in %d pages", len(sets.Backups), sets.Pages)
+	}
+	if _, most := s.stats(); most > 10 || most < 2 {
+		t.Errorf("%d pages in flight at most, want 2 to 10", most)
+	}
+}
+
+func TestDescribeAllBackupsReadsAgainWhenTheListChanges(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		list  func(call int) []string
+		page  func(call, pageNumber int) http.HandlerFunc
+		want  []string
+		reads int
+		calls int
+	}{{
+		// Read 1: page 1 lists B0250 to B0151 of 250; pages 2 and 3, of 251
+		// with B0251 first, list B0151 again. The totals tell: read 2 lists
+		// the 251 once each.
+		name: "a backup taken between page 1 and page 2",
+		list: func(call int) []string {
+			if call == 1 {
+				return backupIDs(1, 250)
+			}
+			return backupIDs(1, 251)
+		},
+		want: backupIDs(1, 251), reads: 2, calls: 6,
+	}, {
+		name: "the oldest backup expired between page 1 and page 2",
+		list: func(call int) []string {
+			if call == 1 {
+				return backupIDs(1, 250)
+			}
+			return backupIDs(2, 249)
+		},
+		want: backupIDs(2, 249), reads: 2, calls: 6,
+	}, {
+		// The totals agree, but a page came short: a backup was lost between
+		// pages.
+		name: "a page short of a backup",
+		list: always(backupIDs(1, 250)),
+		page: func(call, pageNumber int) http.HandlerFunc {
+			if call > 3 || pageNumber != 2 {
+				return nil
+			}
+			lost := `{"BackupId":"B0130","DBClusterId":"pc-abc","BackupStatus":"Success","BackupSetSize":154920107},`
+			return answer(200, "application/json", strings.Replace(backupsAnswer(backupIDs(1, 250), 100, 200, true), lost, "", 1))
+		},
+		want: backupIDs(1, 250), reads: 2, calls: 6,
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &backupServer{list: tt.list, page: tt.page}
+			client := newBackupsClient(t, s)
+			sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := idsOf(sets); !slices.Equal(got, tt.want) {
+				t.Errorf("got %d backups (%v…), want the %d of the second read", len(got), got[:3], len(tt.want))
+			}
+			if calls, _ := s.stats(); sets.Reads != tt.reads || sets.Total != len(tt.want) || calls != tt.calls {
+				t.Errorf("%d reads, total %d, %d calls; want %d reads, total %d, %d calls", sets.Reads, sets.Total, calls, tt.reads, len(tt.want), tt.calls)
+			}
+		})
+	}
+}
+
+// Within one read, a backup listed on two pages, as when one is taken
+// between them and the total is not sent, is kept once, where it came
+// first; so is one without a BackupId, as it is.
+func TestDescribeAllBackupsKeepsEachBackupOnce(t *testing.T) {
+	s := &backupServer{noTotal: true, list: func(call int) []string {
+		if call == 1 {
+			return backupIDs(1, 150)
+		}
+		return backupIDs(1, 151) // B0151 taken: B0051 moves to page 2, listed again
+	}, page: func(call, _ int) http.HandlerFunc {
+		if call != 1 {
+			return nil
+		}
+		// Page 1 also has an entry without a BackupId, and a null.
+		body := backupsAnswer(backupIDs(1, 150), 0, 100, false)
+		return answer(200, "application/json", strings.Replace(body, `]}}`, `,{"BackupStatus":"Failed"},null]}}`, 1))
+	}}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(append(backupIDs(51, 100), ""), backupIDs(1, 50)...)
+	if got := idsOf(sets); !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if sets.Total != len(want) || sets.Pages != 2 {
+		t.Errorf("total %d in %d pages, want %d in 2", sets.Total, sets.Pages, len(want))
+	}
+}
+
+func TestDescribeAllBackupsGivesUpOnAListThatKeepsChanging(t *testing.T) {
+	// A backup more at every call.
+	s := &backupServer{list: func(call int) []string { return backupIDs(1, 249+call) }}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	var changing *ChangingListError
+	if !errors.As(err, &changing) {
+		t.Fatalf("got %v, %v; want a ChangingListError", sets, err)
+	}
+	if calls, _ := s.stats(); changing.Reads != 3 || changing.DBClusterID != "pc-abc" || len(changing.Totals) != 9 || changing.Totals[0] != 250 || calls != 9 {
+		t.Errorf("got %+v after %d calls, want 3 reads of 3 pages, each with its total", changing, calls)
+	}
+	if msg := err.Error(); !strings.Contains(msg, `"pc-abc" kept changing`) || !strings.Contains(msg, "3 reads") || !strings.Contains(msg, "250, 25") {
+		t.Errorf("message %q does not tell the cluster, the reads and the totals", msg)
+	}
+}
+
+// Without a TotalRecordCount, the pages are read one after another until
+// one is not full.
+func TestDescribeAllBackupsWithoutATotalReadsPagesInTurn(t *testing.T) {
+	for _, tt := range []struct {
+		backups int
+		pages   []string
+	}{
+		{0, []string{"1"}},
+		{250, []string{"1", "2", "3"}},
+		{200, []string{"1", "2", "3"}},
+	} {
+		t.Run(strconv.Itoa(tt.backups), func(t *testing.T) {
+			s := &backupServer{list: always(backupIDs(1, tt.backups)), noTotal: true}
+			client := newBackupsClient(t, s)
+			sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(idsOf(sets), backupIDs(1, tt.backups)) || sets.Total != tt.backups || sets.Pages != len(tt.pages) {
+				t.Errorf("got %d backups, total %d, %d pages", len(sets.Backups), sets.Total, sets.Pages)
+			}
+			if got := s.pageNumbers(); !slices.Equal(got, tt.pages) {
+				t.Errorf("pages %v, want %v", got, tt.pages)
+			}
+			if _, most := s.stats(); most != 1 {
+				t.Errorf("%d pages at once, want one after another", most)
+			}
+		})
+	}
+}
+
+func TestDescribeAllBackupsFailsWithAPage(t *testing.T) {
+	waiting := make(chan struct{}, backupsMaxPages)   // a page other than 1 and 2 arrived
+	cancelled := make(chan struct{}, backupsMaxPages) // and was given up
+	s := &backupServer{list: always(backupIDs(1, 1000))}
+	s.page = func(_, pageNumber int) http.HandlerFunc {
+		switch pageNumber {
+		case 1:
+			return nil
+		case 2:
+			// Fails once another page waits: that one must be given up.
+			return func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-waiting:
+				case <-time.After(2 * time.Second):
+				}
+				notFound(w, r)
+			}
+		}
+		return func(w http.ResponseWriter, r *http.Request) {
+			waiting <- struct{}{}
+			select {
+			case <-r.Context().Done():
+				cancelled <- struct{}{}
+			case <-time.After(5 * time.Second):
+			}
+		}
+	}
+	client := newBackupsClient(t, s)
+	start := time.Now()
+	_, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "InvalidDBClusterId.NotFound" {
+		t.Fatalf("err = %v, want page 2's APIError", err)
+	}
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("took %v: the other pages were not given up", elapsed)
+	}
+	if pages := s.pageNumbers(); strings.Count(strings.Join(pages, " ")+" ", "2 ") != 1 {
+		t.Errorf("page 2 retried: %v", pages)
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(2 * time.Second):
+		t.Error("no other page was cancelled")
+	}
+}
+
+func TestDescribeAllBackupsRetriesAThrottledPage(t *testing.T) {
+	var throttledOnce atomic.Bool
+	s := &backupServer{list: always(backupIDs(1, 250)), page: func(_, pageNumber int) http.HandlerFunc {
+		if pageNumber == 3 && throttledOnce.CompareAndSwap(false, true) {
+			return throttled(0)
+		}
+		return nil
+	}}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(idsOf(sets), backupIDs(1, 250)) || sets.Reads != 1 {
+		t.Errorf("got %d backups in %d reads", len(sets.Backups), sets.Reads)
+	}
+	pages := s.pageNumbers()
+	slices.Sort(pages)
+	if !slices.Equal(pages, []string{"1", "2", "3", "3"}) {
+		t.Errorf("pages asked for: %v, want page 3 twice", pages)
+	}
+}
+
+func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
+	release := make(chan struct{})
+	s := &backupServer{list: always(backupIDs(1, 250)), page: func(_, pageNumber int) http.HandlerFunc {
+		if pageNumber == 1 {
+			<-release
+		}
+		return nil
+	}}
+	client := newBackupsClient(t, s)
+
+	// Four identical reads, and one with another filter, at the same time.
+	const callers = 5
+	other := *backupsRequest
+	other.BackupStatus = dara.String("Failed")
+	sets := make([]*BackupSets, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		request := backupsRequest
+		if i == callers-1 {
+			request = &other
+		}
+		wg.Go(func() {
+			var err error
+			if sets[i], err = client.DescribeAllBackups(context.Background(), request); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for waiting := 0; waiting < callers; time.Sleep(time.Millisecond) {
+		client.backups.mu.Lock()
+		waiting = 0
+		for _, f := range client.backups.flights {
+			waiting += f.waiters
+		}
+		client.backups.mu.Unlock()
+	}
+	close(release)
+	wg.Wait()
+	for i := range callers - 1 {
+		if sets[i] != sets[0] || sets[i] == nil {
+			t.Errorf("caller %d got %p, caller 0 %p: want one shared answer", i, sets[i], sets[0])
+		}
+	}
+	if sets[callers-1] == sets[0] {
+		t.Error("the read with another filter got the others' answer")
+	}
+	if calls, _ := s.stats(); calls != 6 {
+		t.Errorf("4 identical reads and another made %d calls, want two reads of 3 pages", calls)
+	}
+	statuses := 0
+	for i := range 6 {
+		if s.query(i).Get("BackupStatus") == "Failed" {
+			statuses++
+		}
+	}
+	if statuses != 3 {
+		t.Errorf("%d calls with BackupStatus=Failed, want the 3 of the other read", statuses)
+	}
+}
+
+// A null entry is an entry of the list: the pages are not short of one.
+func TestDescribeAllBackupsCountsNullEntries(t *testing.T) {
+	body := `{"RequestId":"R","TotalRecordCount":"3","Items":{"Backup":[{"BackupId":"1"},null,{"BackupId":"2"}]}}`
+	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
+	sets, err := newBackupsClient(t, s).DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(idsOf(sets), []string{"1", "2"}) || sets.Total != 3 || sets.Reads != 1 {
+		t.Errorf("got %v, total %d, in %d reads", idsOf(sets), sets.Total, sets.Reads)
+	}
+}
+
+// The answers decode as liberally as decodeAnswer says, through the client.
+func TestDescribeAllBackupsDecodesLiberally(t *testing.T) {
+	body := `{"requestid":20240101,"TotalRecordCount":1,"PageNumber":1,"Extra":{"x":[1]},` +
+		`"Items":{"Backup":{"BackupId":11111111,"IsAvail":true,"ConsistentTime":1.588373788e9,"Comment":null,"ExpectExpireTime":""}}}`
+	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(sets)
+	want := `{"Backups":[{"BackupId":"11111111","ConsistentTime":"1.588373788e9","ExpectExpireTime":"","IsAvail":"true"}],` +
+		`"Total":1,"Pages":1,"Reads":1,"RequestID":"20240101"}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
