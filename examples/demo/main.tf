@@ -68,3 +68,24 @@ check "no_backup_unfinished" {
     )
   }
 }
+
+# The backup sets of the demo's week. Against a real cluster, leave
+# start_time and end_time out to read the 7 days up to now.
+data "polardb_backups" "week" {
+  cluster_id = local.cluster_id
+  start_time = "2024-05-14T00:00:00Z"
+  end_time   = "2024-05-21T00:00:00Z"
+}
+
+output "backups" {
+  description = "The week's backup sets, newest first."
+  value = [
+    for b in data.polardb_backups.week.backups :
+    "${b.backup_id} ${b.backup_mode} ${b.backup_status}, started ${b.start_time}"
+  ]
+}
+
+output "recovery_point" {
+  description = "The point in time the newest usable backup restores to."
+  value       = try(data.polardb_backups.week.latest_available.consistent_time, null)
+}

@@ -21,6 +21,12 @@ const (
 	// stateTimeGoal and stateMemoryGoal are the time (ms) and the memory
 	// allocated (MiB) to decode 10,000 tasks and build their state.
 	stateTimeGoal, stateMemoryGoal = 50, 64
+	// backupsStateGoal is the time (ms) to decode 10,000 backups and build
+	// their state.
+	backupsStateGoal = 100
+	// pagingGoal bounds a read of 1,000 backups over ten pages, in
+	// round-trip latencies: the first page, then the others together.
+	pagingGoal = 3
 )
 
 // The benchmarks the goals are computed from, named without their
@@ -34,6 +40,10 @@ const (
 	// answer and build its state, then encode that for Terraform
 	// (internal/provider).
 	stateBench, wireBench = "BenchmarkConvert/decode+state/", "BenchmarkConvert/wire/"
+	// backupsStateBench does the same for 10,000 backups; pagingBench reads
+	// 1,000 backups from an API answering in 200 ms, reporting
+	// latencies/op.
+	backupsStateBench, pagingBench = "BenchmarkConvertBackups/decode+state/10000", "BenchmarkDescribeAllBackups/1000-at-200ms"
 )
 
 // goBenchmarks runs the Go benchmarks count times, shows their output,
@@ -53,6 +63,8 @@ func goBenchmarks(count int) bool {
 	state, stateErr := r.median(stateBench+"10000", "ns/op")
 	stateBytes, stateBytesErr := r.median(stateBench+"10000", "B/op")
 	wire, wireErr := r.median(wireBench+"10000", "ns/op")
+	backups, backupsErr := r.median(backupsStateBench, "ns/op")
+	paging, pagingErr := r.median(pagingBench, "latencies/op")
 	fmt.Printf("\nMedians of the %d counts:\n\n", count)
 	ok := table([]row{
 		{measure: fmt.Sprintf("CPU per read beyond the HTTP round trip, 10 tasks (client %.0f µs − round trip %.0f µs + decode and state %.0f µs)",
@@ -61,6 +73,8 @@ func goBenchmarks(count int) bool {
 		{measure: "decode and build the state of 10,000 tasks", figure: state / 1e6, err: stateErr, below: stateTimeGoal, unit: "ms"},
 		{measure: "… memory allocated", figure: stateBytes / (1 << 20), err: stateBytesErr, below: stateMemoryGoal, unit: "MiB"},
 		{measure: "… then the framework's encoding for Terraform (terraform-plugin-go, msgpack)", figure: wire / 1e6, err: wireErr, unit: "ms"},
+		{measure: "decode and build the state of 10,000 backups", figure: backups / 1e6, err: backupsErr, below: backupsStateGoal, unit: "ms"},
+		{measure: "read 1,000 backups in pages of 100 from an API answering in 200 ms", figure: paging, err: pagingErr, below: pagingGoal, unit: "latencies"},
 	})
 	if testErr != nil {
 		fmt.Fprintln(os.Stderr, "go test:", testErr)

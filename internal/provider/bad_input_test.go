@@ -11,7 +11,7 @@ import (
 
 // Every block refuses a wrong value at plan time, in a diagnostic naming
 // the argument and the accepted shape, before any call: the provider's
-// arguments, both assume_role blocks and the data source, each with a value
+// arguments, both assume_role blocks and the data sources, each with a value
 // its validators refuse (TestValidatorsRefuseWrongValues tries them all)
 // and with a wrong type, which Terraform itself refuses.
 func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
@@ -20,7 +20,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 		numberType = `(Inappropriate value|Incorrect attribute value type).*number\s+is\s+required`
 	)
 	tests := []struct {
-		block   string // "provider", "assume_role", "assume_role_with_oidc" or "data"
+		block   string // "provider", "assume_role", "assume_role_with_oidc", "data" (polardb_backup_tasks) or "backups"
 		setting string // the argument, as HCL
 		want    string // a regular expression
 	}{
@@ -45,6 +45,17 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 		{"data", `wait_until = "done"`, `wait_until\s+value\s+must\s+be\s+one\s+of.*"idle".*"finished".*got:\s+"done"`},
 		{"data", `timeouts = { read = "five minutes" }`, `timeouts\.read\s+value\s+must\s+be\s+a\s+positive\s+duration.*got:\s+"five\s+minutes"`},
 		{"data", `timeouts = "5m"`, `timeouts.*object\s+required`},
+		{"backups", `cluster_id = "pc_1"`, `cluster_id\s+a\s+PolarDB\s+cluster\s+ID:.*got:\s+pc_1`},
+		{"backups", `backup_id = ""`, `backup_id\s+a\s+backup\s+ID:\s+non-empty`},
+		{"backups", `backup_status = "success"`, `backup_status\s+value\s+must\s+be\s+one\s+of.*"Success".*"Failed".*got:\s+"success"`},
+		{"backups", `backup_mode = "Auto"`, `backup_mode\s+value\s+must\s+be\s+one\s+of.*"Automated".*"Manual".*got:\s+"Auto"`},
+		{"backups", `backup_region = "CN Beijing"`, `backup_region\s+a\s+region\s+ID`},
+		{"backups", `start_time = "2026-12-01 00:00"`, `start_time\s+value\s+must\s+be\s+an\s+RFC\s+3339\s+timestamp.*got:\s+"2026-12-01\s+00:00"`},
+		{"backups", `end_time = "yesterday"`, `end_time\s+value\s+must\s+be\s+an\s+RFC\s+3339\s+timestamp.*got:\s+"yesterday"`},
+		{"backups", "start_time = \"2026-12-02T00:00:00Z\"\n  end_time = \"2026-12-01T23:59:59+01:00\"",
+			`Window\s+ends\s+before\s+it\s+starts.*end_time\s+2026-12-01T23:59:59\+01:00\s+is\s+before\s+start_time\s+2026-12-02T00:00:00Z`},
+		{"backups", `wait_until = "available"`, `wait_until.*"backup_id"\s+must\s+be\s+specified`},
+		{"backups", "backup_id = \"1\"\n  wait_until = \"finished\"", `wait_until\s+value\s+must\s+be\s+one\s+of.*"available".*got:\s+"finished"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.block+"/"+tt.setting, func(t *testing.T) {
@@ -54,7 +65,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 			switch tt.block {
 			case "provider":
 				providerExtra = tt.setting
-			case "data":
+			case "data", "backups":
 				dataExtra = tt.setting
 			default:
 				providerExtra = tt.block + " {\n    " + tt.setting + "\n  }"
@@ -63,6 +74,10 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 				}
 			}
 			name, _, _ := strings.Cut(tt.setting, " ")
+			dataSource := "polardb_backup_tasks"
+			if tt.block == "backups" {
+				dataSource = "polardb_backups"
+			}
 			clusterID := fmt.Sprintf("cluster_id = %q", clusterWithJobs)
 			if name == "cluster_id" {
 				clusterID = ""
@@ -79,10 +94,10 @@ provider "polardb" {
   %s
   %s
 }
-data "polardb_backup_tasks" "this" {
+data "%s" "this" {
   %s
   %s
-}`, strings.Join(base, "\n  "), providerExtra, clusterID, dataExtra)
+}`, strings.Join(base, "\n  "), providerExtra, dataSource, clusterID, dataExtra)
 			testSteps(t, resource.TestStep{Config: config, ExpectError: regexp.MustCompile(`(?s)` + tt.want)})
 			if n := len(emu.Requests()); n != 0 {
 				t.Errorf("the emulator saw %d requests, want none", n)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -82,4 +83,62 @@ func BenchmarkConvert(b *testing.B) {
 			}
 		})
 	}
+}
+
+// backupsAnswerWith is a DescribeBackups answer with n backups, in the
+// documented shape, which the client decodes with json.Unmarshal.
+func backupsAnswerWith(n int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"RequestId":"BENCH","TotalRecordCount":"%d","PageRecordCount":"%d","PageNumber":"1","Items":{"Backup":[`, n, n)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"BackupId":"%08d","DBClusterId":"pc-bench","BackupStatus":"Success","BackupMode":"Automated","BackupMethod":"Snapshot",`+
+			`"BackupType":"FullBackup","BackupsLevel":"Level-1","BackupStartTime":"2026-11-%02dT%02d:%02d:00Z","BackupEndTime":"2026-11-20T02:00:15Z",`+
+			`"ConsistentTime":"1795140015","BackupSetSize":"154920107","IsAvail":"1","ExpectExpireTime":"","ExpectExpireType":"","Comment":""}`,
+			i, 1+i/1440, i/60%24, i%60)
+	}
+	b.WriteString(`]}}`)
+	return []byte(b.String())
+}
+
+// BenchmarkConvertBackups is BenchmarkConvert for polardb_backups: decoding
+// an answer of 10,000 backups and building the state, sorted newest first.
+func BenchmarkConvertBackups(b *testing.B) {
+	ctx := context.Background()
+	var schemaResp datasource.SchemaResponse
+	newBackupsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, typ := range objectType.AttributeTypes {
+		attrs[name] = tftypes.NewValue(typ, nil)
+	}
+	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, "pc-bench")
+	config := tftypes.NewValue(objectType, attrs)
+	w := window{start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), end: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	const n = 10000
+	body := backupsAnswerWith(n)
+	convert := func(b *testing.B) tftypes.Value {
+		var decoded polardb.DescribeBackupsResponseBody
+		if err := json.Unmarshal(body, &decoded); err != nil {
+			b.Fatal(err)
+		}
+		state, err := backupsState(config, &polardb.BackupSets{Backups: decoded.Items.Backup, Total: n}, w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return state
+	}
+	var got map[string]tftypes.Value
+	var backups []tftypes.Value
+	if err := convert(b).As(&got); err != nil || got["backups"].As(&backups) != nil || len(backups) != n {
+		b.Fatalf("the state has %d backups, want %d (%v)", len(backups), n, err)
+	}
+	b.Run(fmt.Sprintf("decode+state/%d", n), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			convert(b)
+		}
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -24,15 +23,10 @@ var _ datasource.DataSourceWithConfigure = &backupTasksDataSource{}
 // defaultReadTimeout bounds a read when timeouts.read is not set.
 const defaultReadTimeout = 5 * time.Minute
 
-var (
-	clusterIDPattern   = regexp.MustCompile(`^pc-[a-z0-9]+$`)
-	backupJobIDPattern = regexp.MustCompile(`^\S+$`)
-)
-
 func newBackupTasksDataSource() datasource.DataSource { return &backupTasksDataSource{} }
 
 type backupTasksDataSource struct {
-	provider *providerData
+	configured
 }
 
 type backupTasksModel struct {
@@ -59,12 +53,7 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 				MarkdownDescription: "The cluster ID.",
 				Computed:            true,
 			},
-			"cluster_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`).",
-				Required:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(clusterIDPattern,
-					`a PolarDB cluster ID: "pc-" followed by lowercase letters and digits, such as pc-2zed3m89cw7xxxxxx`), text{max: maxIDLength}},
-			},
+			"cluster_id": clusterIDAttribute(),
 			"backup_job_id": schema.StringAttribute{
 				MarkdownDescription: "Only the task with this backup job ID (`BackupJobId`).",
 				Optional:            true,
@@ -123,19 +112,6 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 	}
 }
 
-func (d *backupTasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // not configured yet, or configured with unknown values
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.provider = data
-}
-
 func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model backupTasksModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
@@ -143,9 +119,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	if d.provider == nil {
-		resp.Diagnostics.AddError("PolarDB provider not configured",
-			"The polardb provider block has values that are not known until apply (for example a region taken from a resource "+
-				"that does not exist yet), so backup tasks cannot be read during this plan. Use values known at plan time in the provider block.")
+		resp.Diagnostics.Append(notConfigured(tasksWait.subject))
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()
@@ -156,8 +130,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	ctx = tflog.MaskMessageStrings(ctx, d.provider.secrets...)
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.provider.secrets...)
+	ctx = d.provider.masked(ctx)
 
 	request := &polardb.DescribeBackupTasksRequest{DBClusterId: model.ClusterID.ValueStringPointer()}
 	if v := model.BackupJobID.ValueString(); v != "" {
@@ -179,18 +152,12 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	var waitEnded *waitEndedError
 	switch {
 	case errors.As(err, &waitEnded):
-		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, waitUntil, model.ClusterID.ValueString(), readTimeout))
+		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, tasksGoal(waitUntil, model.ClusterID.ValueString(), readTimeout)))
 		return
 	case err != nil:
-		resp.Diagnostics.Append(readErrorDiagnostics(err, readContext{
-			clusterID:   model.ClusterID.ValueString(),
-			backupMode:  model.BackupMode.ValueString(),
-			endpoint:    d.provider.client.Endpoint(),
-			region:      d.provider.region,
-			accessKeyID: d.provider.accessKeyID,
-			credentials: d.provider.credentialSource,
-			readTimeout: readTimeout,
-		})...)
+		rc := d.provider.readContext("DescribeBackupTasks", tasksWait.subject, model.ClusterID.ValueString(), readTimeout)
+		rc.backupMode = model.BackupMode.ValueString()
+		resp.Diagnostics.Append(readErrorDiagnostics(err, rc)...)
 		return
 	}
 

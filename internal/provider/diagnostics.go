@@ -17,6 +17,8 @@ import (
 // readContext is what a diagnostic may tell about the failed read. It holds
 // no secret.
 type readContext struct {
+	action                string // the API operation, such as DescribeBackupTasks
+	subject               string // what was read, such as "PolarDB backup tasks"
 	clusterID, backupMode string
 	endpoint, region      string
 	accessKeyID           string
@@ -32,7 +34,7 @@ var credentialCodes = map[string]string{
 	"IncompleteSignature":         "The request's signature was incomplete: check that `access_key` and `secret_key` are both set, and that no proxy rewrites requests.",
 }
 
-// readErrorDiagnostics turns a failed DescribeBackupTasks call into one
+// readErrorDiagnostics turns a failed call of rc.action into one
 // diagnostic a user can act on. Every API error shows its code, message and
 // request ID.
 func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
@@ -40,26 +42,34 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 	var apiErr *polardb.APIError
 	var respErr *polardb.ResponseError
 	var credErr *auth.CredentialError
+	var changing *polardb.ChangingListError
+	var netErr *polardb.NetworkError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		d = diag.NewErrorDiagnostic("Reading PolarDB backup tasks timed out",
+		d = diag.NewErrorDiagnostic("Reading "+rc.subject+" timed out",
 			fmt.Sprintf("No complete answer from the PolarDB API at %s in time: %v.\n\n"+
 				"The whole read may take %s (`timeouts = { read = \"...\" }` on the data source), and one call waits at most %s for an answer. "+
 				"Check network access to the endpoint, or raise the read timeout.",
 				rc.endpoint, err, rc.readTimeout, polardb.DefaultReadTimeout))
 	case errors.Is(err, context.Canceled):
-		d = diag.NewErrorDiagnostic("Reading PolarDB backup tasks was cancelled", err.Error())
+		d = diag.NewErrorDiagnostic("Reading "+rc.subject+" was cancelled", err.Error())
 	case errors.As(err, &credErr):
 		d = credentialErrorDiagnostic(credErr)
 	case errors.As(err, &apiErr):
 		d = apiErrorDiagnostic(apiErr, rc)
+	case errors.As(err, &changing):
+		d = diag.NewErrorDiagnostic("PolarDB backups changed during the read",
+			changing.Error()+".\n\nBackups were being taken or expiring faster than their pages could be read. "+
+				"Run again in a moment, or narrow the window (start_time, end_time) so that fewer pages are read.")
 	case errors.As(err, &respErr):
 		d = diag.NewErrorDiagnostic("Unexpected answer from the PolarDB API",
 			respErr.Error()+"\n\nThe endpoint answered with something that is not a PolarDB API answer: "+
 				"a proxy, gateway or wrong `endpoint` is the usual cause. If it persists, check `endpoint` and any HTTP(S)_PROXY setting.")
-	default:
+	case errors.As(err, &netErr):
 		d = diag.NewErrorDiagnostic("Cannot reach the PolarDB API",
 			fmt.Sprintf("%v\n\nCheck `region`/`endpoint`, network access to %s, and any HTTP(S)_PROXY setting.", err, rc.endpoint))
+	default:
+		d = diag.NewErrorDiagnostic("Reading "+rc.subject+" failed", err.Error())
 	}
 	var retries *polardb.RetriesError
 	if errors.As(err, &retries) {
@@ -94,11 +104,11 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 		if region == "" {
 			region = "{regionId}"
 		}
-		return diag.NewErrorDiagnostic("Not authorized to read PolarDB backup tasks",
-			fmt.Sprintf("The credentials from %s are valid but may not call the RAM action polardb:DescribeBackupTasks "+
+		return diag.NewErrorDiagnostic("Not authorized to read "+rc.subject,
+			fmt.Sprintf("The credentials from %s are valid but may not call the RAM action polardb:%s "+
 				"on acs:polardb:%s:{accountId}:dbcluster/%s. Attach a RAM policy to the user or role that allows "+
-				"\"Action\": \"polardb:DescribeBackupTasks\" on \"Resource\": \"acs:polardb:{regionId}:{accountId}:dbcluster/{dbClusterId}\" "+
-				"(or \"acs:polardb:*:*:dbcluster/*\").\n\n%s", rc.describeCredentials(), region, rc.clusterID, facts))
+				"\"Action\": \"polardb:%s\" on \"Resource\": \"acs:polardb:{regionId}:{accountId}:dbcluster/{dbClusterId}\" "+
+				"(or \"acs:polardb:*:*:dbcluster/*\").\n\n%s", rc.describeCredentials(), rc.action, region, rc.clusterID, rc.action, facts))
 	case credentialCodes[code] != "" || strings.HasPrefix(code, "InvalidSecurityToken."):
 		hint := credentialCodes[code]
 		if hint == "" {
@@ -109,7 +119,7 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 			fmt.Sprintf("The API at %s refused the credentials from %s. %s\n\n%s", rc.endpoint, rc.describeCredentials(), hint, facts))
 	default:
 		return diag.NewErrorDiagnostic("PolarDB API error: "+e.Code,
-			fmt.Sprintf("DescribeBackupTasks for cluster %q at %s failed.\n\n%s", rc.clusterID, rc.endpoint, facts))
+			fmt.Sprintf("%s for cluster %q at %s failed.\n\n%s", rc.action, rc.clusterID, rc.endpoint, facts))
 	}
 }
 

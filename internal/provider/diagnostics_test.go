@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 )
 
 func TestReadErrorDiagnostics(t *testing.T) {
-	rc := readContext{clusterID: "pc-abc123", backupMode: "Manual", endpoint: "polardb.aliyuncs.com", region: "cn-hangzhou",
+	rc := readContext{action: "DescribeBackupTasks", subject: "PolarDB backup tasks", clusterID: "pc-abc123", backupMode: "Manual", endpoint: "polardb.aliyuncs.com", region: "cn-hangzhou",
 		accessKeyID: "LTAI5tSecretlessKeyId9", readTimeout: 5 * time.Minute}
 	apiErr := func(code string) error {
 		return &polardb.APIError{StatusCode: 400, Code: code, Message: "message of " + code, RequestID: "REQ-42", HostID: "polardb.aliyuncs.com",
@@ -46,6 +47,10 @@ func TestReadErrorDiagnostics(t *testing.T) {
 			"Unexpected answer from the PolarDB API", path.Empty(), []string{"HTTP 502", "502 Bad Gateway", "proxy"}},
 		{"unreachable", &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: errors.New("connection refused")},
 			"Cannot reach the PolarDB API", path.Empty(), []string{"polardb.aliyuncs.com", "connection refused"}},
+		{"list changing", &polardb.ChangingListError{DBClusterID: "pc-abc123", Reads: 3, Totals: []int{250, 251, 252}},
+			"PolarDB backups changed during the read", path.Empty(), []string{`"pc-abc123"`, "3 reads", "250, 251, 252", "narrow the window"}},
+		{"too many pages", fmt.Errorf("polardb: DescribeBackups of cluster %q counts 200000 backups", "pc-abc123"),
+			"Reading PolarDB backup tasks failed", path.Empty(), []string{"200000 backups"}},
 		{"timeout", &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: context.DeadlineExceeded},
 			"Reading PolarDB backup tasks timed out", path.Empty(), []string{"polardb.aliyuncs.com", "5m0s", "timeouts"}},
 	}

@@ -295,7 +295,7 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBackupTasksDataSource}
+	return []func() datasource.DataSource{newBackupTasksDataSource, newBackupsDataSource}
 }
 
 func (p *polardbProvider) Resources(context.Context) []func() resource.Resource {

@@ -14,6 +14,8 @@ import (
 
 // Shapes of arguments, checked at validate time.
 var (
+	clusterIDPattern       = regexp.MustCompile(`^pc-[a-z0-9]+$`)
+	backupJobIDPattern     = regexp.MustCompile(`^\S+$`) // backup job and backup set IDs
 	regionPattern          = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*)?$`)
 	endpointPattern        = regexp.MustCompile(`^(([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$|^$`)
 	noSpacePattern         = regexp.MustCompile(`^\S*$`)
@@ -116,6 +118,26 @@ func (v duration) ValidateString(ctx context.Context, req validator.StringReques
 		return
 	}
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+	}
+}
+
+// timestamp accepts an RFC 3339 timestamp, as plantimestamp() and
+// timeadd() give.
+type timestamp struct{}
+
+func (timestamp) Description(context.Context) string {
+	return `value must be an RFC 3339 timestamp, such as "2026-12-01T00:00:00Z" or timeadd(plantimestamp(), "-24h")`
+}
+
+func (v timestamp) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v timestamp) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}

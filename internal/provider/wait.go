@@ -1,7 +1,7 @@
 package provider
 
-// Waiting for backup tasks: wait_until polls DescribeBackupTasks until no
-// listed task holds the wait.
+// Waiting: wait_until polls the API until nothing holds the wait, for
+// backup tasks (DescribeBackupTasks) and for backups (DescribeBackups).
 
 import (
 	"context"
@@ -21,8 +21,9 @@ import (
 
 // The values of wait_until.
 const (
-	waitIdle     = "idle"     // until no task is in progress
-	waitFinished = "finished" // until every task is Finished
+	waitIdle      = "idle"      // tasks: until no task is in progress
+	waitFinished  = "finished"  // tasks: until every task is Finished
+	waitAvailable = "available" // backups: until backup_id is listed, Success and usable
 )
 
 // defaultWaitTimeout bounds a read that waits when timeouts.read is not
@@ -71,33 +72,52 @@ func pollInterval(n int, random func() float64) time.Duration {
 	return min(time.Duration(d), maxPoll)
 }
 
-// waitForTasks calls describe until no task holds a wait for mode, pausing
-// between calls on the schedule above and logging each answer (logPoll),
-// and returns the last answer. A pause that would end less than lastPoll
-// before ctx's deadline is shortened to end then, so that the last poll
-// comes just before the deadline rather than never. When ctx ends during a
-// pause or during a call after the first, it returns a *waitEndedError with
-// the tasks that held the wait when last seen.
+// waitForTasks polls DescribeBackupTasks (describe) until no task holds a
+// wait for mode, and returns the last answer.
 func waitForTasks(ctx context.Context, mode string, describe func(context.Context) (*polardb.DescribeBackupTasksResponse, error)) (*polardb.DescribeBackupTasksResponse, error) {
-	started := time.Now()
-	var held []*backupJob
-	ended := func(cause error) error { return &waitEndedError{held: held, waited: time.Since(started), cause: cause} }
-	for poll := 0; ; poll++ {
+	return pollUntil(ctx, tasksWait, func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, []string, error) {
 		response, err := describe(ctx)
+		return response, describeEach(holding(mode, jobsOf(response))), err
+	})
+}
+
+// pollFor is what a wait is for, as its log lines and diagnostics name it.
+type pollFor struct {
+	subject string // "PolarDB backup tasks": "Waiting for " + subject
+	field   string // the log field listing what still holds the wait
+}
+
+var tasksWait = pollFor{subject: "PolarDB backup tasks", field: "tasks"}
+
+// pollUntil calls poll until nothing holds the wait (poll returns no
+// descriptions of what does), pausing between calls on the schedule above
+// and logging each answer at INFO, and returns the last answer. A pause
+// that would end less than lastPoll before ctx's deadline is shortened to
+// end then, so that the last poll comes just before the deadline rather
+// than never. When ctx ends during a pause or during a call after the
+// first, it returns a *waitEndedError with what held the wait when last
+// seen. Any other error of poll ends the wait with that error.
+func pollUntil[T any](ctx context.Context, what pollFor, poll func(context.Context) (T, []string, error)) (T, error) {
+	started := time.Now()
+	var held []string
+	var zero T
+	ended := func(cause error) error { return &waitEndedError{held: held, waited: time.Since(started), cause: cause} }
+	for n := 0; ; n++ {
+		answer, holding, err := poll(ctx)
 		switch {
-		case err != nil && poll > 0 && ctx.Err() != nil:
-			return nil, ended(ctx.Err())
-		case err != nil && poll > 0 && errors.Is(err, context.DeadlineExceeded):
-			return nil, ended(context.DeadlineExceeded) // a shared call's deadline, a moment before ctx's
+		case err != nil && n > 0 && ctx.Err() != nil:
+			return zero, ended(ctx.Err())
+		case err != nil && n > 0 && errors.Is(err, context.DeadlineExceeded):
+			return zero, ended(context.DeadlineExceeded) // a shared call's deadline, a moment before ctx's
 		case err != nil:
-			return nil, err
+			return zero, err
 		}
-		held = holding(mode, jobsOf(response))
-		logPoll(ctx, poll, held)
+		held = holding
+		logPoll(ctx, what, n, held)
 		if len(held) == 0 {
-			return response, nil
+			return answer, nil
 		}
-		interval := pollInterval(poll+1, rand.Float64)
+		interval := pollInterval(n+1, rand.Float64)
 		if deadline, ok := ctx.Deadline(); ok {
 			if untilLast := time.Until(deadline) - lastPoll; untilLast > 0 && untilLast < interval {
 				interval = untilLast
@@ -110,44 +130,60 @@ func waitForTasks(ctx context.Context, mode string, describe func(context.Contex
 			pause.Stop()
 		}
 		if err := ctx.Err(); err != nil { // also when the pause and ctx end together
-			return nil, ended(err)
+			return zero, ended(err)
 		}
 	}
 }
 
 // waitEndedError is a wait that its deadline or an interrupt ended.
 type waitEndedError struct {
-	held   []*backupJob // as last seen
+	held   []string // what held the wait when last seen, as a person reads it
 	waited time.Duration
 	cause  error // context.DeadlineExceeded or context.Canceled
 }
 
 func (e *waitEndedError) Error() string {
-	return fmt.Sprintf("waited %s; still %s", e.waited.Round(time.Second), describeJobs(e.held))
+	return fmt.Sprintf("waited %s; still %s", e.waited.Round(time.Second), strings.Join(e.held, ", "))
 }
 
-// waitEndedDiagnostic tells which tasks held the wait when it ended, and
-// for a deadline, what sets it.
-func waitEndedDiagnostic(e *waitEndedError, mode, clusterID string, readTimeout time.Duration) diag.Diagnostic {
-	goal := "no backup task of " + clusterID + " to be in progress"
-	if mode == waitFinished {
-		goal = "every listed backup task of " + clusterID + " to be Finished"
-	}
+// waitGoal is what a data source's wait_until waited for, for its
+// diagnostic.
+type waitGoal struct {
+	subject     string // "PolarDB backup tasks"
+	stillTitle  string // the summary at the deadline
+	goal        string // "no backup task of pc-x to be in progress"
+	mode        string // the value of wait_until
+	readTimeout time.Duration
+}
+
+// waitEndedDiagnostic tells what held the wait when it ended, and for a
+// deadline, what sets it.
+func waitEndedDiagnostic(e *waitEndedError, g waitGoal) diag.Diagnostic {
 	lines := make([]string, 0, len(e.held))
-	for _, job := range e.held {
-		lines = append(lines, "- "+describeJob(job))
+	for _, h := range e.held {
+		lines = append(lines, "- "+h)
 	}
 	held := strings.Join(lines, "\n")
 	waited := e.waited.Round(time.Second)
 	if errors.Is(e.cause, context.Canceled) {
-		return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "Waiting for PolarDB backup tasks was cancelled",
-			fmt.Sprintf("The read was interrupted after waiting %s for %s (wait_until = %q). Still holding it:\n%s", waited, goal, mode, held))
+		return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "Waiting for "+g.subject+" was cancelled",
+			fmt.Sprintf("The read was interrupted after waiting %s for %s (wait_until = %q). Still holding it:\n%s", waited, g.goal, g.mode, held))
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "PolarDB backup tasks still in progress at the read timeout",
+	return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), g.stillTitle,
 		fmt.Sprintf("Waited %s for %s (wait_until = %q). Still holding it:\n%s\n\n"+
 			"The wait is bounded by `timeouts.read` on the data source (%s; default %s when wait_until is set). "+
 			"Raise it, for example `timeouts = { read = \"2h\" }`, or run again later.",
-			waited, goal, mode, held, durationText(readTimeout), durationText(defaultWaitTimeout)))
+			waited, g.goal, g.mode, held, durationText(g.readTimeout), durationText(defaultWaitTimeout)))
+}
+
+// tasksGoal is the goal of a wait for backup tasks.
+func tasksGoal(mode, clusterID string, readTimeout time.Duration) waitGoal {
+	goal := "no backup task of " + clusterID + " to be in progress"
+	if mode == waitFinished {
+		goal = "every listed backup task of " + clusterID + " to be Finished"
+	}
+	return waitGoal{subject: tasksWait.subject, stillTitle: "PolarDB backup tasks still in progress at the read timeout",
+		goal: goal, mode: mode, readTimeout: readTimeout}
 }
 
 // describeJob is a task as a person reads it: "job 70219982 is Uploading (35%)".
@@ -167,21 +203,21 @@ func describeJob(job *backupJob) string {
 	return s
 }
 
-// describeJobs is describeJob of each, joined.
-func describeJobs(jobs []*backupJob) string {
+// describeEach is describeJob of each.
+func describeEach(jobs []*backupJob) []string {
 	parts := make([]string, 0, len(jobs))
 	for _, job := range jobs {
 		parts = append(parts, describeJob(job))
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
-// logPoll logs each answer of a wait at INFO, with the tasks that still
-// hold it, in the read's context, where secrets are masked.
-func logPoll(ctx context.Context, poll int, held []*backupJob) {
-	fields := map[string]any{"poll": poll, "holding": len(held)}
+// logPoll logs each answer of a wait at INFO, with what still holds it, in
+// the read's context, where secrets are masked.
+func logPoll(ctx context.Context, what pollFor, n int, held []string) {
+	fields := map[string]any{"poll": n, "holding": len(held)}
 	if len(held) > 0 {
-		fields["tasks"] = describeJobs(held)
+		fields[what.field] = strings.Join(held, ", ")
 	}
-	tflog.Info(ctx, "Waiting for PolarDB backup tasks", fields)
+	tflog.Info(ctx, "Waiting for "+what.subject, fields)
 }

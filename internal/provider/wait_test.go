@@ -95,7 +95,7 @@ func TestWaitEndsDuringAPoll(t *testing.T) {
 				return nil, &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: tt.poll(ctx, cancel)}
 			})
 			var ended *waitEndedError
-			if !errors.As(err, &ended) || !errors.Is(ended.cause, tt.cause) || describeJobs(ended.held) != "job "+runningJob+" is Uploading (42%)" || calls != 2 {
+			if !errors.As(err, &ended) || !errors.Is(ended.cause, tt.cause) || strings.Join(ended.held, ", ") != "job "+runningJob+" is Uploading (42%)" || calls != 2 {
 				t.Errorf("%d calls, then %v, want the wait ended by %v naming the running job", calls, err, tt.cause)
 			}
 		})
