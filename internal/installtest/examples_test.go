@@ -187,3 +187,28 @@ func TestExamplesWaitForTheRunningBackup(t *testing.T) {
 		t.Errorf("the plan made %d DescribeBackupTasks calls; it must poll until the backup has finished:\n%s", calls, emu.Log())
 	}
 }
+
+// TestExamplesRefuseWithoutARecentBackup: the backups page's examples and
+// the guide's, when the newest usable backup is 26 hours old: the check
+// block warns, and the preconditions stop the plan, each saying why.
+func TestExamplesRefuseWithoutARecentBackup(t *testing.T) {
+	ex := newExamples(t)
+	_, env := ex.startEmulator(t, "examples-stale-emulator.json")
+	for rel, wants := range map[string][]string{
+		"data-sources/polardb_backups": {"No backup of pc-bp1example000000001 restores to a point in the last 24 hours",
+			"Not upgrading without a backup from the last 24 hours", "Not dropping the schema without a backup from the last 24 hours"},
+		"guides/require-a-recent-backup": {"no backup of the last 24 hours can be restored from"},
+	} {
+		t.Run(rel, func(t *testing.T) {
+			out, err := ex.plan(ex.initialised(t, rel), env)
+			if err == nil {
+				t.Fatalf("the plan went through without a recent backup:\n%s", out)
+			}
+			for _, want := range wants {
+				if !strings.Contains(oneLine(out), want) {
+					t.Errorf("the plan does not say %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}

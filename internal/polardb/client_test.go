@@ -201,6 +201,28 @@ var describeErrorCases = []describeErrorCase{{
 		if !errors.As(err, &respErr) || !strings.Contains(respErr.Problem, "DescribeBackupTasks shape") || strings.Contains(err.Error(), "content-length") {
 			t.Fatalf("err = %#v", err)
 		}
+		if respErr.RequestID != "R" || !strings.Contains(err.Error(), "(request ID R)") {
+			t.Errorf("err = %q (RequestID %q), want it to carry the answer's request ID R", err, respErr.RequestID)
+		}
+	},
+}, {
+	name:    "200 of the wrong shape, its request ID a number",
+	handler: answer(200, "application/json", `{"RequestId":42,"Items":{"BackupJob":[{"Process":{}}]}}`),
+	check: func(t *testing.T, err error) {
+		var respErr *ResponseError
+		if !errors.As(err, &respErr) || respErr.RequestID != "42" ||
+			!strings.Contains(err.Error(), "Items.BackupJob[0].Process: an object where a string is expected (request ID 42)") {
+			t.Fatalf("err = %v (%#v)", err, err)
+		}
+	},
+}, {
+	name:    "200 of the wrong shape, without a request ID",
+	handler: answer(200, "application/json", `{"RequestId":{},"Items":{"BackupJob":"oops"}}`),
+	check: func(t *testing.T, err error) {
+		var respErr *ResponseError
+		if !errors.As(err, &respErr) || respErr.RequestID != "" || strings.Contains(err.Error(), "request ID") {
+			t.Fatalf("err = %v (%#v)", err, err)
+		}
 	},
 }}
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -36,6 +35,10 @@ var backupsDecodeCases = []decodeCase{
 		`{"Items":{"Backup":[null,{"Comment":"c"}]},"TotalRecordCount":"2"}`, ""},
 	{"null for an object", `{"Items":null,"TotalRecordCount":0}`, `{"TotalRecordCount":"0"}`, ""},
 	{"empty list", `{"Items":{"Backup":[]},"PageNumber":1}`, `{"Items":{},"PageNumber":"1"}`, ""},
+	{"empty list for an object", `{"Items":[],"TotalRecordCount":0}`, `{"TotalRecordCount":"0"}`, ""},
+	{"empty list with spaces for an object", `{"Items":[ ` + "\n" + ` ],"TotalRecordCount":0}`, `{"TotalRecordCount":"0"}`, ""},
+	{"empty list in an object", `{"Items":{"Backup":[]},"TotalRecordCount":0}`, `{"Items":{},"TotalRecordCount":"0"}`, ""},
+	{"empty lists for elements", `{"Items":{"Backup":[[],{"BackupId":1}]}}`, `{"Items":{"Backup":[null,{"BackupId":"1"}]}}`, ""},
 	{"extra fields and other cases",
 		`{"requestID":"r","ITEMS":{"backup":[{"backupid":1,"New":{"a":[1,{"b":"}"}]},"Also":[]}]},"Extra":[{"x":"]"}],"PageSize":100}`,
 		`{"Items":{"Backup":[{"BackupId":"1"}]},"RequestId":"r"}`, ""},
@@ -68,6 +71,9 @@ var tasksDecodeCases = []decodeCase{
 	{"a single object for a list",
 		`{"Items":{"BackupJob":{"JobMode":"Manual"}}}`, `{"Items":{"BackupJob":[{"JobMode":"Manual"}]}}`, ""},
 	{"empty strings and nulls", `{"Items":"","RequestId":null}`, `{}`, ""},
+	{"empty list for an object", `{"Items":[],"RequestId":"R"}`, `{"RequestId":"R"}`, ""},
+	{"empty list in an object", `{"Items":{"BackupJob":[]},"RequestId":7}`, `{"Items":{},"RequestId":"7"}`, ""},
+	{"a list for an object", `{"Items":[{}],"RequestId":"R"}`, "", "Items: a list where an object is expected"},
 	{"extra fields", `{"Items":{"BackupJob":[{"Process":"1","Unknown":{}}],"More":1},"TotalRecordCount":1}`,
 		`{"Items":{"BackupJob":[{"Process":"1"}]}}`, ""},
 	{"an object for a string", `{"Items":{"BackupJob":[{"Process":{}}]}}`, "", "Items.BackupJob[0].Process: an object where a string is expected"},
@@ -134,20 +140,23 @@ func TestDecodeAnswerReadsErrorFields(t *testing.T) {
 	}
 }
 
-// What json.Unmarshal decodes, the walk that reads the answers it refuses
-// decodes alike: one set of rules.
-func TestAnswerWalkerAgreesWithEncodingJSON(t *testing.T) {
+// What json.Unmarshal decodes, decodeReshaped, which reads the answers it
+// refuses, decodes alike: one set of rules.
+func TestDecodeReshapedAgreesWithEncodingJSON(t *testing.T) {
 	for _, tt := range append(append([]decodeCase{}, backupsDecodeCases...), tasksDecodeCases...) {
-		checkWalkerAgrees(t, []byte(tt.body))
+		checkReshapedAgrees(t, []byte(tt.body))
 	}
-	checkWalkerAgrees(t, []byte(okBody))
-	checkWalkerAgrees(t, []byte(`{"Items":{"BackupJob":[{"Process":"1"}]},"Items":{"BackupJob":[{"JobMode":"M"},{}]}}`))
-	checkWalkerAgrees(t, []byte(`{"Items":{"BackupJob":[{"Process":"1"},{"Process":"2"}]},"ITEMS":{"BackupJob":[null]}}`))
+	checkReshapedAgrees(t, []byte(okBody))
+	checkReshapedAgrees(t, []byte(`{"Items":{"BackupJob":[{"Process":"1"}]},"Items":{"BackupJob":[{"JobMode":"M"},{}]}}`))
+	checkReshapedAgrees(t, []byte(`{"Items":{"BackupJob":[{"Process":"1"},{"Process":"2"}]},"ITEMS":{"BackupJob":[null]}}`))
+	checkReshapedAgrees(t, []byte(`{"code":"B","Code":"","requestid":"1","RequestId":"2","requestId":"3"}`))
+	checkReshapedAgrees(t, []byte(`{"B\u0061ckupJobId":"x","Items":{"BackupJob":[{"JobMode":"\u212a","BACKUPJOBID":"\"}"}]},"\u212aey":[]}`))
+	checkReshapedAgrees(t, []byte(`{"Items":{"Backup":[{"BAC\u212aUPID":"kelvin","ba\u017fckupid":"long s"}]}}`))
 }
 
-// checkWalkerAgrees decodes body into both answers with json.Unmarshal
-// and, where it succeeds, with answerWalker, and compares.
-func checkWalkerAgrees(t *testing.T, body []byte) {
+// checkReshapedAgrees decodes body into each answer type with json.Unmarshal
+// and, where it succeeds, with decodeReshaped, and compares.
+func checkReshapedAgrees(t *testing.T, body []byte) {
 	t.Helper()
 	for _, newAnswer := range []func() any{
 		func() any { return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}} },
@@ -160,20 +169,10 @@ func checkWalkerAgrees(t *testing.T, body []byte) {
 		if json.Unmarshal(body, want) != nil {
 			continue
 		}
-		w := answerWalker{data: body}
-		w.value(reflect.ValueOf(got).Elem())
-		if w.err != nil || !reflect.DeepEqual(got, want) {
+		if err := decodeReshaped(body, got); err != nil || !reflect.DeepEqual(got, want) {
 			g, _ := json.Marshal(got)
 			e, _ := json.Marshal(want)
-			t.Errorf("%s: the walk gives %s (%v), encoding/json %s", body, g, w.err, e)
-		}
-	}
-}
-
-func TestFoldNameIsEncodingJSONs(t *testing.T) {
-	for name, want := range map[string]string{"requestid": "REQUESTID", "BackupId": "BACKUPID", "ſ": "S", "\u212a": "K", "é": "É"} {
-		if got := foldName(name); got != want && !strings.EqualFold(got, want) {
-			t.Errorf("foldName(%q) = %q, want %q", name, got, want)
+			t.Errorf("%s: decodeReshaped gives %s (%v), encoding/json %s", body, g, err, e)
 		}
 	}
 }
@@ -181,7 +180,7 @@ func TestFoldNameIsEncodingJSONs(t *testing.T) {
 // FuzzDecodeLiberally decodes anything into the answers of both
 // operations and the error fields: it never panics, an answer that is not
 // JSON is a *json.SyntaxError, an answer of no usable shape a shapeError
-// naming a path, and what json.Unmarshal decodes, the walk decodes alike.
+// naming a path, and what json.Unmarshal decodes, decodeReshaped decodes alike.
 func FuzzDecodeLiberally(f *testing.F) {
 	for _, tt := range append(append([]decodeCase{}, backupsDecodeCases...), tasksDecodeCases...) {
 		f.Add([]byte(tt.body))
@@ -215,7 +214,7 @@ func FuzzDecodeLiberally(f *testing.F) {
 			}
 		}
 		if json.Valid(body) {
-			checkWalkerAgrees(t, body)
+			checkReshapedAgrees(t, body)
 		}
 	})
 }

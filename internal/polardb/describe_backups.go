@@ -109,6 +109,11 @@ type BackupSets struct {
 	Pages     int                                       // pages read in the kept read
 	Reads     int                                       // how many times all pages were read (1 unless the list changed)
 	RequestID string                                    // RequestId of the first page of the kept read
+	// Short is how many fewer distinct backups than Total the kept read
+	// listed, when every read came short though its pages agreed on the
+	// total: the API's count disagrees with its items, and the backups
+	// listed are returned all the same. 0 otherwise.
+	Short int
 }
 
 // Paging of DescribeAllBackups.
@@ -144,10 +149,14 @@ func (e *ChangingListError) Error() string {
 // that 1,000 backups cost two round trips, not ten. Backups appear and
 // expire while the pages are read, shifting the others from page to page:
 // when the total changed on the way, or fewer backups than the total came,
-// all pages are read again, backupsReads times at most; then the error is
-// a *ChangingListError. A backup listed twice is kept once, where it came
-// first. When the API sends no total, the pages are read one after another
-// until one is not full.
+// all pages are read again, backupsReads times at most. If the last read's
+// pages still disagree on the total, the error is a *ChangingListError; if
+// they agree but list fewer backups than it, the last read is returned,
+// BackupSets.Short telling by how many: an API whose count disagrees with
+// its items must not block its users. A backup listed twice (the same
+// BackupId and BackupsLevel: a Level-1 snapshot and its Level-2 copy may
+// share an ID) is kept once, where it came first. When the API sends no
+// total, the pages are read one after another until one is not full.
 //
 // Identical requests in flight at the same time share one read, as
 // DescribeBackupTasks does; the answer is shared too, and must not be
@@ -170,9 +179,9 @@ func (c *Client) describeAllBackups(ctx context.Context, request *DescribeBackup
 		if err != nil {
 			return nil, err
 		}
-		sets, changed := pages.backupSets()
+		sets, totalsAgree := pages.backupSets()
 		sets.Reads = read
-		if !changed {
+		if totalsAgree && (sets.Short == 0 || read == backupsReads) {
 			return sets, nil
 		}
 		for _, t := range pages.totals() {
@@ -208,7 +217,7 @@ func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRe
 	pages[0] = first.Body
 
 	// A failed page cancels the others: the read has failed.
-	ctx, cancel := context.WithCancel(ctx)
+	pagesCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		next     atomic.Int32 // the last page number taken
@@ -221,10 +230,10 @@ func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRe
 		wg.Go(func() {
 			for {
 				n := int(next.Add(1))
-				if n > count || ctx.Err() != nil {
+				if n > count || pagesCtx.Err() != nil {
 					return
 				}
-				page, err := c.describeBackups(ctx, backupsPage(request, n))
+				page, err := c.describeBackups(pagesCtx, backupsPage(request, n))
 				if err != nil {
 					failOnce.Do(func() { failed = err; cancel() })
 					return
@@ -234,8 +243,13 @@ func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRe
 		})
 	}
 	wg.Wait()
-	if failed != nil {
+	switch {
+	case failed != nil:
 		return nil, failed
+	case ctx.Err() != nil:
+		// Pages were left unread: not a list that changed, but a read
+		// that ended, told as Client.call tells one.
+		return nil, &NetworkError{Host: c.endpoint, Err: context.Cause(ctx)}
 	}
 	return pages, nil
 }
@@ -258,13 +272,14 @@ func (c *Client) readBackupPagesInTurn(ctx context.Context, request *DescribeBac
 	return pages, nil
 }
 
-// backupSets joins the pages' backups, and says whether the list changed
-// while they were read: a page's total is not the first page's, or fewer
-// backups came than it said (some were shifted past the pages read).
-func (pages backupPages) backupSets() (sets *BackupSets, changed bool) {
+// backupSets joins the pages' backups, and says whether their totals
+// agree; BackupSets.Short is how many fewer backups than the total came
+// (some were shifted past the pages read, or the count is wrong).
+func (pages backupPages) backupSets() (sets *BackupSets, totalsAgree bool) {
 	first := pages[0]
 	sets = &BackupSets{Pages: len(pages), RequestID: dara.StringValue(first.RequestId)}
-	seen := map[string]bool{}
+	type identity struct{ id, level string }
+	seen := map[identity]bool{}
 	listed := 0 // entries of the list, each backup once
 	for _, page := range pages {
 		for _, backup := range backupsOf(page) {
@@ -273,10 +288,11 @@ func (pages backupPages) backupSets() (sets *BackupSets, changed bool) {
 				continue
 			}
 			if backup.BackupId != nil {
-				if seen[*backup.BackupId] {
+				id := identity{*backup.BackupId, dara.StringValue(backup.BackupsLevel)}
+				if seen[id] {
 					continue
 				}
-				seen[*backup.BackupId] = true
+				seen[id] = true
 			}
 			listed++
 			sets.Backups = append(sets.Backups, backup)
@@ -285,15 +301,15 @@ func (pages backupPages) backupSets() (sets *BackupSets, changed bool) {
 	total, ok := totalOf(first)
 	if !ok {
 		sets.Total = len(sets.Backups)
-		return sets, false
+		return sets, true
 	}
-	sets.Total = total
+	sets.Total, sets.Short = total, max(0, total-listed)
 	for _, page := range pages[1:] {
 		if t, ok := totalOf(page); ok && t != total {
-			return sets, true
+			return sets, false
 		}
 	}
-	return sets, listed < total
+	return sets, true
 }
 
 // totals are the distinct totals of the pages, in order.

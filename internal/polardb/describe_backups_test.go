@@ -326,6 +326,101 @@ func TestDescribeAllBackupsKeepsEachBackupOnce(t *testing.T) {
 	}
 }
 
+// A Level-1 snapshot and its Level-2 copy may share a BackupId: both are
+// kept; a backup listed twice alike, once.
+func TestDescribeAllBackupsKeepsEachLevelOfABackup(t *testing.T) {
+	body := `{"RequestId":"R","TotalRecordCount":"3","Items":{"Backup":[` +
+		`{"BackupId":"1","BackupsLevel":"Level-1"},{"BackupId":"1","BackupsLevel":"Level-2"},` +
+		`{"BackupId":"1","BackupsLevel":"Level-1"},{"BackupId":"2"},{"BackupId":"2","BackupsLevel":""}]}}`
+	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
+	sets, err := newBackupsClient(t, s).DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range sets.Backups {
+		got = append(got, dara.StringValue(b.BackupId)+"/"+dara.StringValue(b.BackupsLevel))
+	}
+	if want := []string{"1/Level-1", "1/Level-2", "2/"}; !slices.Equal(got, want) || sets.Short != 0 || sets.Reads != 1 {
+		t.Errorf("got %v, short %d, in %d reads; want %v in one read", got, sets.Short, sets.Reads, want)
+	}
+}
+
+// An API whose pages agree on a total but list fewer backups, read after
+// read, gives what it lists: the last read, and by how many it is short.
+func TestDescribeAllBackupsReturnsAListThatStaysShort(t *testing.T) {
+	lost := `{"BackupId":"B0130","DBClusterId":"pc-abc","BackupStatus":"Success","BackupSetSize":154920107},`
+	s := &backupServer{list: always(backupIDs(1, 250)), page: func(call, pageNumber int) http.HandlerFunc {
+		if pageNumber != 2 {
+			return nil
+		}
+		return answer(200, "application/json", strings.Replace(backupsAnswer(backupIDs(1, 250), 100, 200, true), lost, "", 1))
+	}}
+	client := newBackupsClient(t, s)
+	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.DeleteFunc(backupIDs(1, 250), func(id string) bool { return id == "B0130" })
+	if got := idsOf(sets); !slices.Equal(got, want) {
+		t.Errorf("got %d backups, want the 249 listed", len(got))
+	}
+	if calls, _ := s.stats(); sets.Total != 250 || sets.Short != 1 || sets.Reads != 3 || calls != 9 {
+		t.Errorf("total %d, short %d, %d reads, %d calls; want total 250, short 1, 3 reads of 3 pages", sets.Total, sets.Short, sets.Reads, calls)
+	}
+}
+
+// A read whose context ends while pages are in flight ends with the
+// context's error, as a call does: not a list that changed, nor a list
+// short of the pages left unread.
+func TestDescribeAllBackupsEndsWithItsContext(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want error
+		ctx  func() (context.Context, context.CancelFunc)
+		stop func(context.CancelFunc)
+	}{
+		{"cancelled", context.Canceled, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+			func(cancel context.CancelFunc) { cancel() }},
+		{"deadline", context.DeadlineExceeded, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 300*time.Millisecond)
+		}, func(context.CancelFunc) {}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			var stopOnce sync.Once
+			s := &backupServer{list: always(backupIDs(1, 2450)), page: func(_, pageNumber int) http.HandlerFunc {
+				if pageNumber == 1 {
+					return nil
+				}
+				return func(w http.ResponseWriter, r *http.Request) {
+					stopOnce.Do(func() { tt.stop(cancel) })
+					select { // pages 2 to 11 in flight until the read ends
+					case <-r.Context().Done():
+					case <-time.After(5 * time.Second):
+					}
+					answer(200, "application/json", backupsAnswer(backupIDs(1, 2450), (pageNumber-1)*100, pageNumber*100, true))(w, r)
+				}
+			}}
+			client := newBackupsClient(t, s)
+			start := time.Now()
+			sets, err := client.DescribeAllBackups(ctx, backupsRequest)
+			var netErr *NetworkError
+			var changing *ChangingListError
+			if sets != nil || !errors.As(err, &netErr) || !errors.Is(err, tt.want) || errors.As(err, &changing) {
+				t.Fatalf("got %v, %v; want a NetworkError wrapping %v", sets, err, tt.want)
+			}
+			if elapsed := time.Since(start); elapsed > 3*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+			if pages := s.pageNumbers(); slices.Index(pages[1:], "1") >= 0 {
+				t.Errorf("pages asked for: %v; the read ended, and was not read again", pages)
+			}
+		})
+	}
+}
+
 func TestDescribeAllBackupsGivesUpOnAListThatKeepsChanging(t *testing.T) {
 	// A backup more at every call.
 	s := &backupServer{list: func(call int) []string { return backupIDs(1, 249+call) }}
@@ -529,7 +624,7 @@ func TestDescribeAllBackupsDecodesLiberally(t *testing.T) {
 	}
 	got, _ := json.Marshal(sets)
 	want := `{"Backups":[{"BackupId":"11111111","ConsistentTime":"1.588373788e9","ExpectExpireTime":"","IsAvail":"true"}],` +
-		`"Total":1,"Pages":1,"Reads":1,"RequestID":"20240101"}`
+		`"Total":1,"Pages":1,"Reads":1,"RequestID":"20240101","Short":0}`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

@@ -36,6 +36,10 @@ type ResponseError struct {
 	ContentType string
 	Problem     string // what is wrong with the answer
 	Excerpt     string // the start of the body, cleaned for display
+	RequestID   string // the answer's RequestId, when it could be read
+	// WrongShape says the answer is the API's JSON, with a field the
+	// client cannot read: not a proxy's page, a problem to report.
+	WrongShape bool
 }
 
 func (e *ResponseError) Error() string {
@@ -44,6 +48,9 @@ func (e *ResponseError) Error() string {
 		msg += ", " + e.ContentType
 	}
 	msg += "): " + e.Problem
+	if e.RequestID != "" {
+		msg += " (request ID " + e.RequestID + ")"
+	}
 	if e.Excerpt != "" {
 		msg += fmt.Sprintf("; body starts: %q", e.Excerpt)
 	}

@@ -152,8 +152,9 @@ type rawAnswer struct {
 // decode decodes the kept answer into v, the result type of action, as
 // liberally as decodeAnswer does. A body that is not valid JSON is reported
 // as the transport reports one in an error answer; a value of no usable
-// shape, by its path. v is decoded as far as it can be either way.
-func (raw *rawAnswer) decode(v any, action string) error {
+// shape, by its path, with the answer's RequestId if it could be read. v
+// is decoded as far as it can be either way.
+func (raw *rawAnswer) decode(v rpcAnswer, action string) error {
 	err := decodeAnswer(raw.body, v)
 	var syntax *json.SyntaxError
 	switch {
@@ -162,7 +163,9 @@ func (raw *rawAnswer) decode(v any, action string) error {
 	case errors.As(err, &syntax):
 		return responseError(raw.host, raw.status, raw.header, problemNotJSON, raw.body)
 	default:
-		return responseError(raw.host, raw.status, raw.header, "answer does not have the "+action+" shape: "+err.Error(), raw.body)
+		e := responseError(raw.host, raw.status, raw.header, "answer does not have the "+action+" shape: "+err.Error(), raw.body)
+		e.RequestID, e.WrongShape = clean(v.requestID()), true
+		return e
 	}
 }
 

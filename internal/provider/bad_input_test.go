@@ -54,6 +54,7 @@ func TestAccBadInputRefusedAtPlanTime(t *testing.T) {
 		{"backups", `end_time = "yesterday"`, `end_time\s+value\s+must\s+be\s+an\s+RFC\s+3339\s+timestamp.*got:\s+"yesterday"`},
 		{"backups", "start_time = \"2026-12-02T00:00:00Z\"\n  end_time = \"2026-12-01T23:59:59+01:00\"",
 			`Window\s+ends\s+before\s+it\s+starts.*end_time\s+2026-12-01T23:59:59\+01:00\s+is\s+before\s+start_time\s+2026-12-02T00:00:00Z`},
+		{"backups", `start_time = "2999-01-01T00:00:00Z"`, `Window\s+ends\s+before\s+it\s+starts.*start_time\s+2999-01-01T00:00:00Z\s+is\s+in\s+the\s+future`},
 		{"backups", `wait_until = "available"`, `wait_until.*"backup_id"\s+must\s+be\s+specified`},
 		{"backups", "backup_id = \"1\"\n  wait_until = \"finished\"", `wait_until\s+value\s+must\s+be\s+one\s+of.*"available".*got:\s+"finished"`},
 	}

@@ -85,27 +85,10 @@ func BenchmarkConvert(b *testing.B) {
 	}
 }
 
-// backupsAnswerWith is a DescribeBackups answer with n backups, in the
-// documented shape, which the client decodes with json.Unmarshal.
-func backupsAnswerWith(n int) []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, `{"RequestId":"BENCH","TotalRecordCount":"%d","PageRecordCount":"%d","PageNumber":"1","Items":{"Backup":[`, n, n)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"BackupId":"%08d","DBClusterId":"pc-bench","BackupStatus":"Success","BackupMode":"Automated","BackupMethod":"Snapshot",`+
-			`"BackupType":"FullBackup","BackupsLevel":"Level-1","BackupStartTime":"2026-11-%02dT%02d:%02d:00Z","BackupEndTime":"2026-11-20T02:00:15Z",`+
-			`"ConsistentTime":"1795140015","BackupSetSize":"154920107","IsAvail":"1","ExpectExpireTime":"","ExpectExpireType":"","Comment":""}`,
-			i, 1+i/1440, i/60%24, i%60)
-	}
-	b.WriteString(`]}}`)
-	return []byte(b.String())
-}
-
-// BenchmarkConvertBackups is BenchmarkConvert for polardb_backups: decoding
-// an answer of 10,000 backups and building the state, sorted newest first.
-func BenchmarkConvertBackups(b *testing.B) {
+// BenchmarkBackupsState builds the state of polardb_backups from 10,000
+// decoded backups, sorting them newest first; the decoding is
+// BenchmarkDecodeBackups of internal/polardb.
+func BenchmarkBackupsState(b *testing.B) {
 	ctx := context.Background()
 	var schemaResp datasource.SchemaResponse
 	newBackupsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
@@ -116,29 +99,32 @@ func BenchmarkConvertBackups(b *testing.B) {
 	}
 	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, "pc-bench")
 	config := tftypes.NewValue(objectType, attrs)
-	w := window{start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), end: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
 	const n = 10000
-	body := backupsAnswerWith(n)
-	convert := func(b *testing.B) tftypes.Value {
-		var decoded polardb.DescribeBackupsResponseBody
-		if err := json.Unmarshal(body, &decoded); err != nil {
-			b.Fatal(err)
-		}
-		state, err := backupsState(config, &polardb.BackupSets{Backups: decoded.Items.Backup, Total: n}, w)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return state
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	w := window{start: start, end: start.Add(30 * 24 * time.Hour)}
+	var backups []*backup
+	for i := range n {
+		at := start.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
+		backups = append(backups, &backup{BackupId: new(fmt.Sprintf("%08d", i)), BackupStatus: new("Success"),
+			BackupMode: new("Automated"), BackupMethod: new("Snapshot"), BackupType: new("FullBackup"), BackupsLevel: new("Level-1"),
+			BackupStartTime: new(at), BackupEndTime: new(at), ConsistentTime: new("1795140015"), BackupSetSize: new("154920107"),
+			IsAvail: new("1"), ExpectExpireTime: new(""), ExpectExpireType: new(""), Comment: new("")})
 	}
+	convert := func() (tftypes.Value, error) {
+		return backupsState(config, backupsRead{backups: newestFirst(backups, w), total: n})
+	}
+	state, err := convert()
 	var got map[string]tftypes.Value
-	var backups []tftypes.Value
-	if err := convert(b).As(&got); err != nil || got["backups"].As(&backups) != nil || len(backups) != n {
-		b.Fatalf("the state has %d backups, want %d (%v)", len(backups), n, err)
+	var listed []tftypes.Value
+	if err != nil || state.As(&got) != nil || got["backups"].As(&listed) != nil || len(listed) != n {
+		b.Fatalf("the state has %d backups, want %d (%v)", len(listed), n, err)
 	}
-	b.Run(fmt.Sprintf("decode+state/%d", n), func(b *testing.B) {
+	b.Run(fmt.Sprintf("%d", n), func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			convert(b)
+			if _, err := convert(); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -49,22 +49,10 @@ func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 		MarkdownDescription: withRAMAction("DescribeBackupTasks", "Lists the backup tasks of a PolarDB cluster (API `DescribeBackupTasks`): "+
 			"backups that are scheduled, running or just finished. Use it to gate changes on running backups in `check` blocks and conditions."),
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The cluster ID.",
-				Computed:            true,
-			},
-			"cluster_id": clusterIDAttribute(),
-			"backup_job_id": schema.StringAttribute{
-				MarkdownDescription: "Only the task with this backup job ID (`BackupJobId`).",
-				Optional:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(backupJobIDPattern, "a backup job ID: non-empty, with no whitespace"),
-					text{max: maxIDLength}},
-			},
-			"backup_mode": schema.StringAttribute{
-				MarkdownDescription: "Only tasks of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
-			},
+			"id":            idAttribute(),
+			"cluster_id":    clusterIDAttribute(),
+			"backup_job_id": idArgument("Only the task with this backup job ID (`BackupJobId`).", "a backup job ID"),
+			"backup_mode":   backupModeArgument("tasks"),
 			"wait_until": schema.StringAttribute{
 				MarkdownDescription: "Wait before returning, polling with the same filters within `timeouts.read`: `idle` until no listed task is in progress, " +
 					"`finished` until every listed task is `Finished` (or none is listed); see [Wait until backups are done](#wait-until-backups-are-done). " +
@@ -181,27 +169,15 @@ func defaultTimeout(waitUntil string) time.Duration {
 // describe makes one DescribeBackupTasks call and logs it at DEBUG, with
 // the request, the answer's size and request ID or the error.
 func (d *backupTasksDataSource) describe(ctx context.Context, request *polardb.DescribeBackupTasksRequest, model backupTasksModel) (*polardb.DescribeBackupTasksResponse, error) {
-	start := time.Now()
+	started := time.Now()
 	response, err := d.provider.client.DescribeBackupTasks(ctx, request)
-	logFields := map[string]any{
-		"action":        "DescribeBackupTasks",
-		"endpoint":      d.provider.client.Endpoint(),
-		"access_key_id": maskAccessKeyID(d.provider.accessKeyID),
-		"credentials":   d.provider.credentialSource,
-		"cluster_id":    model.ClusterID.ValueString(),
-		"backup_job_id": model.BackupJobID.ValueString(),
-		"backup_mode":   model.BackupMode.ValueString(),
-		"duration_ms":   time.Since(start).Milliseconds(),
+	fields := map[string]any{"cluster_id": model.ClusterID.ValueString(), "backup_job_id": model.BackupJobID.ValueString(),
+		"backup_mode": model.BackupMode.ValueString()}
+	if err == nil {
+		fields["request_id"], fields["tasks"] = requestID(response), len(jobsOf(response))
 	}
-	if err != nil {
-		logFields["error"] = err.Error()
-		tflog.Debug(ctx, "PolarDB API call failed", logFields)
-		return nil, err
-	}
-	logFields["request_id"] = requestID(response)
-	logFields["tasks"] = len(jobsOf(response))
-	tflog.Debug(ctx, "PolarDB API call", logFields)
-	return response, nil
+	d.provider.logCall(ctx, "DescribeBackupTasks", started, fields, err)
+	return response, err
 }
 
 // taskType is the Terraform type of one element of tasks; a test holds it

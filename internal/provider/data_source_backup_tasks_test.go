@@ -249,12 +249,23 @@ output "first_and_last" {
 	})
 }
 
-// stateValue builds the state by hand; its task type must be the schema's.
-func TestTaskTypeIsTheSchemas(t *testing.T) {
-	var resp datasource.SchemaResponse
-	newBackupTasksDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	schemaType := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
-	if got := schemaType.AttributeTypes["tasks"]; !got.Equal(tftypes.List{ElementType: taskType}) {
-		t.Errorf("schema tasks type %s, stateValue builds %s", got, tftypes.List{ElementType: taskType})
+// stateValue and backupsState build the state by hand; their types must
+// be the schemas'.
+func TestStateTypesAreTheSchemas(t *testing.T) {
+	for _, tt := range []struct {
+		dataSource datasource.DataSource
+		attribute  string
+		built      tftypes.Type
+	}{
+		{newBackupTasksDataSource(), "tasks", tftypes.List{ElementType: taskType}},
+		{newBackupsDataSource(), "backups", tftypes.List{ElementType: backupType}},
+		{newBackupsDataSource(), "latest_available", backupType},
+	} {
+		var resp datasource.SchemaResponse
+		tt.dataSource.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+		schemaType := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+		if got := schemaType.AttributeTypes[tt.attribute]; !got.Equal(tt.built) {
+			t.Errorf("schema %s type %s, the state builds %s", tt.attribute, got, tt.built)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -95,27 +96,15 @@ func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 		MarkdownDescription: withRAMAction("DescribeBackups", "Lists the backup sets of a PolarDB cluster (API `DescribeBackups`) within a time window, "+
 			"newest first, with the newest one that can be restored from: the recovery point to check before a risky change."),
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The cluster ID.",
-				Computed:            true,
-			},
+			"id":         idAttribute(),
 			"cluster_id": clusterIDAttribute(),
-			"backup_id": schema.StringAttribute{
-				MarkdownDescription: "Only the backup set with this ID (`BackupId`).",
-				Optional:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(backupJobIDPattern, "a backup ID: non-empty, with no whitespace"),
-					text{max: maxIDLength}},
-			},
+			"backup_id":  idArgument("Only the backup set with this ID (`BackupId`).", "a backup ID"),
 			"backup_status": schema.StringAttribute{
 				MarkdownDescription: "Only backups with this status (`BackupStatus`): `Success` or `Failed`, case-sensitive.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf("Success", "Failed")},
 			},
-			"backup_mode": schema.StringAttribute{
-				MarkdownDescription: "Only backups of this mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
-			},
+			"backup_mode": backupModeArgument("backups"),
 			"backup_region": schema.StringAttribute{
 				MarkdownDescription: "Only the backups copied to this region, for cross-region backups of PolarDB for MySQL (`BackupRegion`), such as `cn-beijing`.",
 				Optional:            true,
@@ -161,20 +150,17 @@ func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 }
 
-// ValidateConfig refuses, at plan time when both are known, a window that
-// ends before it starts.
+// ValidateConfig refuses, at plan time, a window that ends before it
+// starts, when the values that set it are known.
 func (d *backupsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var start, end types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("start_time"), &start)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("end_time"), &end)...)
-	if start.IsNull() || start.IsUnknown() || end.IsNull() || end.IsUnknown() {
+	if start.IsUnknown() || end.IsUnknown() || resp.Diagnostics.HasError() {
 		return
 	}
-	s, errStart := time.Parse(time.RFC3339, start.ValueString())
-	e, errEnd := time.Parse(time.RFC3339, end.ValueString())
-	if errStart == nil && errEnd == nil && e.Before(s) {
-		resp.Diagnostics.AddAttributeError(path.Root("end_time"), "Window ends before it starts",
-			fmt.Sprintf("end_time %s is before start_time %s: set end_time to the same time as start_time or later.", end.ValueString(), start.ValueString()))
+	if _, problem := windowOf(start.ValueString(), end.ValueString(), time.Now()); problem != nil {
+		resp.Diagnostics.Append(problem)
 	}
 }
 
@@ -184,26 +170,34 @@ type window struct {
 	start, end time.Time
 }
 
-// windowOf is the model's window: start_time to end_time, by default the
-// defaultWindow up to now.
-func windowOf(model backupsModel, now time.Time) (window, error) {
+// windowOf is the window of start_time and end_time ("" when not set) at
+// now: by default the defaultWindow up to now. A window that cannot be is
+// a diagnostic on the argument to change.
+func windowOf(startTime, endTime string, now time.Time) (window, diag.Diagnostic) {
 	w := window{end: now}
 	var err error
-	if v := model.EndTime.ValueString(); v != "" {
-		if w.end, err = time.Parse(time.RFC3339, v); err != nil {
-			return w, fmt.Errorf("end_time: %w", err)
+	if endTime != "" {
+		if w.end, err = time.Parse(time.RFC3339, endTime); err != nil {
+			return w, diag.NewAttributeErrorDiagnostic(path.Root("end_time"), "Invalid Attribute Value", "end_time "+timestamp{}.Description(context.Background())+": "+err.Error())
 		}
 	}
 	w.start = w.end.Add(-defaultWindow)
-	if v := model.StartTime.ValueString(); v != "" {
-		if w.start, err = time.Parse(time.RFC3339, v); err != nil {
-			return w, fmt.Errorf("start_time: %w", err)
+	if startTime != "" {
+		if w.start, err = time.Parse(time.RFC3339, startTime); err != nil {
+			return w, diag.NewAttributeErrorDiagnostic(path.Root("start_time"), "Invalid Attribute Value", "start_time "+timestamp{}.Description(context.Background())+": "+err.Error())
 		}
 	}
-	if w.end.Before(w.start) {
-		return w, fmt.Errorf("end_time %s is before start_time %s", w.end.Format(time.RFC3339), w.start.Format(time.RFC3339))
+	switch {
+	case !w.end.Before(w.start):
+		return w, nil
+	case endTime != "":
+		return w, diag.NewAttributeErrorDiagnostic(path.Root("end_time"), "Window ends before it starts",
+			fmt.Sprintf("end_time %s is before start_time %s: set end_time to the same time as start_time or later.", endTime, startTime))
+	default:
+		return w, diag.NewAttributeErrorDiagnostic(path.Root("start_time"), "Window ends before it starts",
+			fmt.Sprintf("start_time %s is in the future, after the end of the window (by default the time of the read, %s): "+
+				"set start_time to a past time, or set end_time.", startTime, now.UTC().Format(time.RFC3339)))
 	}
-	return w, nil
 }
 
 // apiWindow is the window widened to whole minutes, as the API takes it:
@@ -224,6 +218,13 @@ func (w window) contains(started time.Time, known bool) bool {
 	return !known || (!started.Before(w.start) && !started.After(w.end))
 }
 
+// backupsRead is what one read of every page gave: the backups in the
+// window asked for, newest first, and the API's total for the wider one.
+type backupsRead struct {
+	backups []*backup
+	total   int
+}
+
 func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model backupsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
@@ -232,11 +233,6 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	if d.provider == nil {
 		resp.Diagnostics.Append(notConfigured("backups"))
-		return
-	}
-	w, err := windowOf(model, time.Now())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid window", err.Error()+": use RFC 3339 timestamps such as 2026-12-01T00:00:00Z, the end not before the start.")
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()
@@ -249,19 +245,37 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	defer cancel()
 	ctx = d.provider.masked(ctx)
 
-	start, end := w.apiWindow()
-	request := &polardb.DescribeBackupsRequest{DBClusterId: model.ClusterID.ValueStringPointer(), StartTime: &start, EndTime: &end,
-		BackupId: optionalString(model.BackupID), BackupStatus: optionalString(model.BackupStatus),
-		BackupMode: optionalString(model.BackupMode), BackupRegion: optionalString(model.BackupRegion)}
-	var sets *polardb.BackupSets
+	// The window is taken at each call: while a wait polls, a default end
+	// moves on with the clock, so that a backup that starts during the
+	// wait (queued behind another) is in it.
+	describe := func(ctx context.Context) (backupsRead, error) {
+		w, problem := windowOf(model.StartTime.ValueString(), model.EndTime.ValueString(), time.Now())
+		if problem != nil {
+			return backupsRead{}, &windowError{problem}
+		}
+		start, end := w.apiWindow()
+		sets, err := d.describe(ctx, &polardb.DescribeBackupsRequest{DBClusterId: model.ClusterID.ValueStringPointer(),
+			StartTime: &start, EndTime: &end, BackupId: optionalString(model.BackupID), BackupStatus: optionalString(model.BackupStatus),
+			BackupMode: optionalString(model.BackupMode), BackupRegion: optionalString(model.BackupRegion)})
+		if err != nil {
+			return backupsRead{}, err
+		}
+		return backupsRead{backups: newestFirst(sets.Backups, w), total: sets.Total}, nil
+	}
+	var read backupsRead
+	var err error
 	if waitUntil == "" {
-		sets, err = d.describe(ctx, request)
+		read, err = describe(ctx)
 	} else {
-		sets, err = d.waitAvailable(ctx, request, model.BackupID.ValueString())
+		read, err = waitForBackup(ctx, model.BackupID.ValueString(), describe)
 	}
 	var waitEnded *waitEndedError
 	var failed *backupFailedError
+	var badWindow *windowError
 	switch {
+	case errors.As(err, &badWindow):
+		resp.Diagnostics.Append(badWindow.problem)
+		return
 	case errors.As(err, &waitEnded):
 		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, waitGoal{subject: backupsWait.subject,
 			stillTitle: "PolarDB backup not available at the read timeout", mode: waitUntil, readTimeout: readTimeout,
@@ -278,13 +292,19 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.Append(readErrorDiagnostics(err, rc)...)
 		return
 	}
-	state, err := backupsState(req.Config.Raw, sets, w)
+	state, err := backupsState(req.Config.Raw, read)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the state of polardb_backups", err.Error()+"\n\nThis is a bug in the provider; please report it.")
 		return
 	}
 	resp.State.Raw = state
 }
+
+// windowError is a window that cannot be read, found at read time: values
+// unknown at plan time, or a start_time that the clock has not reached.
+type windowError struct{ problem diag.Diagnostic }
+
+func (e *windowError) Error() string { return e.problem.Detail() }
 
 // optionalString is a request parameter: nil, not sent, when the
 // argument is not set.
@@ -299,25 +319,18 @@ func optionalString(v types.String) *string {
 func (d *backupsDataSource) describe(ctx context.Context, request *polardb.DescribeBackupsRequest) (*polardb.BackupSets, error) {
 	started := time.Now()
 	sets, err := d.provider.client.DescribeAllBackups(ctx, request)
-	fields := map[string]any{
-		"action":        "DescribeBackups",
-		"endpoint":      d.provider.client.Endpoint(),
-		"access_key_id": maskAccessKeyID(d.provider.accessKeyID),
-		"credentials":   d.provider.credentialSource,
-		"cluster_id":    deref(request.DBClusterId),
-		"start_time":    deref(request.StartTime),
-		"end_time":      deref(request.EndTime),
-		"duration_ms":   time.Since(started).Milliseconds(),
+	fields := map[string]any{"cluster_id": deref(request.DBClusterId), "start_time": deref(request.StartTime), "end_time": deref(request.EndTime)}
+	if err == nil {
+		fields["request_id"], fields["backups"], fields["total"], fields["pages"], fields["reads"] =
+			sets.RequestID, len(sets.Backups), sets.Total, sets.Pages, sets.Reads
 	}
-	if err != nil {
-		fields["error"] = err.Error()
-		tflog.Debug(ctx, "PolarDB API call failed", fields)
-		return nil, err
+	d.provider.logCall(ctx, "DescribeBackups", started, fields, err)
+	if err == nil && sets.Short > 0 {
+		// Not an error: the backups listed are kept, but say it.
+		tflog.Warn(ctx, "DescribeBackups listed fewer backups than its total on every read", map[string]any{
+			"cluster_id": deref(request.DBClusterId), "total": sets.Total, "missing": sets.Short, "reads": sets.Reads})
 	}
-	fields["request_id"], fields["backups"], fields["total"], fields["pages"], fields["reads"] =
-		sets.RequestID, len(sets.Backups), sets.Total, sets.Pages, sets.Reads
-	tflog.Debug(ctx, "PolarDB API call", fields)
-	return sets, nil
+	return sets, err
 }
 
 // backupFailedError ends a wait for a backup that the API lists as Failed.
@@ -325,28 +338,28 @@ type backupFailedError struct{ id string }
 
 func (e *backupFailedError) Error() string { return "backup " + e.id + " failed" }
 
-// waitAvailable polls until backup id is listed with status Success and
-// available.
-func (d *backupsDataSource) waitAvailable(ctx context.Context, request *polardb.DescribeBackupsRequest, id string) (*polardb.BackupSets, error) {
-	return pollUntil(ctx, backupsWait, func(ctx context.Context) (*polardb.BackupSets, []string, error) {
-		sets, err := d.describe(ctx, request)
+// waitForBackup calls describe until backup id is listed with status
+// Success and available; a backup listed as Failed ends the wait.
+func waitForBackup(ctx context.Context, id string, describe func(context.Context) (backupsRead, error)) (backupsRead, error) {
+	return pollUntil(ctx, backupsWait, func(ctx context.Context) (backupsRead, []string, error) {
+		read, err := describe(ctx)
 		if err != nil {
-			return nil, nil, err
+			return read, nil, err
 		}
-		for _, b := range sets.Backups {
-			if b == nil || deref(b.BackupId) != id {
+		for _, b := range read.backups {
+			if deref(b.BackupId) != id {
 				continue
 			}
 			switch status := deref(b.BackupStatus); {
 			case status == "Failed":
-				return nil, nil, &backupFailedError{id: id}
+				return read, nil, &backupFailedError{id: id}
 			case status == "Success" && usable(b):
-				return sets, nil, nil
+				return read, nil, nil
 			default:
-				return sets, []string{"backup " + id + " is listed as " + status + ", not available"}, nil
+				return read, []string{"backup " + id + " is listed as " + status + ", not available"}, nil
 			}
 		}
-		return sets, []string{"backup " + id + " is not listed yet"}, nil
+		return read, []string{"backup " + id + " is not listed yet"}, nil
 	})
 }
 
@@ -362,21 +375,17 @@ var backupType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 	"comment": tftypes.String, "expire_time": tftypes.String, "expire_type": tftypes.String,
 }}
 
-// backupsState is the data source's state: the configuration with id,
-// backups (those in window w, newest first), latest_available and total
-// set. Like stateValue, it builds the Terraform value directly.
-func backupsState(config tftypes.Value, sets *polardb.BackupSets, w window) (tftypes.Value, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
-		return tftypes.Value{}, err
-	}
+// newestFirst is the backups in window w, newest first; a backup whose
+// start is not known comes last; then by ID, so that the order is the same
+// on every read.
+func newestFirst(backups []*backup, w window) []*backup {
 	type listed struct {
 		b       *backup
 		started time.Time
 		known   bool
 	}
-	kept := make([]listed, 0, len(sets.Backups))
-	for _, b := range sets.Backups {
+	kept := make([]listed, 0, len(backups))
+	for _, b := range backups {
 		if b == nil {
 			continue
 		}
@@ -385,8 +394,6 @@ func backupsState(config tftypes.Value, sets *polardb.BackupSets, w window) (tft
 			kept = append(kept, listed{b: b, started: started, known: err == nil})
 		}
 	}
-	// Newest first; a backup whose start is not known last; then by ID,
-	// so that the order is the same on every read.
 	slices.SortStableFunc(kept, func(x, y listed) int {
 		switch {
 		case x.known != y.known:
@@ -399,11 +406,26 @@ func backupsState(config tftypes.Value, sets *polardb.BackupSets, w window) (tft
 		}
 		return strings.Compare(deref(y.b.BackupId), deref(x.b.BackupId))
 	})
-	values := make([]tftypes.Value, 0, len(kept))
+	out := make([]*backup, len(kept))
+	for i, k := range kept {
+		out[i] = k.b
+	}
+	return out
+}
+
+// backupsState is the data source's state: the configuration with id,
+// backups, latest_available and total set from read. Like stateValue, it
+// builds the Terraform value directly.
+func backupsState(config tftypes.Value, read backupsRead) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	values := make([]tftypes.Value, 0, len(read.backups))
 	latest := tftypes.NewValue(backupType, nil)
-	for _, k := range kept {
-		v := backupValue(k.b)
-		if latest.IsNull() && deref(k.b.BackupStatus) == "Success" && usable(k.b) {
+	for _, b := range read.backups {
+		v := backupValue(b)
+		if latest.IsNull() && deref(b.BackupStatus) == "Success" && usable(b) {
 			latest = v
 		}
 		values = append(values, v)
@@ -411,7 +433,7 @@ func backupsState(config tftypes.Value, sets *polardb.BackupSets, w window) (tft
 	attrs["id"] = attrs["cluster_id"]
 	attrs["backups"] = tftypes.NewValue(tftypes.List{ElementType: backupType}, values)
 	attrs["latest_available"] = latest
-	attrs["total"] = tftypes.NewValue(tftypes.Number, int64(sets.Total))
+	attrs["total"] = tftypes.NewValue(tftypes.Number, int64(read.total))
 	return tftypes.NewValue(config.Type(), attrs), nil
 }
 
@@ -426,7 +448,7 @@ func backupValue(b *backup) tftypes.Value {
 		}
 		return tftypes.NewValue(tftypes.String, *s)
 	}
-	set := func(s *string) tftypes.Value {
+	unlessEmpty := func(s *string) tftypes.Value {
 		if s == nil || *s == "" {
 			return tftypes.NewValue(tftypes.String, nil)
 		}
@@ -449,12 +471,12 @@ func backupValue(b *backup) tftypes.Value {
 		"backup_level":    str(b.BackupsLevel),
 		"start_time":      str(b.BackupStartTime),
 		"end_time":        str(b.BackupEndTime),
-		"consistent_time": set(consistentTime(deref(b.ConsistentTime))),
+		"consistent_time": unlessEmpty(consistentTime(deref(b.ConsistentTime))),
 		"size_bytes":      size,
 		"available":       available,
-		"comment":         set(b.Comment),
-		"expire_time":     set(b.ExpectExpireTime),
-		"expire_type":     set(b.ExpectExpireType),
+		"comment":         unlessEmpty(b.Comment),
+		"expire_time":     unlessEmpty(b.ExpectExpireTime),
+		"expire_type":     unlessEmpty(b.ExpectExpireType),
 	})
 }
 

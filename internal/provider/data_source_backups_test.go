@@ -2,17 +2,19 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -39,7 +41,7 @@ var testBackups = []emulator.Backup{
 		BackupStartTime: "2026-11-26T08:15:30Z", BackupEndTime: "2026-11-26T08:15:40Z", BackupSetSize: "0", IsAvail: "0", Comment: "before resize"},
 	{BackupId: "32000002", BackupStatus: "Success", BackupMode: "Automated", BackupMethod: "Snapshot", BackupType: "FullBackup", BackupsLevel: "Level-2",
 		BackupStartTime: "2026-11-25T02:00:00Z", BackupEndTime: "2026-11-25T02:00:20Z", ConsistentTime: "1795572020", BackupSetSize: "160000000", IsAvail: "1",
-		ExpectExpireTime: "2026-12-25T02:00:20Z", ExpectExpireType: "Sparse"},
+		ExpectExpireTime: "2026-12-25T02:00:20Z", ExpectExpireType: "Sparse", Region: "cn-beijing"},
 	{BackupId: "32000004", BackupStatus: "Success", BackupMode: "Automated", BackupMethod: "Snapshot", BackupType: "FullBackup", BackupsLevel: "Level-1",
 		BackupStartTime: "2026-11-26T02:00:00Z", BackupEndTime: "2026-11-26T02:00:18Z", ConsistentTime: "1795658418", BackupSetSize: "161000000", IsAvail: "0"},
 }
@@ -144,9 +146,10 @@ func TestAccBackups_filters(t *testing.T) {
 		{"backup_id", "BackupId", "32000002", "32000002", []string{"32000002"}},
 		{"backup_status", "BackupStatus", "Failed", "", []string{"32000003"}},
 		{"backup_mode", "BackupMode", "Manual", "", []string{"32000003"}},
-		{"backup_region", "BackupRegion", "cn-beijing", "", nil},
+		{"backup_region", "BackupRegion", "cn-beijing", "32000002", []string{"32000002"}},
+		{"backup_region", "BackupRegion", "cn-shanghai", "", nil},
 	} {
-		t.Run(tt.setting, func(t *testing.T) {
+		t.Run(tt.setting+"="+tt.value, func(t *testing.T) {
 			emu := startBackupsEmulator(t)
 			testSteps(t, resource.TestStep{
 				Config:            emu.config(backupsConfig(clusterWithBackups, testWindow, fmt.Sprintf("%s = %q", tt.setting, tt.value))),
@@ -204,6 +207,33 @@ func TestAccBackups_defaultWindow(t *testing.T) {
 		end, errEnd := time.Parse(apiMinute, call["EndTime"])
 		if errStart != nil || errEnd != nil || end.Sub(start) != defaultWindow+time.Minute || end.Sub(now) < 0 || end.Sub(now) > 2*time.Minute {
 			t.Errorf("sent the window %s to %s, want the 7 days up to now (%s) in whole minutes", call["StartTime"], call["EndTime"], now)
+		}
+	}
+}
+
+// With one end of the window set, the other is 7 days away from it, or
+// the time of the read.
+func TestAccBackups_oneEndOfTheWindow(t *testing.T) {
+	emu := startBackupsEmulator(t)
+	testSteps(t, resource.TestStep{
+		Config:            emu.config(backupsConfig(clusterWithBackups, `end_time = "2026-11-26T00:00:00Z"`)),
+		ConfigStateChecks: expectBackups(2, "32000002", "32000002", "32000001"),
+	})
+	for _, call := range backupsCalls(emu) {
+		if call["StartTime"] != "2026-11-19T00:00Z" || call["EndTime"] != "2026-11-26T00:00Z" {
+			t.Errorf("sent the window %s to %s, want the 7 days up to end_time", call["StartTime"], call["EndTime"])
+		}
+	}
+	emu.Reset()
+	testSteps(t, resource.TestStep{
+		Config:            emu.config(backupsConfig(clusterWithBackups, `start_time = "2026-11-25T12:00:00Z"`)),
+		ConfigStateChecks: expectBackups(2, "", "32000003", "32000004"),
+	})
+	now := time.Now().UTC()
+	for _, call := range backupsCalls(emu) {
+		end, err := time.Parse(apiMinute, call["EndTime"])
+		if call["StartTime"] != "2026-11-25T12:00Z" || err != nil || end.Before(now.Add(-time.Minute)) || end.After(now.Add(time.Minute)) {
+			t.Errorf("sent the window %s to %s, want start_time up to now (%s)", call["StartTime"], call["EndTime"], now)
 		}
 	}
 }
@@ -266,20 +296,40 @@ func TestAccBackups_paging(t *testing.T) {
 	}
 }
 
-// A backup that appears while the pages are read (listed from the second
-// call on: the first page says 150 backups, the second 151) is neither
-// lost nor listed twice: the read starts again.
+// A backup that appears while the pages are read, at the head of the list
+// (listed from the second call on: the first page says 150 backups, the
+// second 151 and starts one further back) is neither lost nor listed
+// twice: the read starts again, and reads both pages once more.
 func TestAccBackups_backupAddedDuringTheRead(t *testing.T) {
 	const cluster = "pc-2zeacc0000000007"
 	backups := manyBackups(151)
-	backups[150].ListedFromCall = 2
-	emu := startBackupsEmulator(t, emulator.Cluster{ID: cluster, Backups: backups})
-	testSteps(t, resource.TestStep{
-		Config: emu.config(backupsConfig(cluster, testWindow)),
-		Check:  resource.ComposeTestCheckFunc(expectUniqueBackups(151), resource.TestCheckResourceAttr(backupsAddress, "total", "151")),
-	})
-	if n := len(backupsCalls(emu)); n < 4 {
-		t.Errorf("%d calls, want 2 pages read twice", n)
+	added := backups[150]
+	added.ListedFromCall = 2
+	emu := startBackupsEmulator(t, emulator.Cluster{ID: cluster, Backups: append([]emulator.Backup{added}, backups[:150]...)})
+	w := newCLIWorkdir(t, emu.config(backupsConfig(cluster, testWindow)+`
+output "ids" {
+  value = [for b in data.polardb_backups.this.backups : b.backup_id]
+}`))
+	if out, err := w.command(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if calls := len(backupsCalls(emu)); calls != 4 {
+		t.Errorf("%d calls, want 4: both pages, then both again", calls)
+	}
+	out, err := w.command(context.Background(), "output", "-json", "ids").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	if err := json.Unmarshal(out, &ids); err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, 0, 151)
+	for i := 150; i >= 0; i-- {
+		want = append(want, backups[i].BackupId)
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("listed %d backups (%v...), want the 151, newest first, each once", len(ids), ids[:min(3, len(ids))])
 	}
 }
 
@@ -331,6 +381,21 @@ func TestAccBackups_apiErrors(t *testing.T) {
 		Config: httpProvider(emu.endpoint, "max_retries = 1") + backupsConfig(clusterWithBackups, testWindow),
 		ExpectError: regexp.MustCompile(`(?s)PolarDB API error: InternalError.*DescribeBackups for cluster "` + clusterWithBackups + `".*` +
 			`Request ID: [0-9A-F-]{36}.*Attempts: 2`),
+	})
+}
+
+// An answer of a shape the provider cannot read says where, with its
+// request ID, and is not blamed on a proxy.
+func TestAccBackups_unreadableAnswer(t *testing.T) {
+	clearProviderEnv(t)
+	endpoint := misbehavingEndpoint(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"RequestId":"REQ-SHAPE-1","TotalRecordCount":"1","Items":{"Backup":[{"BackupId":{"id":"1"}}]}}`)
+	})
+	testSteps(t, resource.TestStep{
+		Config: httpProvider(endpoint) + backupsConfig(clusterWithBackups, testWindow),
+		ExpectError: regexp.MustCompile(`(?s)Unreadable answer from the PolarDB API.*` +
+			`Items\.Backup\[0\]\.BackupId:\s+an\s+object\s+where\s+a\s+string\s+is\s+expected\s+\(request\s+ID\s+REQ-SHAPE-1\).*answered\s+DescribeBackups`),
 	})
 }
 
@@ -408,6 +473,20 @@ func TestAccBackups_waitUntilAvailable(t *testing.T) {
 	}
 }
 
+// A backup queued behind another starts after the wait began: the window's
+// default end moves on with each poll, so it is found.
+func TestAccBackups_waitForABackupThatStartsLater(t *testing.T) {
+	job := emulator.BackupJob{StartTime: time.Now().UTC().Add(3 * time.Second).Format(time.RFC3339), Process: "0", BackupJobId: waitingJob,
+		JobMode: "Manual", BackupProgressStatus: "NoStart", TaskAction: "TempBackupTask", FinishesAfter: emulator.Duration(time.Second)}
+	emu := startBackupsEmulator(t, emulator.Cluster{ID: waitingCluster, BackupJobs: []emulator.BackupJob{job}})
+	testSteps(t, resource.TestStep{
+		Config: emu.config(backupsConfig(waitingCluster, `backup_id = "`+waitingJob+`"`, `wait_until = "available"`, `timeouts = { read = "1m" }`)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(backupsAddress, tfjsonpath.New("latest_available").AtMapKey("backup_id"), knownvalue.StringExact(waitingJob)),
+		},
+	})
+}
+
 // At the deadline, the diagnostic names the backup and what sets the limit;
 // a backup listed as Failed ends the wait at once.
 func TestAccBackups_waitEnds(t *testing.T) {
@@ -453,20 +532,6 @@ func TestAccBackups_identicalReadsShareARead(t *testing.T) {
 	}
 	if calls := len(backupsCalls(emu)); calls > reads/4 {
 		t.Errorf("%d identical reads made %d calls, want at most %d", reads, calls, reads/4)
-	}
-}
-
-// backupsState builds the state by hand; its backup type must be the
-// schema's, in backups and latest_available.
-func TestBackupTypeIsTheSchemas(t *testing.T) {
-	var resp datasource.SchemaResponse
-	newBackupsDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	schemaType := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
-	if got := schemaType.AttributeTypes["backups"]; !got.Equal(tftypes.List{ElementType: backupType}) {
-		t.Errorf("schema backups type %s, backupsState builds %s", got, tftypes.List{ElementType: backupType})
-	}
-	if got := schemaType.AttributeTypes["latest_available"]; !got.Equal(backupType) {
-		t.Errorf("schema latest_available type %s, backupsState builds %s", got, backupType)
 	}
 }
 

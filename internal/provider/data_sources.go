@@ -52,6 +52,30 @@ func clusterIDAttribute() schema.StringAttribute {
 	}
 }
 
+// idAttribute is the id of a data source's state: the cluster ID.
+func idAttribute() schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: "The cluster ID.", Computed: true}
+}
+
+// idArgument is an optional ID argument, such as backup_job_id; shape says
+// what it identifies.
+func idArgument(description, shape string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Validators:          []validator.String{stringvalidator.RegexMatches(backupIDPattern, shape+": non-empty, with no whitespace"), text{max: maxIDLength}},
+	}
+}
+
+// backupModeArgument is the backup_mode filter of what (tasks, backups).
+func backupModeArgument(what string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Only " + what + " of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
+		Optional:            true,
+		Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
+	}
+}
+
 func clusterIDValidators() []validator.String {
 	return []validator.String{stringvalidator.RegexMatches(clusterIDPattern,
 		`a PolarDB cluster ID: "pc-" followed by lowercase letters and digits, such as pc-2zed3m89cw7xxxxxx`), text{max: maxIDLength}}
@@ -69,4 +93,22 @@ func (p *providerData) readContext(action, subject, clusterID string, readTimeou
 		action: action, subject: subject, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
 		accessKeyID: p.accessKeyID, credentials: p.credentialSource, readTimeout: readTimeout,
 	}
+}
+
+// logCall logs a call of the API operation action at DEBUG, with where it
+// went, with which credentials (the key masked), how long it took, and
+// fields: what was asked and answered. It runs in the read's context,
+// where secrets are masked.
+func (p *providerData) logCall(ctx context.Context, action string, started time.Time, fields map[string]any, err error) {
+	fields["action"] = action
+	fields["endpoint"] = p.client.Endpoint()
+	fields["access_key_id"] = maskAccessKeyID(p.accessKeyID)
+	fields["credentials"] = p.credentialSource
+	fields["duration_ms"] = time.Since(started).Milliseconds()
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Debug(ctx, "PolarDB API call failed", fields)
+		return
+	}
+	tflog.Debug(ctx, "PolarDB API call", fields)
 }

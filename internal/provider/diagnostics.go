@@ -61,6 +61,11 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 		d = diag.NewErrorDiagnostic("PolarDB backups changed during the read",
 			changing.Error()+".\n\nBackups were being taken or expiring faster than their pages could be read. "+
 				"Run again in a moment, or narrow the window (start_time, end_time) so that fewer pages are read.")
+	case errors.As(err, &respErr) && respErr.WrongShape:
+		d = diag.NewErrorDiagnostic("Unreadable answer from the PolarDB API",
+			fmt.Sprintf("%v\n\nThe API answered %s with JSON that has a field the provider cannot read, although it reads numbers, "+
+				"single objects and empty values where the API documents other shapes. This is not a network problem: please report it "+
+				"to the provider's maintainers, with the request ID.", respErr, rc.action))
 	case errors.As(err, &respErr):
 		d = diag.NewErrorDiagnostic("Unexpected answer from the PolarDB API",
 			respErr.Error()+"\n\nThe endpoint answered with something that is not a PolarDB API answer: "+

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,12 +44,15 @@ func TestReadErrorDiagnostics(t *testing.T) {
 		{"other API error", apiErr("InternalError"), "PolarDB API error: InternalError", path.Empty(), []string{`"pc-abc123"`}},
 		{"HTML page", &polardb.ResponseError{Host: "polardb.aliyuncs.com", StatusCode: 502, Problem: "body is not valid JSON", Excerpt: "502 Bad Gateway"},
 			"Unexpected answer from the PolarDB API", path.Empty(), []string{"HTTP 502", "502 Bad Gateway", "proxy"}},
+		{"unreadable answer", &polardb.ResponseError{Host: "polardb.aliyuncs.com", StatusCode: 200, WrongShape: true, RequestID: "REQ-7",
+			Problem: "answer does not have the DescribeBackupTasks shape: Items.BackupJob[0].Process: an object where a string is expected"},
+			"Unreadable answer from the PolarDB API", path.Empty(), []string{"request ID REQ-7", "Items.BackupJob[0].Process", "DescribeBackupTasks", "report it"}},
 		{"unreachable", &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: errors.New("connection refused")},
 			"Cannot reach the PolarDB API", path.Empty(), []string{"polardb.aliyuncs.com", "connection refused"}},
 		{"list changing", &polardb.ChangingListError{DBClusterID: "pc-abc123", Reads: 3, Totals: []int{250, 251, 252}},
 			"PolarDB backups changed during the read", path.Empty(), []string{`"pc-abc123"`, "3 reads", "250, 251, 252", "narrow the window"}},
-		{"too many pages", fmt.Errorf("polardb: DescribeBackups of cluster %q counts 200000 backups", "pc-abc123"),
-			"Reading PolarDB backup tasks failed", path.Empty(), []string{"200000 backups"}},
+		{"other error", errors.New("polardb: something else went wrong"),
+			"Reading PolarDB backup tasks failed", path.Empty(), []string{"something else went wrong"}},
 		{"timeout", &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: context.DeadlineExceeded},
 			"Reading PolarDB backup tasks timed out", path.Empty(), []string{"polardb.aliyuncs.com", "5m0s", "timeouts"}},
 	}

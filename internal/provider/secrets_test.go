@@ -71,7 +71,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{{
-			Config:            provider + readClusterWithJobs,
+			Config:            provider + readClusterWithJobs + backupsConfig(clusterWithJobs),
 			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planHasNoSecrets{secrets}}},
 			ConfigStateChecks: append(expectTasks(testJobs...), stateHasNoSecrets{secrets}),
 		}, {
@@ -89,7 +89,13 @@ data "polardb_backup_tasks" "missing" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if emu.count("ServiceUnavailable") != 2 || !strings.Contains(string(logged), "PolarDB API call retried") {
+	unavailable := 0
+	for _, r := range emu.Requests() {
+		if r.Code == "ServiceUnavailable" {
+			unavailable++
+		}
+	}
+	if unavailable != 2 || !strings.Contains(string(logged), "PolarDB API call retried") {
 		t.Errorf("the apply did not go through retries")
 	}
 	for name, text := range map[string]string{"log": string(logged), "diagnostics": diagnostics} {
@@ -99,23 +105,35 @@ data "polardb_backup_tasks" "missing" {
 			}
 		}
 	}
-	// One debug line per answered call, with what an operator needs: the
+	// One debug line per answered call of DescribeBackupTasks, and per read
+	// of every page of DescribeBackups, with what an operator needs: the
 	// AccessKey ID only masked.
-	var calls []string
+	calls := map[string][]string{}
 	for _, line := range strings.Split(string(logged), "\n") {
 		if strings.Contains(line, "PolarDB API call") && !strings.Contains(line, "PolarDB API call retried") &&
 			!strings.Contains(line, "PolarDB API call failed") {
-			calls = append(calls, line)
+			for _, action := range []string{"DescribeBackupTasks", "DescribeBackups"} {
+				if strings.Contains(line, " action="+action+" ") || strings.HasSuffix(line, " action="+action) {
+					calls[action] = append(calls[action], line)
+				}
+			}
 		}
 	}
-	if len(calls) == 0 || len(calls) != emu.count("") {
-		t.Errorf("%d log lines for %d answered calls", len(calls), emu.count(""))
+	if n := len(calls["DescribeBackupTasks"]); n == 0 || n != emu.count("") {
+		t.Errorf("%d log lines for %d answered DescribeBackupTasks calls", n, emu.count(""))
 	}
-	for _, line := range calls {
-		for _, want := range []string{`action=DescribeBackupTasks`, `cluster_id=` + clusterWithJobs,
-			`access_key_id="` + maskAccessKeyID(testSTSKeyID) + `"`, `duration_ms=`, `request_id=`, fmt.Sprintf("tasks=%d", len(testJobs))} {
-			if !strings.Contains(line, want) {
-				t.Errorf("log line lacks %s: %s", want, line)
+	if len(calls["DescribeBackups"]) == 0 {
+		t.Error("no log line of a DescribeBackups read")
+	}
+	for action, wants := range map[string][]string{
+		"DescribeBackupTasks": {fmt.Sprintf("tasks=%d", len(testJobs))},
+		"DescribeBackups":     {"backups=0", "total=0", "pages=1", "reads=1", "start_time=", "end_time="},
+	} {
+		for _, line := range calls[action] {
+			for _, want := range append(wants, `cluster_id=`+clusterWithJobs, `access_key_id="`+maskAccessKeyID(testSTSKeyID)+`"`, `duration_ms=`, `request_id=`) {
+				if !strings.Contains(line, want) {
+					t.Errorf("log line lacks %s: %s", want, line)
+				}
 			}
 		}
 	}

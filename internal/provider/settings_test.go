@@ -82,7 +82,7 @@ func TestArgumentPatterns(t *testing.T) {
 	}{
 		{"cluster_id", clusterIDPattern.MatchString, []string{"pc-2zed3m89cw7xxxxxx", "pc-0"},
 			[]string{"", "pc-", "PC-abc", "pc-ABC", "pc-abc ", " pc-abc", "rm-abc", "pc-abc-def", "pc-abc\n"}},
-		{"backup_job_id", backupJobIDPattern.MatchString, []string{"11111111", "job-1"}, []string{"", " ", "11 11", "11\t", "\n"}},
+		{"backup_job_id", backupIDPattern.MatchString, []string{"11111111", "job-1"}, []string{"", " ", "11 11", "11\t", "\n"}},
 		{"region", regionPattern.MatchString, []string{"", "cn-hangzhou", "ap-southeast-1", "cn-beijing-finance-1"},
 			[]string{"cn hangzhou", "CN-HANGZHOU", "cn-", "-cn", "cn_hangzhou"}},
 		{"role_arn", roleArnPattern.MatchString, []string{"", "acs:ram::1234567890123456:role/polardb-reader"},

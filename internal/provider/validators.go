@@ -15,7 +15,7 @@ import (
 // Shapes of arguments, checked at validate time.
 var (
 	clusterIDPattern       = regexp.MustCompile(`^pc-[a-z0-9]+$`)
-	backupJobIDPattern     = regexp.MustCompile(`^\S+$`) // backup job and backup set IDs
+	backupIDPattern        = regexp.MustCompile(`^\S+$`) // backup job and backup set IDs
 	regionPattern          = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*)?$`)
 	endpointPattern        = regexp.MustCompile(`^(([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$|^$`)
 	noSpacePattern         = regexp.MustCompile(`^\S*$`)
