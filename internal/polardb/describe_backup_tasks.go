@@ -67,16 +67,9 @@ func (a *describeBackupTasksAnswer) requestID() string { return dara.StringValue
 // describeBackupTasks makes the DescribeBackupTasks call, with the client's
 // retries (Client.call).
 func (c *Client) describeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
-	query := map[string]any{}
-	if request.BackupJobId != nil {
-		query["BackupJobId"] = request.BackupJobId
-	}
-	if request.BackupMode != nil {
-		query["BackupMode"] = request.BackupMode
-	}
-	if request.DBClusterId != nil {
-		query["DBClusterId"] = request.DBClusterId
-	}
+	query := queryOf(map[string]*string{
+		"BackupJobId": request.BackupJobId, "BackupMode": request.BackupMode, "DBClusterId": request.DBClusterId,
+	}, nil)
 	answer, err := invoke(ctx, c, "DescribeBackupTasks", query, func() *describeBackupTasksAnswer {
 		return &describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}}
 	})

@@ -77,21 +77,10 @@ func (a *describeBackupsAnswer) requestID() string { return dara.StringValue(a.R
 // describeBackups makes one DescribeBackups call, for one page, with the
 // client's retries (Client.call).
 func (c *Client) describeBackups(ctx context.Context, request *DescribeBackupsRequest) (*DescribeBackupsResponse, error) {
-	query := map[string]any{}
-	for name, value := range map[string]*string{
+	query := queryOf(map[string]*string{
 		"BackupId": request.BackupId, "BackupMode": request.BackupMode, "BackupRegion": request.BackupRegion,
 		"BackupStatus": request.BackupStatus, "DBClusterId": request.DBClusterId, "EndTime": request.EndTime, "StartTime": request.StartTime,
-	} {
-		if value != nil {
-			query[name] = value
-		}
-	}
-	if request.PageNumber != nil {
-		query["PageNumber"] = request.PageNumber
-	}
-	if request.PageSize != nil {
-		query["PageSize"] = request.PageSize
-	}
+	}, map[string]*int32{"PageNumber": request.PageNumber, "PageSize": request.PageSize})
 	answer, err := invoke(ctx, c, "DescribeBackups", query, func() *describeBackupsAnswer {
 		return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}}
 	})

@@ -37,6 +37,23 @@ func RPCParams(action string) *openapiutil.Params {
 	}
 }
 
+// queryOf is the query of a call: the parameters that are set, by name.
+// Nil ones are not sent.
+func queryOf(params map[string]*string, numbers map[string]*int32) map[string]any {
+	query := map[string]any{}
+	for name, value := range params {
+		if value != nil {
+			query[name] = value
+		}
+	}
+	for name, value := range numbers {
+		if value != nil {
+			query[name] = value
+		}
+	}
+	return query
+}
+
 // rpcAnswer is what an operation's answer decodes into: a struct that
 // embeds the SDK's body of the operation and, beside it, answerFault, since
 // a 2xx answer with a Code is an error too.

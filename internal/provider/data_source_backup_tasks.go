@@ -120,13 +120,8 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	defer cancel()
 	ctx = d.provider.masked(ctx)
 
-	request := &polardb.DescribeBackupTasksRequest{DBClusterId: model.ClusterID.ValueStringPointer()}
-	if v := model.BackupJobID.ValueString(); v != "" {
-		request.BackupJobId = &v
-	}
-	if v := model.BackupMode.ValueString(); v != "" {
-		request.BackupMode = &v
-	}
+	request := &polardb.DescribeBackupTasksRequest{DBClusterId: model.ClusterID.ValueStringPointer(),
+		BackupJobId: optionalString(model.BackupJobID), BackupMode: optionalString(model.BackupMode)}
 	describe := func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, error) {
 		return d.describe(ctx, request, model)
 	}

@@ -30,6 +30,12 @@ var _ datasource.DataSourceWithValidateConfig = &backupsDataSource{}
 // set.
 const defaultWindow = 7 * 24 * time.Hour
 
+// The values of BackupStatus.
+const (
+	backupSuccess = "Success"
+	backupFailed  = "Failed"
+)
+
 // apiMinute is the API's time format: whole minutes in UTC.
 const apiMinute = "2006-01-02T15:04Z"
 
@@ -54,6 +60,9 @@ type backupsModel struct {
 	Total           types.Int64    `tfsdk:"total"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
+
+// backupsSubject is what a read of polardb_backups reads, in diagnostics.
+const backupsSubject = "PolarDB backups"
 
 var backupsWait = pollFor{subject: "a PolarDB backup", field: "backup"}
 
@@ -102,7 +111,7 @@ func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"backup_status": schema.StringAttribute{
 				MarkdownDescription: "Only backups with this status (`BackupStatus`): `Success` or `Failed`, case-sensitive.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("Success", "Failed")},
+				Validators:          []validator.String{stringvalidator.OneOf(backupSuccess, backupFailed)},
 			},
 			"backup_mode": backupModeArgument("backups"),
 			"backup_region": schema.StringAttribute{
@@ -232,7 +241,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if d.provider == nil {
-		resp.Diagnostics.Append(notConfigured("backups"))
+		resp.Diagnostics.Append(notConfigured(backupsSubject))
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()
@@ -277,7 +286,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.Append(badWindow.problem)
 		return
 	case errors.As(err, &waitEnded):
-		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, waitGoal{subject: backupsWait.subject,
+		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, waitGoal{what: backupsWait,
 			stillTitle: "PolarDB backup not available at the read timeout", mode: waitUntil, readTimeout: readTimeout,
 			goal: "backup " + model.BackupID.ValueString() + " of " + model.ClusterID.ValueString() + " to be listed as Success and available"}))
 		return
@@ -287,7 +296,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				"Take a new backup, and wait for that one.", failed.id, model.ClusterID.ValueString()))
 		return
 	case err != nil:
-		rc := d.provider.readContext("DescribeBackups", "PolarDB backups", model.ClusterID.ValueString(), readTimeout)
+		rc := d.provider.readContext("DescribeBackups", backupsSubject, model.ClusterID.ValueString(), readTimeout)
 		rc.backupMode = model.BackupMode.ValueString()
 		resp.Diagnostics.Append(readErrorDiagnostics(err, rc)...)
 		return
@@ -305,15 +314,6 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 type windowError struct{ problem diag.Diagnostic }
 
 func (e *windowError) Error() string { return e.problem.Detail() }
-
-// optionalString is a request parameter: nil, not sent, when the
-// argument is not set.
-func optionalString(v types.String) *string {
-	if v.ValueString() == "" {
-		return nil
-	}
-	return v.ValueStringPointer()
-}
 
 // describe reads every page of request and logs the read at DEBUG.
 func (d *backupsDataSource) describe(ctx context.Context, request *polardb.DescribeBackupsRequest) (*polardb.BackupSets, error) {
@@ -351,9 +351,9 @@ func waitForBackup(ctx context.Context, id string, describe func(context.Context
 				continue
 			}
 			switch status := deref(b.BackupStatus); {
-			case status == "Failed":
+			case status == backupFailed:
 				return read, nil, &backupFailedError{id: id}
-			case status == "Success" && usable(b):
+			case status == backupSuccess && usable(b):
 				return read, nil, nil
 			default:
 				return read, []string{"backup " + id + " is listed as " + status + ", not available"}, nil
@@ -429,7 +429,7 @@ func backupsState(config tftypes.Value, read backupsRead) (tftypes.Value, error)
 	words := map[string]tftypes.Value{}
 	for _, b := range read.backups {
 		v := backupValue(b, words)
-		if latest.IsNull() && deref(b.BackupStatus) == "Success" && usable(b) {
+		if latest.IsNull() && deref(b.BackupStatus) == backupSuccess && usable(b) {
 			latest = v
 		}
 		values = append(values, v)

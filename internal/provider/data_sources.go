@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -79,6 +80,15 @@ func backupModeArgument(what string) schema.StringAttribute {
 func clusterIDValidators() []validator.String {
 	return []validator.String{stringvalidator.RegexMatches(clusterIDPattern,
 		`a PolarDB cluster ID: "pc-" followed by lowercase letters and digits, such as pc-2zed3m89cw7xxxxxx`), text{max: maxIDLength}}
+}
+
+// optionalString is a request parameter: nil, not sent, when the
+// argument is not set.
+func optionalString(v types.String) *string {
+	if v.ValueString() == "" {
+		return nil
+	}
+	return v.ValueStringPointer()
 }
 
 // masked is ctx with the provider's secrets masked in every log line.

@@ -149,7 +149,7 @@ func (e *waitEndedError) Error() string {
 // waitGoal is what a data source's wait_until waited for, for its
 // diagnostic.
 type waitGoal struct {
-	subject     string // "PolarDB backup tasks"
+	what        pollFor
 	stillTitle  string // the summary at the deadline
 	goal        string // "no backup task of pc-x to be in progress"
 	mode        string // the value of wait_until
@@ -166,7 +166,7 @@ func waitEndedDiagnostic(e *waitEndedError, g waitGoal) diag.Diagnostic {
 	held := strings.Join(lines, "\n")
 	waited := e.waited.Round(time.Second)
 	if errors.Is(e.cause, context.Canceled) {
-		return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "Waiting for "+g.subject+" was cancelled",
+		return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "Waiting for "+g.what.subject+" was cancelled",
 			fmt.Sprintf("The read was interrupted after waiting %s for %s (wait_until = %q). Still holding it:\n%s", waited, g.goal, g.mode, held))
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), g.stillTitle,
@@ -182,7 +182,7 @@ func tasksGoal(mode, clusterID string, readTimeout time.Duration) waitGoal {
 	if mode == waitFinished {
 		goal = "every listed backup task of " + clusterID + " to be Finished"
 	}
-	return waitGoal{subject: tasksWait.subject, stillTitle: "PolarDB backup tasks still in progress at the read timeout",
+	return waitGoal{what: tasksWait, stillTitle: "PolarDB backup tasks still in progress at the read timeout",
 		goal: goal, mode: mode, readTimeout: readTimeout}
 }
 
