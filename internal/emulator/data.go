@@ -318,7 +318,7 @@ func validateBackups(clusterID string, backups []Backup) error {
 		if b.StartedAgo < 0 {
 			return fmt.Errorf("backups[%d] (%s): started_ago %s is negative", k, b.BackupId, b.StartedAgo)
 		}
-		if _, err := time.Parse(time.RFC3339, b.BackupStartTime); err != nil && !(b.StartedAgo > 0 && b.BackupStartTime == "") {
+		if _, err := time.Parse(time.RFC3339, b.BackupStartTime); err != nil && (b.StartedAgo <= 0 || b.BackupStartTime != "") {
 			return fmt.Errorf("backups[%d] (%s): BackupStartTime %q is not an RFC 3339 time such as 2024-05-20T02:00:13Z", k, b.BackupId, b.BackupStartTime)
 		}
 	}

@@ -87,9 +87,10 @@ func (r *reshaper) value(t reflect.Type) *shapeError {
 	c, k := r.space(), t.Kind()
 	switch {
 	case k != reflect.String && k != reflect.Slice && k != reflect.Struct: // a key of no field: copied
-		if c == '{' {
+		switch c {
+		case '{':
 			return r.object(reflect.TypeFor[struct{}]())
-		} else if c == '[' {
+		case '[':
 			return r.list(t)
 		}
 		r.copy()
@@ -123,7 +124,7 @@ func (r *reshaper) value(t reflect.Type) *shapeError {
 // null writes null for a value, which it reads past.
 func (r *reshaper) null() {
 	mark := len(r.out)
-	r.value(anything)
+	_ = r.value(anything) // a value of any type has no shape to refuse
 	r.out = append(r.out[:mark], "null"...)
 }
 
@@ -225,7 +226,7 @@ var fieldCache sync.Map // reflect.Type → []field
 // fields of one name: which of them encoding/json would decode never arises.
 func fieldsOf(t reflect.Type) []field {
 	if fs, ok := fieldCache.Load(t); ok {
-		return fs.([]field)
+		return fs.([]field) //nolint:forcetypeassert // only fieldsOf stores, always a []field
 	}
 	var fs []field
 	for _, sf := range reflect.VisibleFields(t) {
