@@ -17,23 +17,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// configured holds what Configure hands a data source: nil until the
-// provider is configured with values known at plan time.
+// configured holds what Configure hands a data source or an action: nil
+// until the provider is configured with values known at plan time.
 type configured struct {
 	provider *providerData
 }
 
 func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
+	c.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// configure keeps the provider's data, handed over as data.
+func (c *configured) configure(data any, diags *diag.Diagnostics) {
+	if data == nil {
 		return // not configured yet, or configured with unknown values
 	}
-	data, ok := req.ProviderData.(*providerData)
+	p, ok := data.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
 		return
 	}
-	c.provider = data
+	c.provider = p
 }
 
 // notConfigured is the error of a read the provider could not be
@@ -44,10 +49,14 @@ func notConfigured(subject string) diag.Diagnostic {
 			"that does not exist yet), so "+subject+" cannot be read during this plan. Use values known at plan time in the provider block.")
 }
 
+// clusterIDDescription describes the cluster_id argument of the data
+// sources and the action.
+const clusterIDDescription = "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`)."
+
 // clusterIDAttribute is the cluster_id argument.
 func clusterIDAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`).",
+		MarkdownDescription: clusterIDDescription,
 		Required:            true,
 		Validators:          clusterIDValidators(),
 	}
@@ -97,10 +106,11 @@ func (p *providerData) masked(ctx context.Context) context.Context {
 	return tflog.MaskAllFieldValuesStrings(ctx, p.secrets...)
 }
 
-// readContext is what a diagnostic of a failed call of action may tell.
-func (p *providerData) readContext(action, subject, clusterID string, readTimeout time.Duration) readContext {
+// readContext is what a diagnostic of a failed call of action may tell;
+// doing is what failed, as its title begins.
+func (p *providerData) readContext(action, doing, clusterID string, readTimeout time.Duration) readContext {
 	return readContext{
-		action: action, subject: subject, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
+		action: action, doing: doing, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
 		accessKeyID: p.accessKeyID, credentials: p.credentialSource, readTimeout: readTimeout,
 	}
 }

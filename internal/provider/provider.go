@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -21,7 +22,7 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-var _ provider.Provider = &polardbProvider{}
+var _ provider.ProviderWithActions = &polardbProvider{}
 
 // New returns a constructor of the provider, as providerserver.Serve expects.
 func New(version string) func() provider.Provider {
@@ -285,17 +286,22 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if warning := plaintextWarning(settings.protocol, client.Endpoint()); warning != "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("protocol"), "PolarDB API requests are not encrypted", warning)
 	}
-	resp.DataSourceData = &providerData{
+	data := &providerData{
 		client:           client,
 		region:           settings.region,
 		secrets:          creds.Secrets,
 		accessKeyID:      creds.AccessKeyID,
 		credentialSource: creds.Source,
 	}
+	resp.DataSourceData, resp.ActionData = data, data
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newBackupTasksDataSource, newBackupsDataSource}
+}
+
+func (p *polardbProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newCreateBackupAction}
 }
 
 func (p *polardbProvider) Resources(context.Context) []func() resource.Resource {
