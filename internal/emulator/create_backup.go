@@ -4,6 +4,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -133,4 +134,14 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// BackupJobs returns the tasks of a cluster as the data and CreateBackup
+// made them, before any progress: for tests that count the backups taken.
+func (s *Server) BackupJobs(clusterID string) []BackupJob {
+	cl, ok := s.clusters[clusterID]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(s.jobs(cl))
 }

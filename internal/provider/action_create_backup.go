@@ -146,6 +146,9 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 	var failed *backupFailedError
 	switch {
 	case errors.As(err, &ended):
+		// Terraform prints nothing of an interrupted action: the log says it.
+		tflog.Warn(ctx, "Stopped waiting for the new PolarDB backup; the backup keeps running",
+			map[string]any{"cluster_id": b.clusterID, "backup_job_id": b.jobID, "last_seen": strings.Join(ended.held, ", ")})
 		return diag.Diagnostics{b.waitEndedDiagnostic(ended)}
 	case errors.As(err, &failed):
 		return diag.Diagnostics{diag.NewErrorDiagnostic("PolarDB backup failed",

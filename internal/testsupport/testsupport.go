@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/polardb-community/terraform-provider-polardb/internal/loopbacktls"
 )
 
@@ -162,4 +164,20 @@ func ServeTLS(t testing.TB, handler http.Handler) *httptest.Server {
 	server.StartTLS()
 	t.Cleanup(server.Close)
 	return server
+}
+
+// actionsSince is the first Terraform that runs actions.
+var actionsSince = version.Must(version.NewVersion("1.14.0"))
+
+// RequireActions skips t unless the CLI under test, as
+// scripts/terraform-cli.sh exports it (POLARDB_TEST_CLI and
+// POLARDB_TEST_CLI_VERSION), runs actions: Terraform 1.14 or later.
+// OpenTofu has none (opentofu/opentofu#3309).
+func RequireActions(t testing.TB) {
+	t.Helper()
+	cli, v := os.Getenv("POLARDB_TEST_CLI"), os.Getenv("POLARDB_TEST_CLI_VERSION")
+	if have, err := version.NewVersion(v); cli != "terraform" || err != nil || have.LessThan(actionsSince) {
+		t.Skipf("actions need Terraform 1.14 or later (OpenTofu has none); the CLI under test is %q %q: "+
+			"run with POLARDB_TEST_CLI=terraform@1.15.9, as CI's matrix does", cli, v)
+	}
 }
