@@ -173,11 +173,7 @@ func (c *Client) describeAllBackups(ctx context.Context, request *DescribeBackup
 		if totalsAgree && (sets.Short == 0 || read == backupsReads) {
 			return sets, nil
 		}
-		for _, t := range pages.totals() {
-			if !slices.Contains(totals, t) {
-				totals = append(totals, t)
-			}
-		}
+		totals = pages.totals(totals)
 		if read == backupsReads {
 			return nil, &ChangingListError{DBClusterID: dara.StringValue(request.DBClusterId), Reads: read, Totals: totals}
 		}
@@ -301,9 +297,9 @@ func (pages backupPages) backupSets() (sets *BackupSets, totalsAgree bool) {
 	return sets, true
 }
 
-// totals are the distinct totals of the pages, in order.
-func (pages backupPages) totals() []int {
-	var totals []int
+// totals appends to seen the totals of the pages it lacks, in order.
+func (pages backupPages) totals(seen []int) []int {
+	totals := seen
 	for _, page := range pages {
 		if t, ok := totalOf(page); ok && !slices.Contains(totals, t) {
 			totals = append(totals, t)

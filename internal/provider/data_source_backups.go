@@ -353,7 +353,7 @@ func waitForBackup(ctx context.Context, id string, describe func(context.Context
 			switch status := deref(b.BackupStatus); {
 			case status == backupFailed:
 				return read, nil, &backupFailedError{id: id}
-			case status == backupSuccess && usable(b):
+			case restorable(b):
 				return read, nil, nil
 			default:
 				return read, []string{"backup " + id + " is listed as " + status + ", not available"}, nil
@@ -429,7 +429,7 @@ func backupsState(config tftypes.Value, read backupsRead) (tftypes.Value, error)
 	words := map[string]tftypes.Value{}
 	for _, b := range read.backups {
 		v := backupValue(b, words)
-		if latest.IsNull() && deref(b.BackupStatus) == backupSuccess && usable(b) {
+		if latest.IsNull() && restorable(b) {
 			latest = v
 		}
 		values = append(values, v)
@@ -497,12 +497,12 @@ func backupValue(b *backup, words map[string]tftypes.Value) tftypes.Value {
 	})
 }
 
-// usable says whether the API says the backup can be restored from. One
-// whose IsAvail is missing or unreadable is not counted: a recovery point
-// must be known to be usable.
-func usable(b *backup) bool {
+// restorable says whether a backup can be restored from: listed as Success
+// and, says the API, usable. One whose IsAvail is missing or unreadable is
+// not counted: a recovery point must be known to be usable.
+func restorable(b *backup) bool {
 	v, ok := availableOf(b.IsAvail)
-	return ok && v
+	return deref(b.BackupStatus) == backupSuccess && ok && v
 }
 
 // availableOf reads IsAvail: "1" or "true" usable, "0" or "false" not;
