@@ -256,7 +256,7 @@ func (b *backupInProgress) readBackup(ctx context.Context) (backupsRead, error) 
 	status := "backup " + b.jobID + " is not listed yet"
 	if len(read.backups) > 0 {
 		status = "backup " + b.jobID + " is listed as " + deref(read.backups[0].BackupStatus)
-		if usable(read.backups[0]) {
+		if restorable(read.backups[0]) {
 			status += " and available"
 		}
 	}
