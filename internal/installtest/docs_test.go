@@ -19,7 +19,9 @@ func TestDocsAreGenerated(t *testing.T) {
 	}
 	generate := exec.Command("make", "-C", repoRoot, "generate")
 	// Not the fixture's proxy: tfplugindocs may need the Go module proxy.
-	generate.Env = testsupport.WithCallerProxies(withoutMakeVariables(os.Environ()))
+	// The exact CLI under test, not whichever the bare name finds on PATH.
+	generate.Env = append(testsupport.WithCallerProxies(withoutMakeVariables(os.Environ())),
+		"POLARDB_TEST_CLI="+os.Getenv("POLARDB_TEST_CLI")+"@"+os.Getenv("POLARDB_TEST_CLI_VERSION"))
 	if out, err := generate.CombinedOutput(); err != nil {
 		t.Fatalf("make generate: %v\n%s", err, out)
 	}

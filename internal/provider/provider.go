@@ -110,7 +110,7 @@ func withRAMAction(operation, description string) string {
 
 func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Alibaba Cloud PolarDB through the PolarDB API (version 2017-08-01). " +
+		MarkdownDescription: "Reads Alibaba Cloud PolarDB, and takes its backups, through the PolarDB API (version 2017-08-01). " +
 			"Every argument is optional and falls back on an environment variable; an empty string counts as unset. " +
 			"Credentials are looked for in a fixed order: see the [authentication guide](guides/authentication.md).",
 		Attributes: map[string]schema.Attribute{
