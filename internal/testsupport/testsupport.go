@@ -177,7 +177,7 @@ func CLIRunsActions() (ok bool, why string) {
 	cli, v := os.Getenv("POLARDB_TEST_CLI"), os.Getenv("POLARDB_TEST_CLI_VERSION")
 	if have, err := version.NewVersion(v); cli != "terraform" || err != nil || have.LessThan(actionsSince) {
 		return false, fmt.Sprintf("actions need Terraform 1.14 or later (OpenTofu has none); the CLI is %q %q: "+
-			"use POLARDB_TEST_CLI=terraform@1.15.9, as CI's matrix does", cli, v)
+			"put a Terraform 1.14 or later on PATH, or set POLARDB_TEST_CLI=terraform@1.15.9 as CI does", cli, v)
 	}
 	return true, ""
 }
