@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,8 +99,8 @@ func (a *createBackupAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 	waitUntil := cmp.Or(model.WaitUntil.ValueString(), waitAvailable)
 	timeout := defaultWaitTimeout
-	if model.Timeout.ValueString() != "" {
-		timeout, _ = time.ParseDuration(model.Timeout.ValueString()) // checked at plan time by its validator
+	if d, err := time.ParseDuration(model.Timeout.ValueString()); err == nil && d > 0 { // refused at plan time otherwise
+		timeout = d
 	}
 	ctx, cancel := context.WithTimeout(a.provider.masked(ctx), timeout)
 	defer cancel()
@@ -125,6 +126,7 @@ type backupInProgress struct {
 	started   time.Time // when CreateBackup was first sent
 	jobID     string
 	requestID string // of CreateBackup's answer
+	lastSeen  string // the backup's last status, as reported
 }
 
 // run takes the backup and waits as wait_until says.
@@ -145,11 +147,14 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 	var ended *waitEndedError
 	var failed *backupFailedError
 	switch {
-	case errors.As(err, &ended):
+	// Ended during a wait's first poll too, which pollUntil passes on as
+	// the call's error (a shared call's deadline comes a moment early).
+	case errors.As(err, &ended) || ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
+		cancelled := errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled)
 		// Terraform prints nothing of an interrupted action: the log says it.
 		tflog.Warn(ctx, "Stopped waiting for the new PolarDB backup; the backup keeps running",
-			map[string]any{"cluster_id": b.clusterID, "backup_job_id": b.jobID, "last_seen": strings.Join(ended.held, ", ")})
-		return diag.Diagnostics{b.waitEndedDiagnostic(ended)}
+			map[string]any{"cluster_id": b.clusterID, "backup_job_id": b.jobID, "last_seen": b.lastSeen})
+		return diag.Diagnostics{b.waitEndedDiagnostic(cancelled)}
 	case errors.As(err, &failed):
 		return diag.Diagnostics{diag.NewErrorDiagnostic("PolarDB backup failed",
 			fmt.Sprintf("Backup %s of %s, started by this action (CreateBackup request ID %s), is listed with status Failed: "+
@@ -160,7 +165,7 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 	if errors.As(err, &readErr) {
 		operation, err = "DescribeBackups", readErr.err
 	}
-	diags := readErrorDiagnostics(err, b.provider.readContext(operation, "Waiting for the new PolarDB backup", b.clusterID, b.timeout))
+	diags := readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))
 	return diag.Diagnostics{withDetail(diags[0], fmt.Sprintf("\n\nBackup job %s of %s was started (CreateBackup request ID %s) and keeps running: "+
 		"follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID, b.clusterID, b.requestID, b.jobID))}
 }
@@ -199,10 +204,11 @@ func (b *backupInProgress) createErrorDiagnostic(err error) diag.Diagnostic {
 	switch {
 	case errors.As(err, &apiErr) && (apiErr.Code == "BackupTimesExceeded" || strings.Contains(apiErr.Message, "daily backup times")):
 		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster has its maximum of manual backups",
-			fmt.Sprintf("PolarDB refused a new backup of %s: a cluster keeps at most %d manual backups, and this one has them "+
-				"(automated backups do not count). Delete a manual backup that is no longer needed (in the console under Backup and Restore, "+
-				"or with the DeleteBackup API), then invoke the action again. No backup was started.\n\n%s",
-				b.clusterID, manualBackupLimit, apiErrorFacts(apiErr)))
+			fmt.Sprintf("PolarDB refused a new backup of %s: a cluster keeps at most %d manual backups (automated backups do not count), "+
+				"and takes only so many backups a day. If it has %d manual backups, delete one that is no longer needed (in the console "+
+				"under Backup and Restore, or with the DeleteBackup API) and invoke the action again; if not, the day's backups are used up: "+
+				"invoke it again tomorrow. No backup was started.\n\n%s",
+				b.clusterID, manualBackupLimit, manualBackupLimit, apiErrorFacts(apiErr)))
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		verb := "timed out"
 		if errors.Is(err, context.Canceled) {
@@ -213,7 +219,20 @@ func (b *backupInProgress) createErrorDiagnostic(err error) diag.Diagnostic {
 				"check the polardb_backup_tasks data source (backup_mode = \"Manual\") before invoking the action again. "+
 				"The action may take %s (`timeout`).", b.clusterID, verb, err, durationText(b.timeout)))
 	}
-	return readErrorDiagnostics(err, b.provider.readContext("CreateBackup", "Starting a PolarDB backup", b.clusterID, b.timeout))[0]
+	d := readErrorDiagnostics(err, b.readContext("CreateBackup", "Starting a PolarDB backup"))[0]
+	if polardb.Retryable(err) { // the last attempt's answer may have been lost after the service acted
+		d = withDetail(d, fmt.Sprintf("\n\nThe service may have started the backup all the same: check the polardb_backup_tasks data source "+
+			"(backup_mode = \"Manual\") for a backup of %s started since %s before invoking the action again.",
+			b.clusterID, b.started.UTC().Format(time.RFC3339)))
+	}
+	return d
+}
+
+// readContext is the context of a failed call, for its diagnostic.
+func (b *backupInProgress) readContext(operation, doing string) readContext {
+	rc := b.provider.readContext(operation, doing, b.clusterID, b.timeout)
+	rc.timeoutSetting = "`timeout` on the action"
+	return rc
 }
 
 // backupJobWait is a wait for the task of a new backup.
@@ -226,13 +245,25 @@ func (b *backupInProgress) pollTask(ctx context.Context) (struct{}, []string, er
 	if err != nil {
 		return struct{}{}, nil, err
 	}
+	// Only the new job, whatever else the API lists.
+	jobs := slices.DeleteFunc(jobsOf(tasks), func(j *polardb.DescribeBackupTasksResponseBodyItemsBackupJob) bool {
+		return deref(j.BackupJobId) != b.jobID
+	})
 	held := []string{"job " + b.jobID + " is not listed yet"}
-	status := held[0]
-	if jobs := jobsOf(tasks); len(jobs) > 0 {
-		held, status = describeEach(holding(waitFinished, jobs)), describeJob(jobs[0])
+	if len(jobs) > 0 {
+		held = describeEach(holding(waitFinished, jobs[:1]))
+		b.report(describeJob(jobs[0]))
+	} else {
+		b.report(held[0])
 	}
-	b.progress("Backup of " + b.clusterID + ": " + status)
 	return struct{}{}, held, nil
+}
+
+// report tells the user the backup's status, and keeps it for a wait that
+// ends.
+func (b *backupInProgress) report(status string) {
+	b.lastSeen = status
+	b.progress("Backup of " + b.clusterID + ": " + status)
 }
 
 // backupsReadError is a DescribeBackups call that failed during the wait,
@@ -260,17 +291,17 @@ func (b *backupInProgress) readBackup(ctx context.Context) (backupsRead, error) 
 			status += " and available"
 		}
 	}
-	b.progress("Backup of " + b.clusterID + ": " + status)
+	b.report(status)
 	return read, nil
 }
 
-// waitEndedDiagnostic tells where the backup was when the wait ended, and
-// that it keeps running.
-func (b *backupInProgress) waitEndedDiagnostic(e *waitEndedError) diag.Diagnostic {
-	last := strings.Join(e.held, ", ")
-	waited := e.waited.Round(time.Second)
+// waitEndedDiagnostic tells where the backup was when the wait ended (by
+// the timeout, or cancelled), and that it keeps running.
+func (b *backupInProgress) waitEndedDiagnostic(cancelled bool) diag.Diagnostic {
+	last := cmp.Or(b.lastSeen, "nothing yet")
+	waited := time.Since(b.started).Round(time.Second)
 	follow := fmt.Sprintf("The backup keeps running in PolarDB: follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID)
-	if errors.Is(e.cause, context.Canceled) {
+	if cancelled {
 		return diag.NewErrorDiagnostic("Waiting for the PolarDB backup was cancelled",
 			fmt.Sprintf("The action was interrupted after waiting %s for backup job %s of %s (wait_until = %q); last seen: %s. "+
 				"Only the wait stopped. %s", waited, b.jobID, b.clusterID, b.waitUntil, last, follow))

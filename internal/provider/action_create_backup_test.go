@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +81,7 @@ func TestAccCreateBackupWaitUntil(t *testing.T) {
 		{"finished", true, false, "Backup of " + clusterWithoutJobs + ": job 2300000001 is Finished (100%)"},
 		{"", true, true, "Backup of " + clusterWithoutJobs + ": backup 2300000001 is listed as Success and available"},
 	} {
-		t.Run(tt.waitUntil, func(t *testing.T) {
+		t.Run(cmp.Or(tt.waitUntil, "default"), func(t *testing.T) {
 			e := startEmulator(t)
 			setting := ""
 			if tt.waitUntil != "" {
@@ -107,14 +109,33 @@ func TestAccCreateBackupWaitUntil(t *testing.T) {
 	}
 }
 
+// clientTokens are the ClientTokens of the CreateBackup calls the emulator
+// saw, each once.
+func (e *testEmulator) clientTokens() []string {
+	var tokens []string
+	for _, r := range e.Requests() {
+		if token := r.Params["ClientToken"]; r.Action == "CreateBackup" && !slices.Contains(tokens, token) {
+			tokens = append(tokens, token)
+		}
+	}
+	return tokens
+}
+
 // Throttled, failed or lost attempts of CreateBackup are retried with the
 // one ClientToken: the user sees one backup taken, and the cluster has one.
 func TestAccCreateBackupExactlyOnce(t *testing.T) {
 	testsupport.RequireActions(t)
-	for _, fault := range []emulator.FaultKind{emulator.FaultThrottling, emulator.FaultUnavailable, emulator.FaultLostAnswer} {
-		t.Run(string(fault), func(t *testing.T) {
+	for _, tt := range []struct {
+		fault emulator.FaultKind
+		code  string // the emulator's record of a faulted call
+	}{
+		{emulator.FaultThrottling, "Throttling.User"},
+		{emulator.FaultUnavailable, "ServiceUnavailable"},
+		{emulator.FaultLostAnswer, "fault:lost_answer"},
+	} {
+		t.Run(string(tt.fault), func(t *testing.T) {
 			e := startEmulator(t)
-			e.SetClusterFaults(clusterWithoutJobs, emulator.Faults{Fault: fault, First: 2})
+			e.SetClusterFaults(clusterWithoutJobs, emulator.Faults{Fault: tt.fault, First: 2})
 			out, err := newCLIWorkdir(t, e.config(createBackupConfig(clusterWithoutJobs, `wait_until = "started"`))).invoke(t)
 			if err != nil {
 				t.Fatalf("apply -invoke: %v\n%s", err, out)
@@ -123,12 +144,32 @@ func TestAccCreateBackupExactlyOnce(t *testing.T) {
 			if len(jobs) != 1 || !strings.Contains(out, "Started backup job "+jobs[0]+" of") {
 				t.Errorf("manual backups taken: %v, want the one the output names:\n%s", jobs, out)
 			}
-			if calls := e.calls("CreateBackup", "fault:"+string(fault)) + e.calls("CreateBackup", "Throttling.User") +
-				e.calls("CreateBackup", "ServiceUnavailable"); calls != 2 {
-				t.Errorf("%d CreateBackup calls got the fault, want 2 (retried)", calls)
+			if faulted := e.calls("CreateBackup", tt.code); faulted != 2 {
+				t.Errorf("%d CreateBackup calls got the fault, want 2 (retried)", faulted)
+			}
+			if tokens := e.clientTokens(); len(tokens) != 1 || len(tokens[0]) < 20 {
+				t.Errorf("ClientTokens sent: %q, want one for every attempt", tokens)
 			}
 		})
 	}
+
+	// Every answer lost, retries run out: the user is told the backup may
+	// have started, which it has.
+	t.Run("lost every time", func(t *testing.T) {
+		e := startEmulator(t)
+		e.SetClusterFaults(clusterWithoutJobs, emulator.Faults{Fault: emulator.FaultLostAnswer})
+		config := httpProvider(e.endpoint, "max_retries = 1") + createBackupConfig(clusterWithoutJobs, `wait_until = "started"`)
+		out, err := newCLIWorkdir(t, config).invoke(t)
+		if err == nil {
+			t.Fatalf("apply -invoke went through:\n%s", out)
+		}
+		if want := "The service may have started the backup all the same: check the polardb_backup_tasks data source"; !strings.Contains(out, want) {
+			t.Errorf("the output does not say %q:\n%s", want, out)
+		}
+		if jobs, tokens := e.manualJobs(clusterWithoutJobs), e.clientTokens(); len(jobs) != 1 || len(tokens) != 1 {
+			t.Errorf("manual backups %v and ClientTokens %q, want one of each", jobs, tokens)
+		}
+	})
 }
 
 // The refusals a user can act on, each named with what to do, and no
@@ -148,7 +189,7 @@ func TestAccCreateBackupRefusals(t *testing.T) {
 	}{
 		{"three manual backups", clusterWithoutJobs, emulator.Cluster{ID: clusterWithoutJobs, Backups: []emulator.Backup{manual("1"), manual("2"), manual("3")}}, nil,
 			[]string{"Error when invoking action PolarDB cluster has its maximum of manual backups",
-				"a cluster keeps at most 3 manual backups", "Delete a manual backup", "Code: BackupTimesExceeded", "Request ID: ", "HTTP status: 403"}},
+				"a cluster keeps at most 3 manual backups", "delete one that is no longer needed", "the day's backups are used up", "Code: BackupTimesExceeded", "Request ID: ", "HTTP status: 403"}},
 		{"no such cluster", "pc-2zeaccmissing0001", emulator.Cluster{ID: clusterWithoutJobs}, nil, []string{"Error when invoking action PolarDB cluster not found",
 			`No PolarDB cluster "pc-2zeaccmissing0001" exists`, "Code: InvalidDBClusterId.NotFound"}},
 		{"no polardb:CreateBackup", clusterWithoutJobs, emulator.Cluster{ID: clusterWithoutJobs}, []string{"CreateBackup"},
@@ -182,7 +223,7 @@ func TestAccCreateBackupValidates(t *testing.T) {
 	e := startEmulator(t)
 	for _, tt := range []struct{ setting, want string }{
 		{`wait_until = "done"`, `Attribute wait_until value must be one of: ["available" "finished" "started"], got: "done"`},
-		{`timeout = "soon"`, `timeout`},
+		{`timeout = "soon"`, `Attribute timeout value must be a positive duration`},
 	} {
 		w := newCLIWorkdir(t, e.config(createBackupConfig(clusterWithoutJobs, tt.setting)))
 		out, err := w.command(context.Background(), "validate", "-no-color").CombinedOutput()
@@ -233,7 +274,10 @@ func TestAccCreateBackupInterrupt(t *testing.T) {
 	e := slowBackups(t)
 	run := newCLIWorkdir(t, e.config(createBackupConfig(clusterWithoutJobs))).start(t, invokeArgs...)
 	deadline := time.Now().Add(hangGuard)
-	for !strings.Contains(run.output(), "is Preparing") && time.Now().Before(deadline) {
+	for !strings.Contains(run.output(), "is Preparing") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the action never said the backup was Preparing:\n%s", run.output())
+		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	run.interrupt(t)

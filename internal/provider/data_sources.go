@@ -112,6 +112,7 @@ func (p *providerData) readContext(action, doing, clusterID string, readTimeout 
 	return readContext{
 		action: action, doing: doing, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
 		accessKeyID: p.accessKeyID, credentials: p.credentialSource, readTimeout: readTimeout,
+		timeoutSetting: "`timeouts = { read = \"...\" }` on the data source",
 	}
 }
 

@@ -24,6 +24,7 @@ type readContext struct {
 	accessKeyID           string
 	credentials           string // where the credentials came from
 	readTimeout           time.Duration
+	timeoutSetting        string // what sets readTimeout, as the diagnostic names it
 }
 
 // credentialCodes are the API's ways of saying the credentials were refused.
@@ -48,9 +49,9 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 	case errors.Is(err, context.DeadlineExceeded):
 		d = diag.NewErrorDiagnostic(rc.doing+" timed out",
 			fmt.Sprintf("No complete answer from the PolarDB API at %s in time: %v.\n\n"+
-				"The whole read may take %s (`timeouts = { read = \"...\" }` on the data source), and one call waits at most %s for an answer. "+
-				"Check network access to the endpoint, or raise the read timeout.",
-				rc.endpoint, err, rc.readTimeout, polardb.DefaultReadTimeout))
+				"The whole read may take %s (%s), and one call waits at most %s for an answer. "+
+				"Check network access to the endpoint, or raise the timeout.",
+				rc.endpoint, err, rc.readTimeout, rc.timeoutSetting, polardb.DefaultReadTimeout))
 	case errors.Is(err, context.Canceled):
 		d = diag.NewErrorDiagnostic(rc.doing+" was cancelled", err.Error())
 	case errors.As(err, &credErr):
