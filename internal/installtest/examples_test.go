@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,7 +71,7 @@ func (ex *examples) initialised(t *testing.T, rel string) string {
 	t.Helper()
 	dir := filepath.Join(ex.dir, rel)
 	name := "versions.tf"
-	if files, _ := filepath.Glob(filepath.Join(dir, "*.tf")); anyContains(t, files, "required_providers") {
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.tf")); anyMatches(t, files, regexp.MustCompile(`required_providers`)) {
 		name = "release_override.tf"
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(requiredProvider(ex.release.version)), 0o600); err != nil {
@@ -80,10 +81,15 @@ func (ex *examples) initialised(t *testing.T, rel string) string {
 	return dir
 }
 
-func anyContains(t *testing.T, files []string, s string) bool {
+// actionBlock is the start of an action block, which only a CLI with
+// actions reads.
+var actionBlock = regexp.MustCompile(`(?m)^action\s+"`)
+
+// anyMatches says whether any of files matches re.
+func anyMatches(t *testing.T, files []string, re *regexp.Regexp) bool {
 	t.Helper()
 	for _, f := range files {
-		if strings.Contains(string(readFile(t, f)), s) {
+		if re.Match(readFile(t, f)) {
 			return true
 		}
 	}
@@ -141,7 +147,7 @@ func TestExamplesPlan(t *testing.T) {
 	}
 	for _, rel := range dirs {
 		t.Run(rel, func(t *testing.T) {
-			if files, _ := filepath.Glob(filepath.Join(ex.dir, rel, "*.tf")); anyContains(t, files, "\naction \"") {
+			if files, _ := filepath.Glob(filepath.Join(ex.dir, rel, "*.tf")); anyMatches(t, files, actionBlock) {
 				testsupport.RequireActions(t)
 			}
 			if out, err := ex.plan(ex.initialised(t, rel), env); err != nil {

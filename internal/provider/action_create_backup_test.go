@@ -46,17 +46,6 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// calls counts the emulator's calls of action answered with code.
-func (e *testEmulator) calls(action, code string) int {
-	n := 0
-	for _, r := range e.Requests() {
-		if r.Action == action && r.Code == code {
-			n++
-		}
-	}
-	return n
-}
-
 // manualJobs are the Manual tasks of a cluster on the emulator.
 func (e *testEmulator) manualJobs(clusterID string) []string {
 	var ids []string

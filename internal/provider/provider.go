@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -101,11 +102,16 @@ func (p *polardbProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 }
 
 // withRAMAction is the description of a data source or action that calls
-// the API operation, followed by the RAM action its credentials need: the
-// docs page shows it first (its template splits the first paragraph off
-// for the front matter), and the other pages point there.
-func withRAMAction(operation, description string) string {
-	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
+// the API operation, followed by the RAM action its credentials need, and
+// those of the operations it waits with: the docs page shows it first (its
+// template splits the first paragraph off for the front matter), and the
+// other pages point there.
+func withRAMAction(operation, description string, waitsWith ...string) string {
+	if len(waitsWith) == 0 {
+		return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
+	}
+	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and to wait, `polardb:" +
+		strings.Join(waitsWith, "` and `polardb:") + "`."
 }
 
 func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
@@ -147,7 +153,7 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a transient failure (throttling, a 5xx answer, a connection reset, "+
 					"an attempt that timed out), with exponential backoff and jitter, or the wait the API asks for when it throttles; "+
-					"the data source's read timeout bounds it all. Default: %d; `0` disables retries.", polardb.DefaultMaxRetries),
+					"the data source's read timeout (the action's `timeout`) bounds it all. Default: %d; `0` disables retries.", polardb.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
