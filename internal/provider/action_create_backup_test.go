@@ -46,10 +46,10 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// manualJobs are the Manual tasks of a cluster on the emulator.
-func (e *testEmulator) manualJobs(clusterID string) []string {
+// manualJobs are the Manual tasks of clusterWithoutJobs on the emulator.
+func (e *testEmulator) manualJobs() []string {
 	var ids []string
-	for _, job := range e.BackupJobs(clusterID) {
+	for _, job := range e.BackupJobs(clusterWithoutJobs) {
 		if job.JobMode == "Manual" {
 			ids = append(ids, job.BackupJobId)
 		}
@@ -85,7 +85,7 @@ func TestAccCreateBackupWaitUntil(t *testing.T) {
 			if !strings.HasPrefix(last, tt.lastProgress) {
 				t.Errorf("the last progress message before the action completed is %q, want %q:\n%s", last, tt.lastProgress, out)
 			}
-			if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 1 {
+			if jobs := e.manualJobs(); len(jobs) != 1 {
 				t.Errorf("manual backups taken: %v, want one", jobs)
 			}
 			if read := e.calls("DescribeBackupTasks", "") > 0; read != tt.tasks {
@@ -129,7 +129,7 @@ func TestAccCreateBackupExactlyOnce(t *testing.T) {
 			if err != nil {
 				t.Fatalf("apply -invoke: %v\n%s", err, out)
 			}
-			jobs := e.manualJobs(clusterWithoutJobs)
+			jobs := e.manualJobs()
 			if len(jobs) != 1 || !strings.Contains(out, "Started backup job "+jobs[0]+" of") {
 				t.Errorf("manual backups taken: %v, want the one the output names:\n%s", jobs, out)
 			}
@@ -155,7 +155,7 @@ func TestAccCreateBackupExactlyOnce(t *testing.T) {
 		if want := "The service may have started the backup all the same: check the polardb_backup_tasks data source"; !strings.Contains(out, want) {
 			t.Errorf("the output does not say %q:\n%s", want, out)
 		}
-		if jobs, tokens := e.manualJobs(clusterWithoutJobs), e.clientTokens(); len(jobs) != 1 || len(tokens) != 1 {
+		if jobs, tokens := e.manualJobs(), e.clientTokens(); len(jobs) != 1 || len(tokens) != 1 {
 			t.Errorf("manual backups %v and ClientTokens %q, want one of each", jobs, tokens)
 		}
 	})
@@ -198,7 +198,7 @@ func TestAccCreateBackupRefusals(t *testing.T) {
 					t.Errorf("the output does not say %q:\n%s", want, out)
 				}
 			}
-			if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 0 {
+			if jobs := e.manualJobs(); len(jobs) != 0 {
 				t.Errorf("backups taken: %v, want none", jobs)
 			}
 		})
@@ -281,7 +281,7 @@ func TestAccCreateBackupInterrupt(t *testing.T) {
 	if more := e.calls("DescribeBackupTasks", "") - polls; more > 0 {
 		t.Errorf("%d polls after Ctrl-C: the wait did not stop", more)
 	}
-	if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 1 {
+	if jobs := e.manualJobs(); len(jobs) != 1 {
 		t.Errorf("manual backups: %v, want the one started", jobs)
 	}
 }
@@ -316,15 +316,15 @@ resource "terraform_data" "resize" {
 		return oneLine(string(out))
 	}
 	run("apply", "-auto-approve", "-no-color", "-input=false", "-var=node_class=x4")
-	if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 0 {
+	if jobs := e.manualJobs(); len(jobs) != 0 {
 		t.Fatalf("backups taken on create: %v", jobs)
 	}
 	run("plan", "-no-color", "-input=false", "-var=node_class=x8")
-	if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 0 {
+	if jobs := e.manualJobs(); len(jobs) != 0 {
 		t.Fatalf("backups taken on a plan: %v", jobs)
 	}
 	out := run("apply", "-auto-approve", "-no-color", "-input=false", "-var=node_class=x8")
-	if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 1 {
+	if jobs := e.manualJobs(); len(jobs) != 1 {
 		t.Fatalf("backups taken on the update: %v, want one", jobs)
 	}
 	finished, modifying := strings.Index(out, "job 2300000001 is Finished"), strings.Index(out, "terraform_data.resize: Modifying")

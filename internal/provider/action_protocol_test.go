@@ -38,12 +38,20 @@ func protocolValue(t *testing.T, typ tftypes.Type, set map[string]string) *tfpro
 	return &dv
 }
 
+// actionServer is a provider server with actions. (terraform-plugin-go's
+// own name for it, ProviderServerWithActions, is deprecated until
+// ProviderServer takes the action methods in.)
+type actionServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
+}
+
 // protocolServer is the provider's server, configured for e, and the type
 // of the action's configuration.
-func protocolServer(t *testing.T, e *testEmulator) (tfprotov6.ProviderServerWithActions, tftypes.Type) {
+func protocolServer(t *testing.T, e *testEmulator) (actionServer, tftypes.Type) {
 	t.Helper()
 	ctx := context.Background()
-	server, ok := providerserver.NewProtocol6(New("test")())().(tfprotov6.ProviderServerWithActions)
+	server, ok := providerserver.NewProtocol6(New("test")())().(actionServer)
 	if !ok {
 		t.Fatal("the provider's server serves no actions")
 	}
@@ -113,7 +121,7 @@ func TestCreateBackupOverTheProtocol(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics, want none:\n%s", diagnosticsText(diags))
 	}
-	jobs := e.manualJobs(clusterWithoutJobs)
+	jobs := e.manualJobs()
 	if len(jobs) != 1 || len(progress) < 2 || !strings.HasPrefix(progress[0], "Started backup job "+jobs[0]) ||
 		progress[len(progress)-1] != "Backup of "+clusterWithoutJobs+": job "+jobs[0]+" is Finished (100%)" {
 		t.Errorf("backups %v, progress %q: want one backup, started then Finished", jobs, progress)
@@ -170,7 +178,7 @@ func TestCreateBackupCancelledOverTheProtocol(t *testing.T) {
 		!strings.Contains(diags[0].Detail, "last seen: job 2300000001 is Preparing (0%). Only the wait stopped. The backup keeps running") {
 		t.Errorf("want the cancelled wait, naming the job and where it was; diagnostics:\n%s", diagnosticsText(diags))
 	}
-	if jobs := e.manualJobs(clusterWithoutJobs); len(jobs) != 1 {
+	if jobs := e.manualJobs(); len(jobs) != 1 {
 		t.Errorf("manual backups: %v, want the one started", jobs)
 	}
 }

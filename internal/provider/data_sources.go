@@ -106,13 +106,17 @@ func (p *providerData) masked(ctx context.Context) context.Context {
 	return tflog.MaskAllFieldValuesStrings(ctx, p.secrets...)
 }
 
+// dataSourceTimeoutSetting is what bounds a data source's read, as its
+// diagnostics name it.
+const dataSourceTimeoutSetting = "`timeouts = { read = \"...\" }` on the data source"
+
 // readContext is what a diagnostic of a failed call of action may tell;
 // doing is what failed, as its title begins.
 func (p *providerData) readContext(action, doing, clusterID string, readTimeout time.Duration) readContext {
 	return readContext{
 		action: action, doing: doing, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
 		accessKeyID: p.accessKeyID, credentials: p.credentialSource, readTimeout: readTimeout,
-		timeoutSetting: "`timeouts = { read = \"...\" }` on the data source",
+		timeoutSetting: dataSourceTimeoutSetting,
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 
 func TestReadErrorDiagnostics(t *testing.T) {
 	rc := readContext{action: "DescribeBackupTasks", doing: "Reading PolarDB backup tasks", clusterID: "pc-abc123", backupMode: "Manual", endpoint: "polardb.aliyuncs.com", region: "cn-hangzhou",
-		accessKeyID: "LTAI5tSecretlessKeyId9", readTimeout: 5 * time.Minute}
+		accessKeyID: "LTAI5tSecretlessKeyId9", readTimeout: 5 * time.Minute, timeoutSetting: dataSourceTimeoutSetting}
 	apiErr := func(code string) error {
 		return &polardb.APIError{StatusCode: 400, Code: code, Message: "message of " + code, RequestID: "REQ-42", HostID: "polardb.aliyuncs.com",
 			Recommend: "https://example.invalid/r"}
