@@ -121,12 +121,12 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string)
 		return op.serve(s, call)
 	}
 
-	if apiErr := s.verifyCaller(req, parse, now, rec); apiErr != nil || lost == nil {
-		if apiErr != nil {
-			return nil, apiErr
-		}
-		return op.serve(s, call)
+	if apiErr := s.verifyCaller(req, parse, now, rec); apiErr != nil {
+		return nil, apiErr
 	}
-	_, _ = op.serve(s, call) // acted on, whatever its answer: it is lost
-	return lost, nil
+	answer, apiErr := op.serve(s, call)
+	if lost != nil {
+		return lost, nil // acted on, whatever its answer: it is lost
+	}
+	return answer, apiErr
 }

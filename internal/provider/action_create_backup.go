@@ -94,8 +94,7 @@ func (a *createBackupAction) Invoke(ctx context.Context, req action.InvokeReques
 		return
 	}
 	if a.provider == nil {
-		resp.Diagnostics.AddError("PolarDB provider not configured",
-			"The polardb provider block has values that are not known, so no backup can be taken. Use values known at plan time in the provider block.")
+		resp.Diagnostics.Append(notConfigured("no backup can be taken"))
 		return
 	}
 	waitUntil := cmp.Or(model.WaitUntil.ValueString(), waitAvailable)

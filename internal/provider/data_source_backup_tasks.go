@@ -107,7 +107,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	if d.provider == nil {
-		resp.Diagnostics.Append(notConfigured(tasksWait.subject))
+		resp.Diagnostics.Append(notConfigured(tasksWait.subject + " cannot be read during this plan"))
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()

@@ -241,7 +241,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if d.provider == nil {
-		resp.Diagnostics.Append(notConfigured(backupsSubject))
+		resp.Diagnostics.Append(notConfigured(backupsSubject + " cannot be read during this plan"))
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()

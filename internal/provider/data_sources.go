@@ -41,12 +41,12 @@ func (c *configured) configure(data any, diags *diag.Diagnostics) {
 	c.provider = p
 }
 
-// notConfigured is the error of a read the provider could not be
-// configured for during this plan.
-func notConfigured(subject string) diag.Diagnostic {
+// notConfigured is the error of a read or an action the provider could
+// not be configured for; cannot says what cannot be done.
+func notConfigured(cannot string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("PolarDB provider not configured",
 		"The polardb provider block has values that are not known until apply (for example a region taken from a resource "+
-			"that does not exist yet), so "+subject+" cannot be read during this plan. Use values known at plan time in the provider block.")
+			"that does not exist yet), so "+cannot+". Use values known at plan time in the provider block.")
 }
 
 // clusterIDDescription describes the cluster_id argument of the data
