@@ -2,18 +2,20 @@
 # `make generate`: formats examples/ and regenerates docs/ (tools/generate.go).
 # tfplugindocs asks a binary called `terraform` for the provider's schema
 # and would download one if none were on PATH: so `terraform` is made to be
-# the CLI make has chosen (TF_ACC_TERRAFORM_PATH, through tofu-as-terraform for
-# OpenTofu), without the caller's CLI configuration, which could change
-# the schema's JSON (a dev_overrides warning).
+# the CLI make has chosen (TF_ACC_TERRAFORM_PATH), without the caller's CLI
+# configuration, which could change the schema's JSON (a dev_overrides
+# warning). Only Terraform 1.14 and later show it the action: with an older
+# CLI or OpenTofu the action's page would silently go.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -n ${TF_ACC_TERRAFORM_PATH:-} ]] || { echo "generate.sh: run make generate" >&2; exit 1; }
+if [[ $POLARDB_TEST_CLI != terraform ]] || ! printf '1.14.0\n%s\n' "$POLARDB_TEST_CLI_VERSION" | sort -VC; then
+	echo "generate.sh: the docs need Terraform 1.14 or later, which shows tfplugindocs the action; this is $POLARDB_TEST_CLI $POLARDB_TEST_CLI_VERSION." >&2
+	echo "generate.sh: put one on PATH, or run POLARDB_TEST_CLI=terraform@1.15.9 make generate (unpacked from ../shared/tools)." >&2
+	exit 1
+fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-if [[ $POLARDB_TEST_CLI == tofu ]]; then
-	ln -s "$PWD/scripts/tofu-as-terraform" "$bin/terraform"
-else
-	ln -s "$TF_ACC_TERRAFORM_PATH" "$bin/terraform"
-fi
+ln -s "$TF_ACC_TERRAFORM_PATH" "$bin/terraform"
 cd tools
 env -u TF_CLI_ARGS TF_CLI_CONFIG_FILE=/dev/null PATH="$bin:$PATH" go generate ./...

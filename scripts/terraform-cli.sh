@@ -10,11 +10,14 @@
 #   terraform        `terraform` on PATH;
 #   tofu             `tofu` on PATH, else OpenTofu 1.12.6 built from source;
 #   terraform@1.5.7, tofu@1.6.3 (any version the Go module proxy serves as a
-#                    buildable module): the CLI on PATH if it is that
-#                    version, else that version built from source.
+#                    buildable module, or a prebuilt one in the shared tools):
+#                    the CLI on PATH if it is that version, else that version
+#                    built from source.
 #
 # A build is done once, through the Go module proxy (`go mod download`, then
-# `go build` in the module's directory), and cached under
+# `go build` in the module's directory), or, for Terraform 1.9 and later,
+# which do not build so, by unpacking ../shared/tools/terraform-VERSION.gz
+# (POLARDB_SHARED_TOOLS) checked against its README's sha256; it is cached under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/<product>-v<version>/.
 # The choice is reported on stderr; stdout carries only the export lines.
 #
@@ -36,6 +39,7 @@ die() { log "error: $*"; exit 1; }
 # The cache is under the caller's HOME, read before the tests swap HOME for
 # an empty directory.
 cache_root="${XDG_CACHE_HOME:-${HOME:?HOME must be set}/.cache}/terraform-provider-polardb"
+shared_tools=${POLARDB_SHARED_TOOLS:-$(dirname "${BASH_SOURCE[0]}")/../../shared/tools}
 
 # cli_version BINARY -> "1.11.4", from "Terraform v1.11.4" or "OpenTofu
 # v1.12.6" (warnings about the CLI configuration may come first).
@@ -60,6 +64,16 @@ build_cli() {
 	# One build at a time per version, however many runs ask for it.
 	exec 9>"$dir/.lock"
 	flock 9
+	local prebuilt="$shared_tools/$name-$version.gz"
+	if [[ ! -x "$dir/$name" && -f "$prebuilt" ]]; then
+		local want got
+		want=$(sed -n 's/^sha256 of the unpacked binary: \([0-9a-f]\{64\}\)$/\1/p' "$shared_tools/README.md" 2>/dev/null)
+		gunzip -c "$prebuilt" >"$dir/$name.tmp.$$"
+		got=$(sha256sum "$dir/$name.tmp.$$" | cut -d' ' -f1)
+		[[ -n "$want" && "$got" == "$want" ]] || { rm -f "$dir/$name.tmp.$$"; die "$prebuilt unpacks to sha256 $got, not $shared_tools/README.md's ${want:-(none)}"; }
+		chmod +x "$dir/$name.tmp.$$" && mv -f "$dir/$name.tmp.$$" "$dir/$name"
+		log "unpacked $name $version from $prebuilt"
+	fi
 	if [[ ! -x "$dir/$name" ]]; then
 		log "building $name $version from the Go module proxy (several minutes on two cores, done once)"
 		local json src

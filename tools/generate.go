@@ -1,8 +1,8 @@
 // Package tools pins and runs the tools that maintain docs/ and examples/.
 //
 // Run it through `make generate` (scripts/generate.sh), which makes sure the
-// `terraform` on PATH is a local Terraform or OpenTofu so that tfplugindocs
-// never downloads one.
+// `terraform` on PATH is a local Terraform 1.14 or later, so that
+// tfplugindocs never downloads one and reads the action's schema.
 package tools
 
 // Format the example configurations.

@@ -3,7 +3,9 @@
 // PolarDB emulator command on loopback with its demo data and credentials,
 // and runs `init` and `apply` of examples/demo with the CLI that
 // TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
-// choose it), printing the sample cluster's backup tasks. No cloud account
+// choose it), printing the sample cluster's backup tasks and backups; with
+// a CLI that runs actions, it then invokes the action of
+// examples/demo/backup.tf, taking a backup. No cloud account
 // is used, the caller's credentials and CLI settings stay out
 // (testsupport.Scrub), and nothing is left behind, even on Ctrl-C.
 package main
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
@@ -32,7 +35,15 @@ func run() error {
 	if cli == "" || version == "" {
 		return fmt.Errorf("TF_ACC_TERRAFORM_PATH or VERSION is not set: run make demo")
 	}
-	example, err := filepath.Abs("examples/demo/main.tf")
+	files := []string{"main.tf"}
+	runs := [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}}
+	if ok, why := testsupport.CLIRunsActions(); ok {
+		files = append(files, "backup.tf")
+		runs = append(runs, []string{"apply", "-invoke=action.polardb_create_backup.demo", "-auto-approve", "-input=false"})
+	} else {
+		say("the demo takes no backup: " + why)
+	}
+	examples, err := filepath.Abs("examples/demo")
 	if err != nil {
 		return err
 	}
@@ -66,12 +77,14 @@ func run() error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
-	content, err := os.ReadFile(example)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), content, 0o600); err != nil {
-		return err
+	for _, name := range files {
+		content, err := os.ReadFile(filepath.Join(examples, name))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(work, name), content, 0o600); err != nil {
+			return err
+		}
 	}
 
 	if emu, err = emulator.StartCommand(dir("polardb-emulator"), nil); err != nil {
@@ -91,8 +104,8 @@ func run() error {
 	if info, err := os.Stdout.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
 		color = []string{"-no-color"}
 	}
-	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
-		say(fmt.Sprintf("%s %s in %s", filepath.Base(cli), args[0], work))
+	for _, args := range runs {
+		say(fmt.Sprintf("%s %s in %s", filepath.Base(cli), strings.Join(args, " "), work))
 		cmd := exec.Command(cli, append(args, color...)...)
 		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = work, env, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {

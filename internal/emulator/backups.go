@@ -243,7 +243,7 @@ func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time) []Backu
 	if delay == 0 {
 		delay = s.listingDelay
 	}
-	for _, job := range cl.jobs {
+	for _, job := range s.jobs(cl) {
 		answer := s.progressed(clusterID, job, now)
 		if answer.BackupProgressStatus != "Finished" || inData[job.BackupJobId] {
 			continue

@@ -23,6 +23,9 @@ type Credential struct {
 	// Expiration is an RFC 3339 time, such as "2024-05-20T02:00:00Z", the
 	// form STS answers.
 	Expiration string `json:"expiration,omitempty"`
+	// DeniedActions are the API operations, such as CreateBackup, that no
+	// RAM policy allows the credential: calls of them get Forbidden.RAM.
+	DeniedActions []string `json:"denied_actions,omitempty"`
 }
 
 // Role is a RAM role that AssumeRole, AssumeRoleWithOIDC, the ECS metadata

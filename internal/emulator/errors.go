@@ -71,6 +71,9 @@ var (
 	errServiceUnavailable = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."}
 	errThrottlingUser     = &apiError{http.StatusBadRequest, "Throttling.User", "Request was denied due to user flow control."}
 
+	// A credential whose RAM policies do not allow the operation.
+	errForbiddenRAM = &apiError{http.StatusForbidden, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM."}
+
 	// STS. The OIDC refusals do not repeat the token.
 	errRoleArnInvalid         = &apiError{http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed."}
 	errRoleSessionNameInvalid = &apiError{http.StatusBadRequest, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed: 2 to 64 letters, digits and the characters . @ - _ are allowed."}

@@ -29,6 +29,7 @@ const (
 	FaultHang          FaultKind = "hang"           // no answer until the client goes away
 	FaultTruncated     FaultKind = "truncated"      // 200 and half of the answer's JSON
 	FaultErrorIn200    FaultKind = "error_in_200"   // 200 and an InternalError body
+	FaultLostAnswer    FaultKind = "lost_answer"    // the call is handled, then the connection reset: acted on, not answered
 )
 
 // The answers that are not one of the kinds above: a call refused by a rate
@@ -42,7 +43,7 @@ const (
 // faultKinds are the kinds above, the one list of them: Validate, the
 // command's --fault help and the docs' tables (checked by a test) follow it.
 var faultKinds = []FaultKind{FaultInternalError, FaultUnavailable, FaultThrottling, FaultHTML502,
-	FaultReset, FaultHang, FaultTruncated, FaultErrorIn200}
+	FaultReset, FaultHang, FaultTruncated, FaultErrorIn200, FaultLostAnswer}
 
 // FaultKinds returns the kinds of fault a scope can inject.
 func FaultKinds() []FaultKind { return slices.Clone(faultKinds) }
@@ -338,7 +339,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, rec Recorded
 	s.record(rec)
 	s.logRequest(rec, status, requestID, f.kind)
 	switch f.kind {
-	case FaultReset:
+	case FaultReset, FaultLostAnswer:
 		resetConn(w)
 	case FaultHang, faultAbandoned:
 		// The request's context ends when the client leaves, or when the

@@ -37,7 +37,7 @@ func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 		return nil, errClusterNotFound
 	}
 	matched := []BackupJob{}
-	for _, job := range cl.jobs {
+	for _, job := range s.jobs(cl) {
 		if (jobID == "" || job.BackupJobId == jobID) && (mode == "" || job.JobMode == mode) {
 			matched = append(matched, s.progressed(clusterID, job, c.now))
 		}

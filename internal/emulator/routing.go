@@ -20,6 +20,7 @@ type apiName struct{ version, action string }
 var operations = map[apiName]operation{
 	{polardbVersion, "DescribeBackupTasks"}: {product: "polardb", serve: (*Server).describeBackupTasks},
 	{polardbVersion, "DescribeBackups"}:     {product: "polardb", serve: (*Server).describeBackups},
+	{polardbVersion, "CreateBackup"}:        {product: "polardb", serve: (*Server).createBackup},
 	{stsVersion, "AssumeRole"}:              {product: "Sts", serve: (*Server).assumeRole},
 	{stsVersion, "AssumeRoleWithOIDC"}:      {product: "Sts", anonymous: true, serve: (*Server).assumeRoleWithOIDC},
 }
@@ -105,11 +106,13 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string)
 		return nil, errAPINotFound
 	}
 	var skew time.Duration
+	var lost *fault // FaultLostAnswer: handled, then not answered
 	if op.product == "polardb" {
 		var f *fault
-		if f, skew = s.injectFaults(r.Context(), rec.Params["DBClusterId"]); f != nil {
+		if f, skew = s.injectFaults(r.Context(), rec.Params["DBClusterId"]); f != nil && f.kind != FaultLostAnswer {
 			return f, nil
 		}
+		lost = f
 	}
 	now := s.now().Add(skew)
 	call := &apiCall{requestID: requestID, now: now, params: rec.Params}
@@ -121,5 +124,9 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string)
 	if apiErr := s.verifyCaller(req, parse, now, rec); apiErr != nil {
 		return nil, apiErr
 	}
-	return op.serve(s, call)
+	answer, apiErr := op.serve(s, call)
+	if lost != nil {
+		return lost, nil // acted on, whatever its answer: it is lost
+	}
+	return answer, apiErr
 }

@@ -1,9 +1,9 @@
 // Package emulator is a local stand-in for the Alibaba Cloud services the
 // provider talks to: the PolarDB API (version 2017-08-01), of which it serves
-// DescribeBackupTasks and DescribeBackups from fixed data, and the sources of
-// temporary credentials: STS (version 2015-04-01: AssumeRole,
-// AssumeRoleWithOIDC), the ECS instance metadata service and a credentials
-// URI. One handler serves them all: the metadata service and the credentials
+// DescribeBackupTasks and DescribeBackups from data and CreateBackup over it,
+// and the sources of temporary credentials: STS (version 2015-04-01:
+// AssumeRole, AssumeRoleWithOIDC), the ECS instance metadata service and a
+// credentials URI. One handler serves them all: the metadata service and the credentials
 // URI by path, the APIs by Action and Version.
 //
 // It checks requests the way the cloud does: both signature modes of the
@@ -84,6 +84,11 @@ type Server struct {
 	// backupCalls counts the DescribeBackups calls that listed a cluster's
 	// backups, by cluster ID, for Backup.ListedFromCall.
 	backupCalls map[string]int
+	// clientTokens holds the ClientTokens of CreateBackup, with what each
+	// started; lastJobID is the ID of the last task started, or above
+	// every numeric ID of the data.
+	clientTokens map[string]createdBackup
+	lastJobID    int64
 	// faults are the server's, never nil; clusterFaults a cluster's, by ID.
 	faults        *faultScope
 	clusterFaults map[string]*faultScope
@@ -157,6 +162,8 @@ func New(data Data, opts ...Option) *Server {
 		clusterFaults: map[string]*faultScope{},
 		firstListed:   map[string]time.Time{},
 		backupCalls:   map[string]int{},
+		clientTokens:  map[string]createdBackup{},
+		lastJobID:     firstCreatedJobID - 1,
 	}
 	if data.Faults != nil {
 		s.faults = newFaultScope(*data.Faults)
@@ -186,9 +193,11 @@ func New(data Data, opts ...Option) *Server {
 	for _, c := range s.clusters {
 		for i := range c.jobs {
 			c.jobs[i] = c.jobs[i].dated(started)
+			s.lastJobID = max(s.lastJobID, numericID(c.jobs[i].BackupJobId))
 		}
 		for i := range c.backups {
 			c.backups[i] = c.backups[i].dated(started)
+			s.lastJobID = max(s.lastJobID, numericID(c.backups[i].BackupId))
 		}
 	}
 	s.rng = rand.New(rand.NewPCG(uint64(s.seed), 0))

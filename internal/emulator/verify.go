@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"time"
 )
 
@@ -48,6 +49,9 @@ func (s *Server) verifyCaller(req *request, parse func(*request) (*signedRequest
 	s.mu.Unlock()
 	if replayed {
 		return errNonceUsed
+	}
+	if slices.Contains(cred.DeniedActions, rec.Action) {
+		return errForbiddenRAM
 	}
 	return nil
 }

@@ -13,12 +13,15 @@ import (
 // with the CLI under test.
 func TestDocsAreGenerated(t *testing.T) {
 	theCLI(t)
+	testsupport.RequireActions(t) // the action's page comes from its schema
 	if err := exec.Command("git", "-C", repoRoot, "rev-parse", "--is-inside-work-tree").Run(); err != nil {
 		t.Skip("not a git work tree: nothing to compare docs/ with")
 	}
 	generate := exec.Command("make", "-C", repoRoot, "generate")
 	// Not the fixture's proxy: tfplugindocs may need the Go module proxy.
-	generate.Env = testsupport.WithCallerProxies(withoutMakeVariables(os.Environ()))
+	// The exact CLI under test, not whichever the bare name finds on PATH.
+	generate.Env = append(testsupport.WithCallerProxies(withoutMakeVariables(os.Environ())),
+		"POLARDB_TEST_CLI="+os.Getenv("POLARDB_TEST_CLI")+"@"+os.Getenv("POLARDB_TEST_CLI_VERSION"))
 	if out, err := generate.CombinedOutput(); err != nil {
 		t.Fatalf("make generate: %v\n%s", err, out)
 	}

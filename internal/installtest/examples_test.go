@@ -4,11 +4,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/mirror"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
 // examples is a copy of examples/ whose configurations ask for the
@@ -69,7 +71,7 @@ func (ex *examples) initialised(t *testing.T, rel string) string {
 	t.Helper()
 	dir := filepath.Join(ex.dir, rel)
 	name := "versions.tf"
-	if files, _ := filepath.Glob(filepath.Join(dir, "*.tf")); anyContains(t, files, "required_providers") {
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.tf")); anyMatches(t, files, regexp.MustCompile(`required_providers`)) {
 		name = "release_override.tf"
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(requiredProvider(ex.release.version)), 0o600); err != nil {
@@ -79,10 +81,15 @@ func (ex *examples) initialised(t *testing.T, rel string) string {
 	return dir
 }
 
-func anyContains(t *testing.T, files []string, s string) bool {
+// actionBlock is the start of an action block, which only a CLI with
+// actions reads.
+var actionBlock = regexp.MustCompile(`(?m)^action\s+"`)
+
+// anyMatches says whether any of files matches re.
+func anyMatches(t *testing.T, files []string, re *regexp.Regexp) bool {
 	t.Helper()
 	for _, f := range files {
-		if strings.Contains(string(readFile(t, f)), s) {
+		if re.Match(readFile(t, f)) {
 			return true
 		}
 	}
@@ -119,14 +126,16 @@ func (ex *examples) plan(dir string, env []string) (string, error) {
 const dataSourceExamples = "data-sources/polardb_backup_tasks"
 
 // TestExamplesPlan: each example of the docs (examples/provider,
-// examples/data-sources/*, examples/guides/*) plans as written against an
-// idle cluster; and with TF_LOG=DEBUG the framework's requests still reach
-// the log (main.go turns the SDKs' logs off only without TF_LOG*).
+// examples/data-sources/*, examples/actions/*, examples/guides/*) plans as
+// written against an idle cluster (those with an action block only where
+// the CLI has actions); and with TF_LOG=DEBUG the framework's requests
+// still reach the log (main.go turns the SDKs' logs off only without
+// TF_LOG*).
 func TestExamplesPlan(t *testing.T) {
 	ex := newExamples(t)
 	_, env := ex.startEmulator(t, "examples-emulator.json")
 	dirs := []string{"provider"}
-	for _, pattern := range []string{"data-sources/*", "guides/*"} {
+	for _, pattern := range []string{"data-sources/*", "actions/*", "guides/*"} {
 		matches, _ := filepath.Glob(filepath.Join(ex.dir, pattern))
 		for _, m := range matches {
 			rel, _ := filepath.Rel(ex.dir, m)
@@ -138,6 +147,9 @@ func TestExamplesPlan(t *testing.T) {
 	}
 	for _, rel := range dirs {
 		t.Run(rel, func(t *testing.T) {
+			if files, _ := filepath.Glob(filepath.Join(ex.dir, rel, "*.tf")); anyMatches(t, files, actionBlock) {
+				testsupport.RequireActions(t)
+			}
 			if out, err := ex.plan(ex.initialised(t, rel), env); err != nil {
 				t.Errorf("plan: %v\n%s", err, out)
 			}
@@ -211,4 +223,43 @@ func TestExamplesRefuseWithoutARecentBackup(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExamplesTakeABackup: the action's examples, under a CLI with
+// actions. Invoked, the action page's example takes one backup and returns
+// once it is listed as available. In the guide's, a plan takes no backup,
+// and an apply that changes the node class takes one before the update.
+func TestExamplesTakeABackup(t *testing.T) {
+	testsupport.RequireActions(t)
+	ex := newExamples(t)
+	created := func(emu *emulator.Command) int { return strings.Count(emu.Log(), `action="CreateBackup"`) }
+	flags := []string{"--finish-after", "1s", "--listing-delay", "1s"}
+
+	t.Run("actions/polardb_create_backup", func(t *testing.T) {
+		emu, env := ex.startEmulator(t, "examples-emulator.json", flags...)
+		dir := ex.initialised(t, "actions/polardb_create_backup")
+		out := oneLine(ex.fx.mustRun(dir, env, "apply", "-invoke=action.polardb_create_backup.now", "-auto-approve", "-input=false", "-no-color"))
+		if want := "backup 2300000001 is listed as Success and available"; !strings.Contains(out, want) || created(emu) != 1 {
+			t.Errorf("%d CreateBackup calls, want 1, and the output saying %q:\n%s", created(emu), want, out)
+		}
+	})
+
+	t.Run("guides/wait-for-a-manual-backup", func(t *testing.T) {
+		emu, env := ex.startEmulator(t, "examples-emulator.json", flags...)
+		dir := ex.initialised(t, "guides/wait-for-a-manual-backup")
+		apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+		ex.fx.mustRun(dir, env, apply...)
+		resize := "-var=node_class=polar.mysql.x8.large"
+		ex.fx.mustRun(dir, env, "plan", "-input=false", "-no-color", resize)
+		if created(emu) != 0 {
+			t.Fatalf("the first apply or a plan took a backup:\n%s", emu.Log())
+		}
+		out := oneLine(ex.fx.mustRun(dir, env, append(apply, resize)...))
+		backedUp := strings.Index(out, "backup 2300000001 is listed as Success and available")
+		modifying := strings.Index(out, "terraform_data.resize: Modifying")
+		if created(emu) != 1 || backedUp < 0 || modifying < backedUp {
+			t.Errorf("%d CreateBackup calls, want 1, and the backup available (at %d in the output) before the resize (at %d):\n%s",
+				created(emu), backedUp, modifying, out)
+		}
+	})
 }

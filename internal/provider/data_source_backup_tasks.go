@@ -107,7 +107,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	if d.provider == nil {
-		resp.Diagnostics.Append(notConfigured(tasksWait.subject))
+		resp.Diagnostics.Append(notConfigured(tasksWait.subject + " cannot be read during this plan"))
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()
@@ -123,7 +123,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	request := &polardb.DescribeBackupTasksRequest{DBClusterId: model.ClusterID.ValueStringPointer(),
 		BackupJobId: optionalString(model.BackupJobID), BackupMode: optionalString(model.BackupMode)}
 	describe := func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, error) {
-		return d.describe(ctx, request, model)
+		return d.provider.describeTasks(ctx, request)
 	}
 	var response *polardb.DescribeBackupTasksResponse
 	var err error
@@ -138,7 +138,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 		resp.Diagnostics.Append(waitEndedDiagnostic(waitEnded, tasksGoal(waitUntil, model.ClusterID.ValueString(), readTimeout)))
 		return
 	case err != nil:
-		rc := d.provider.readContext("DescribeBackupTasks", tasksWait.subject, model.ClusterID.ValueString(), readTimeout)
+		rc := d.provider.readContext("DescribeBackupTasks", "Reading "+tasksWait.subject, model.ClusterID.ValueString(), readTimeout)
 		rc.backupMode = model.BackupMode.ValueString()
 		resp.Diagnostics.Append(readErrorDiagnostics(err, rc)...)
 		return
@@ -161,17 +161,17 @@ func defaultTimeout(waitUntil string) time.Duration {
 	return defaultReadTimeout
 }
 
-// describe makes one DescribeBackupTasks call and logs it at DEBUG, with
-// the request, the answer's size and request ID or the error.
-func (d *backupTasksDataSource) describe(ctx context.Context, request *polardb.DescribeBackupTasksRequest, model backupTasksModel) (*polardb.DescribeBackupTasksResponse, error) {
+// describeTasks makes one DescribeBackupTasks call and logs it at DEBUG,
+// with the request, the answer's size and request ID or the error.
+func (p *providerData) describeTasks(ctx context.Context, request *polardb.DescribeBackupTasksRequest) (*polardb.DescribeBackupTasksResponse, error) {
 	started := time.Now()
-	response, err := d.provider.client.DescribeBackupTasks(ctx, request)
-	fields := map[string]any{"cluster_id": model.ClusterID.ValueString(), "backup_job_id": model.BackupJobID.ValueString(),
-		"backup_mode": model.BackupMode.ValueString()}
+	response, err := p.client.DescribeBackupTasks(ctx, request)
+	fields := map[string]any{"cluster_id": deref(request.DBClusterId), "backup_job_id": deref(request.BackupJobId),
+		"backup_mode": deref(request.BackupMode)}
 	if err == nil {
 		fields["request_id"], fields["tasks"] = requestID(response), len(jobsOf(response))
 	}
-	d.provider.logCall(ctx, "DescribeBackupTasks", started, fields, err)
+	p.logCall(ctx, "DescribeBackupTasks", started, fields, err)
 	return response, err
 }
 

@@ -241,7 +241,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if d.provider == nil {
-		resp.Diagnostics.Append(notConfigured(backupsSubject))
+		resp.Diagnostics.Append(notConfigured(backupsSubject + " cannot be read during this plan"))
 		return
 	}
 	waitUntil := model.WaitUntil.ValueString()
@@ -263,7 +263,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			return backupsRead{}, &windowError{problem}
 		}
 		start, end := w.apiWindow()
-		sets, err := d.describe(ctx, &polardb.DescribeBackupsRequest{DBClusterId: model.ClusterID.ValueStringPointer(),
+		sets, err := d.provider.describeBackups(ctx, &polardb.DescribeBackupsRequest{DBClusterId: model.ClusterID.ValueStringPointer(),
 			StartTime: &start, EndTime: &end, BackupId: optionalString(model.BackupID), BackupStatus: optionalString(model.BackupStatus),
 			BackupMode: optionalString(model.BackupMode), BackupRegion: optionalString(model.BackupRegion)})
 		if err != nil {
@@ -296,7 +296,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				"Take a new backup, and wait for that one.", failed.id, model.ClusterID.ValueString()))
 		return
 	case err != nil:
-		rc := d.provider.readContext("DescribeBackups", backupsSubject, model.ClusterID.ValueString(), readTimeout)
+		rc := d.provider.readContext("DescribeBackups", "Reading "+backupsSubject, model.ClusterID.ValueString(), readTimeout)
 		rc.backupMode = model.BackupMode.ValueString()
 		resp.Diagnostics.Append(readErrorDiagnostics(err, rc)...)
 		return
@@ -315,16 +315,16 @@ type windowError struct{ problem diag.Diagnostic }
 
 func (e *windowError) Error() string { return e.problem.Detail() }
 
-// describe reads every page of request and logs the read at DEBUG.
-func (d *backupsDataSource) describe(ctx context.Context, request *polardb.DescribeBackupsRequest) (*polardb.BackupSets, error) {
+// describeBackups reads every page of request and logs the read at DEBUG.
+func (p *providerData) describeBackups(ctx context.Context, request *polardb.DescribeBackupsRequest) (*polardb.BackupSets, error) {
 	started := time.Now()
-	sets, err := d.provider.client.DescribeAllBackups(ctx, request)
+	sets, err := p.client.DescribeAllBackups(ctx, request)
 	fields := map[string]any{"cluster_id": deref(request.DBClusterId), "start_time": deref(request.StartTime), "end_time": deref(request.EndTime)}
 	if err == nil {
 		fields["request_id"], fields["backups"], fields["total"], fields["pages"], fields["reads"] =
 			sets.RequestID, len(sets.Backups), sets.Total, sets.Pages, sets.Reads
 	}
-	d.provider.logCall(ctx, "DescribeBackups", started, fields, err)
+	p.logCall(ctx, "DescribeBackups", started, fields, err)
 	if err == nil && sets.Short > 0 {
 		// Not an error: the backups listed are kept, but say it.
 		tflog.Warn(ctx, "DescribeBackups listed fewer backups than its total on every read", map[string]any{

@@ -17,37 +17,46 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// configured holds what Configure hands a data source: nil until the
-// provider is configured with values known at plan time.
+// configured holds what Configure hands a data source or an action: nil
+// until the provider is configured with values known at plan time.
 type configured struct {
 	provider *providerData
 }
 
 func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // not configured yet, or configured with unknown values
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	c.provider = data
+	c.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// notConfigured is the error of a read the provider could not be
-// configured for during this plan.
-func notConfigured(subject string) diag.Diagnostic {
+// configure keeps the provider's data, handed over as data.
+func (c *configured) configure(data any, diags *diag.Diagnostics) {
+	if data == nil {
+		return // not configured yet, or configured with unknown values
+	}
+	p, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
+		return
+	}
+	c.provider = p
+}
+
+// notConfigured is the error of a read or an action the provider could
+// not be configured for; cannot says what cannot be done.
+func notConfigured(cannot string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("PolarDB provider not configured",
 		"The polardb provider block has values that are not known until apply (for example a region taken from a resource "+
-			"that does not exist yet), so "+subject+" cannot be read during this plan. Use values known at plan time in the provider block.")
+			"that does not exist yet), so "+cannot+". Use values known at plan time in the provider block.")
 }
+
+// clusterIDDescription describes the cluster_id argument of the data
+// sources and the action.
+const clusterIDDescription = "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`)."
 
 // clusterIDAttribute is the cluster_id argument.
 func clusterIDAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "ID of the PolarDB cluster, such as `pc-2zed3m89cw7xxxxxx` (`DBClusterId`).",
+		MarkdownDescription: clusterIDDescription,
 		Required:            true,
 		Validators:          clusterIDValidators(),
 	}
@@ -97,11 +106,17 @@ func (p *providerData) masked(ctx context.Context) context.Context {
 	return tflog.MaskAllFieldValuesStrings(ctx, p.secrets...)
 }
 
-// readContext is what a diagnostic of a failed call of action may tell.
-func (p *providerData) readContext(action, subject, clusterID string, readTimeout time.Duration) readContext {
+// dataSourceTimeoutSetting is what bounds a data source's read, as its
+// diagnostics name it.
+const dataSourceTimeoutSetting = "`timeouts = { read = \"...\" }` on the data source"
+
+// readContext is what a diagnostic of a failed call of action may tell;
+// doing is what failed, as its title begins.
+func (p *providerData) readContext(action, doing, clusterID string, readTimeout time.Duration) readContext {
 	return readContext{
-		action: action, subject: subject, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
+		action: action, doing: doing, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
 		accessKeyID: p.accessKeyID, credentials: p.credentialSource, readTimeout: readTimeout,
+		timeoutSetting: dataSourceTimeoutSetting,
 	}
 }
 

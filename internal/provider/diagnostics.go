@@ -14,16 +14,17 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-// readContext is what a diagnostic may tell about the failed read. It holds
+// readContext is what a diagnostic may tell about the failed call. It holds
 // no secret.
 type readContext struct {
 	action                string // the API operation, such as DescribeBackupTasks
-	subject               string // what was read, such as "PolarDB backup tasks"
+	doing                 string // what failed, as a title begins: "Reading PolarDB backup tasks"
 	clusterID, backupMode string
 	endpoint, region      string
 	accessKeyID           string
 	credentials           string // where the credentials came from
 	readTimeout           time.Duration
+	timeoutSetting        string // what sets readTimeout, as the diagnostic names it
 }
 
 // credentialCodes are the API's ways of saying the credentials were refused.
@@ -46,13 +47,13 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 	var netErr *polardb.NetworkError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		d = diag.NewErrorDiagnostic("Reading "+rc.subject+" timed out",
+		d = diag.NewErrorDiagnostic(rc.doing+" timed out",
 			fmt.Sprintf("No complete answer from the PolarDB API at %s in time: %v.\n\n"+
-				"The whole read may take %s (`timeouts = { read = \"...\" }` on the data source), and one call waits at most %s for an answer. "+
-				"Check network access to the endpoint, or raise the read timeout.",
-				rc.endpoint, err, rc.readTimeout, polardb.DefaultReadTimeout))
+				"The whole read may take %s (%s), and one call waits at most %s for an answer. "+
+				"Check network access to the endpoint, or raise the timeout.",
+				rc.endpoint, err, rc.readTimeout, rc.timeoutSetting, polardb.DefaultReadTimeout))
 	case errors.Is(err, context.Canceled):
-		d = diag.NewErrorDiagnostic("Reading "+rc.subject+" was cancelled", err.Error())
+		d = diag.NewErrorDiagnostic(rc.doing+" was cancelled", err.Error())
 	case errors.As(err, &credErr):
 		d = credentialErrorDiagnostic(credErr)
 	case errors.As(err, &apiErr):
@@ -74,7 +75,7 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 		d = diag.NewErrorDiagnostic("Cannot reach the PolarDB API",
 			fmt.Sprintf("%v\n\nCheck `region`/`endpoint`, network access to %s, and any HTTP(S)_PROXY setting.", err, rc.endpoint))
 	default:
-		d = diag.NewErrorDiagnostic("Reading "+rc.subject+" failed", err.Error())
+		d = diag.NewErrorDiagnostic(rc.doing+" failed", err.Error())
 	}
 	var retries *polardb.RetriesError
 	if errors.As(err, &retries) {
@@ -109,7 +110,7 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 		if region == "" {
 			region = "{regionId}"
 		}
-		return diag.NewErrorDiagnostic("Not authorized to read "+rc.subject,
+		return diag.NewErrorDiagnostic("Not authorized to call polardb:"+rc.action,
 			fmt.Sprintf("The credentials from %s are valid but may not call the RAM action polardb:%s "+
 				"on acs:polardb:%s:{accountId}:dbcluster/%s. Attach a RAM policy to the user or role that allows "+
 				"\"Action\": \"polardb:%s\" on \"Resource\": \"acs:polardb:{regionId}:{accountId}:dbcluster/{dbClusterId}\" "+

@@ -14,8 +14,8 @@ import (
 )
 
 func TestReadErrorDiagnostics(t *testing.T) {
-	rc := readContext{action: "DescribeBackupTasks", subject: "PolarDB backup tasks", clusterID: "pc-abc123", backupMode: "Manual", endpoint: "polardb.aliyuncs.com", region: "cn-hangzhou",
-		accessKeyID: "LTAI5tSecretlessKeyId9", readTimeout: 5 * time.Minute}
+	rc := readContext{action: "DescribeBackupTasks", doing: "Reading PolarDB backup tasks", clusterID: "pc-abc123", backupMode: "Manual", endpoint: "polardb.aliyuncs.com", region: "cn-hangzhou",
+		accessKeyID: "LTAI5tSecretlessKeyId9", readTimeout: 5 * time.Minute, timeoutSetting: dataSourceTimeoutSetting}
 	apiErr := func(code string) error {
 		return &polardb.APIError{StatusCode: 400, Code: code, Message: "message of " + code, RequestID: "REQ-42", HostID: "polardb.aliyuncs.com",
 			Recommend: "https://example.invalid/r"}
@@ -31,9 +31,9 @@ func TestReadErrorDiagnostics(t *testing.T) {
 			[]string{`"pc-abc123"`, "polardb.aliyuncs.com", "region cn-hangzhou"}},
 		{"backup mode", apiErr("InvalidBackupMode.Malformed"), "Invalid backup mode", path.Root("backup_mode"),
 			[]string{`"Manual"`, `"Automated" or "Manual"`}},
-		{"Forbidden.RAM", apiErr("Forbidden.RAM"), "Not authorized to read PolarDB backup tasks", path.Empty(),
+		{"Forbidden.RAM", apiErr("Forbidden.RAM"), "Not authorized to call polardb:DescribeBackupTasks", path.Empty(),
 			[]string{"polardb:DescribeBackupTasks", "acs:polardb:cn-hangzhou:{accountId}:dbcluster/pc-abc123", "LTAI****yId9"}},
-		{"NoPermission", apiErr("NoPermission"), "Not authorized to read PolarDB backup tasks", path.Empty(),
+		{"NoPermission", apiErr("NoPermission"), "Not authorized to call polardb:DescribeBackupTasks", path.Empty(),
 			[]string{"polardb:DescribeBackupTasks", "acs:polardb:{regionId}:{accountId}:dbcluster/{dbClusterId}"}},
 		{"unknown key", apiErr("InvalidAccessKeyId.NotFound"), "PolarDB API refused the credentials", path.Empty(),
 			[]string{"does not exist", "access_key"}},

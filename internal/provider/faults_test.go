@@ -42,7 +42,7 @@ func TestAccFaults(t *testing.T) {
 			expectReadOrError(t, httpProvider(emu.endpoint, tt.provider)+tasksConfig(clusterWithJobs, tt.dataSource), tt.wantErr)
 			// The first read of the plan meets the fault; later reads
 			// (refresh, the post-apply plan) go through at once.
-			if got := emu.count(tt.code); got != tt.faultCalls {
+			if got := emu.calls("DescribeBackupTasks", tt.code); got != tt.faultCalls {
 				t.Errorf("the emulator answered %d calls with %s, want %d", got, tt.code, tt.faultCalls)
 			}
 		})
@@ -62,9 +62,9 @@ output "tasks_read" {
 }`),
 		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("tasks_read", knownvalue.Int64Exact(int64(100*len(testJobs))))},
 	})
-	if throttled := emu.count("Throttling.User"); throttled == 0 {
+	if throttled := emu.calls("DescribeBackupTasks", "Throttling.User"); throttled == 0 {
 		t.Errorf("no call was throttled: the test did not exercise the rate limit")
 	} else {
-		t.Logf("%d calls succeeded, %d were throttled and retried", emu.count(""), throttled)
+		t.Logf("%d calls succeeded, %d were throttled and retried", emu.calls("DescribeBackupTasks", ""), throttled)
 	}
 }

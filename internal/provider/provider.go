@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -21,7 +23,7 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-var _ provider.Provider = &polardbProvider{}
+var _ provider.ProviderWithActions = &polardbProvider{}
 
 // New returns a constructor of the provider, as providerserver.Serve expects.
 func New(version string) func() provider.Provider {
@@ -100,16 +102,21 @@ func (p *polardbProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 }
 
 // withRAMAction is the description of a data source or action that calls
-// the API operation, followed by the RAM action its credentials need: the
-// docs page shows it first (its template splits the first paragraph off
-// for the front matter), and the other pages point there.
-func withRAMAction(operation, description string) string {
-	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
+// the API operation, followed by the RAM action its credentials need, and
+// those of the operations it waits with: the docs page shows it first (its
+// template splits the first paragraph off for the front matter), and the
+// other pages point there.
+func withRAMAction(operation, description string, waitsWith ...string) string {
+	if len(waitsWith) == 0 {
+		return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
+	}
+	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and to wait, `polardb:" +
+		strings.Join(waitsWith, "` and `polardb:") + "`."
 }
 
 func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Alibaba Cloud PolarDB through the PolarDB API (version 2017-08-01). " +
+		MarkdownDescription: "Reads Alibaba Cloud PolarDB, and takes its backups, through the PolarDB API (version 2017-08-01). " +
 			"Every argument is optional and falls back on an environment variable; an empty string counts as unset. " +
 			"Credentials are looked for in a fixed order: see the [authentication guide](guides/authentication.md).",
 		Attributes: map[string]schema.Attribute{
@@ -146,7 +153,7 @@ func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a transient failure (throttling, a 5xx answer, a connection reset, "+
 					"an attempt that timed out), with exponential backoff and jitter, or the wait the API asks for when it throttles; "+
-					"the data source's read timeout bounds it all. Default: %d; `0` disables retries.", polardb.DefaultMaxRetries),
+					"the data source's read timeout (the action's `timeout`) bounds it all. Default: %d; `0` disables retries.", polardb.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
@@ -285,17 +292,22 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if warning := plaintextWarning(settings.protocol, client.Endpoint()); warning != "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("protocol"), "PolarDB API requests are not encrypted", warning)
 	}
-	resp.DataSourceData = &providerData{
+	data := &providerData{
 		client:           client,
 		region:           settings.region,
 		secrets:          creds.Secrets,
 		accessKeyID:      creds.AccessKeyID,
 		credentialSource: creds.Source,
 	}
+	resp.DataSourceData, resp.ActionData = data, data
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newBackupTasksDataSource, newBackupsDataSource}
+}
+
+func (p *polardbProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newCreateBackupAction}
 }
 
 func (p *polardbProvider) Resources(context.Context) []func() resource.Resource {

@@ -211,7 +211,7 @@ func TestAccPlaintextWarning(t *testing.T) {
 			t.Errorf("endpoint %s: warning %v, want %v:\n%s", endpoint, got, warned, out)
 		}
 	}
-	if n := emu.count(""); n != 2 {
+	if n := emu.calls("DescribeBackupTasks", ""); n != 2 {
 		t.Errorf("%d calls, want one per plan", n)
 	}
 }

@@ -143,12 +143,12 @@ func (e *testEmulator) config(body string) string {
 	return httpProvider(e.endpoint) + body
 }
 
-// count returns how many DescribeBackupTasks calls the emulator answered
-// with code ("" for success).
-func (e *testEmulator) count(code string) int {
+// calls counts the emulator's calls of action answered with code ("" for
+// success).
+func (e *testEmulator) calls(action, code string) int {
 	n := 0
 	for _, r := range e.Requests() {
-		if r.Action == "DescribeBackupTasks" && r.Code == code {
+		if r.Action == action && r.Code == code {
 			n++
 		}
 	}

@@ -119,8 +119,8 @@ data "polardb_backup_tasks" "missing" {
 			}
 		}
 	}
-	if n := len(calls["DescribeBackupTasks"]); n == 0 || n != emu.count("") {
-		t.Errorf("%d log lines for %d answered DescribeBackupTasks calls", n, emu.count(""))
+	if n := len(calls["DescribeBackupTasks"]); n == 0 || n != emu.calls("DescribeBackupTasks", "") {
+		t.Errorf("%d log lines for %d answered DescribeBackupTasks calls", n, emu.calls("DescribeBackupTasks", ""))
 	}
 	if len(calls["DescribeBackups"]) == 0 {
 		t.Error("no log line of a DescribeBackups read")

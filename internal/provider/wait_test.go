@@ -186,7 +186,7 @@ func TestAccWaitUntilTheJobFinishes(t *testing.T) {
 			if fmt.Sprint(status) != fmt.Sprint(tt.want) {
 				t.Errorf("state %v, want %v", status, tt.want)
 			}
-			if calls := emu.count(""); calls != 3 || took < finishAfter {
+			if calls := emu.calls("DescribeBackupTasks", ""); calls != 3 || took < finishAfter {
 				t.Errorf("%d calls in %s, want 3 (at 0 s, 1.6–2.4 s and 4–6 s), and at least %s", calls, took, finishAfter)
 			}
 			logged, err := os.ReadFile(logPath)
@@ -199,7 +199,7 @@ func TestAccWaitUntilTheJobFinishes(t *testing.T) {
 					polls = append(polls, line)
 				}
 			}
-			t.Logf("%d calls in %s; polls logged:\n%s", emu.count(""), took.Round(10*time.Millisecond), strings.Join(polls, "\n"))
+			t.Logf("%d calls in %s; polls logged:\n%s", emu.calls("DescribeBackupTasks", ""), took.Round(10*time.Millisecond), strings.Join(polls, "\n"))
 			if len(polls) != 3 || !strings.Contains(polls[0], "job "+runningJob+" is Uploading (42%)") ||
 				!strings.Contains(polls[2], "holding=0") {
 				t.Errorf("INFO lines of the polls:\n%s", strings.Join(polls, "\n"))
@@ -247,7 +247,7 @@ func TestAccWaitUntilDeadline(t *testing.T) {
 			`Waited\s+4s\s+for\s+every\s+listed\s+backup\s+task\s+of\s+` + finishingCluster + `\s+to\s+be\s+Finished.*` +
 			`job\s+31000003\s+is\s+NoStart\s+\(0%\).*timeouts\.read.*\(4s;\s+default\s+60m\s+when`),
 	})
-	if calls := emu.count(""); calls < 2 || calls > 3 {
+	if calls := emu.calls("DescribeBackupTasks", ""); calls < 2 || calls > 3 {
 		t.Errorf("%d calls, want 2 or 3 in 4 s", calls)
 	}
 }
@@ -262,7 +262,7 @@ func TestAccWaitRidesThroughAThrottledPoll(t *testing.T) {
 	if status[runningJob] != "Finished 100" {
 		t.Errorf("state %v, want the job Finished", status)
 	}
-	if n := emu.count("Throttling.User"); n == 0 {
+	if n := emu.calls("DescribeBackupTasks", "Throttling.User"); n == 0 {
 		t.Error("no poll was throttled")
 	}
 }
@@ -313,7 +313,7 @@ output "each_sees_all" {
 	}
 	// Terraform reads 10 at a time: two waves, each sharing one call, give
 	// or take a read that starts as a call is answered.
-	if calls := emu.count(""); calls > reads/4 {
+	if calls := emu.calls("DescribeBackupTasks", ""); calls > reads/4 {
 		t.Errorf("%d identical reads made %d calls, want at most %d", reads, calls, reads/4)
 	} else {
 		t.Logf("%d identical reads made %d calls", reads, calls)

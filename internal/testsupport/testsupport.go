@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/polardb-community/terraform-provider-polardb/internal/loopbacktls"
 )
 
@@ -162,4 +164,29 @@ func ServeTLS(t testing.TB, handler http.Handler) *httptest.Server {
 	server.StartTLS()
 	t.Cleanup(server.Close)
 	return server
+}
+
+// actionsSince is the first Terraform that runs actions.
+var actionsSince = version.Must(version.NewVersion("1.14.0"))
+
+// CLIRunsActions says whether the CLI under test, as
+// scripts/terraform-cli.sh exports it (POLARDB_TEST_CLI and
+// POLARDB_TEST_CLI_VERSION), runs actions: Terraform 1.14 or later.
+// OpenTofu has none (opentofu/opentofu#3309). If not, why says so.
+func CLIRunsActions() (ok bool, why string) {
+	cli, v := os.Getenv("POLARDB_TEST_CLI"), os.Getenv("POLARDB_TEST_CLI_VERSION")
+	if have, err := version.NewVersion(v); cli != "terraform" || err != nil || have.LessThan(actionsSince) {
+		return false, fmt.Sprintf("actions need Terraform 1.14 or later (OpenTofu has none); the CLI is %q %q: "+
+			"put a Terraform 1.14 or later on PATH, or set POLARDB_TEST_CLI=terraform@1.15.9 as CI does", cli, v)
+	}
+	return true, ""
+}
+
+// RequireActions skips t, saying why, unless the CLI under test runs
+// actions.
+func RequireActions(t testing.TB) {
+	t.Helper()
+	if ok, why := CLIRunsActions(); !ok {
+		t.Skip(why)
+	}
 }

@@ -1,4 +1,6 @@
 terraform {
+  required_version = ">= 1.14"
+
   required_providers {
     polardb = {
       source = "polardb-community/polardb"
@@ -18,53 +20,26 @@ variable "node_class" {
   default     = "polar.mysql.x4.large"
 }
 
-# Takes a manual backup whenever the node class changes, out of band: with
-# the aliyun CLI, whose credentials are its own. output is when it was asked
-# for: the time of the apply that (re)created this.
-resource "terraform_data" "backup_before_resize" {
-  input            = timestamp()
-  triggers_replace = [var.node_class]
-
-  lifecycle {
-    ignore_changes = [input]
-  }
-
-  provisioner "local-exec" {
-    command = "aliyun polardb CreateBackup --DBClusterId ${var.cluster_id}"
+# Takes a manual backup and waits until it can be restored from (the
+# default wait_until = "available"), for at most three hours.
+action "polardb_create_backup" "before_resize" {
+  config {
+    cluster_id = var.cluster_id
+    timeout    = "3h"
   }
 }
 
-# Read after the backup was asked for (depends_on defers the read to the
-# apply), once every manual backup task of the cluster is Finished.
-data "polardb_backup_tasks" "manual" {
-  cluster_id  = var.cluster_id
-  backup_mode = "Manual"
-  wait_until  = "finished"
-
-  timeouts = {
-    read = "3h"
-  }
-
-  depends_on = [terraform_data.backup_before_resize]
-
-  lifecycle {
-    # Until the API lists the new backup, "finished" has nothing of it to
-    # wait for: the backup must be among the tasks read (allowing the
-    # clocks five minutes apart).
-    postcondition {
-      condition = anytrue([
-        for t in self.tasks :
-        timecmp(t.start_time, timeadd(terraform_data.backup_before_resize.output, "-5m")) >= 0
-      ])
-      error_message = "No manual backup of ${var.cluster_id} since ${terraform_data.backup_before_resize.output} is listed: not resizing."
-    }
-  }
-}
-
-# Changed only once the backup has finished. terraform_data stands in for
-# the alicloud_polardb_cluster whose db_node_class changes.
+# terraform_data stands in for the alicloud_polardb_cluster whose
+# db_node_class changes. Before each update, not on create and not on a
+# plan, the action runs; the update waits for it, and a failed or timed-out
+# backup stops the apply before the resize.
 resource "terraform_data" "resize" {
   input = var.node_class
 
-  depends_on = [data.polardb_backup_tasks.manual]
+  lifecycle {
+    action_trigger {
+      events  = [before_update]
+      actions = [action.polardb_create_backup.before_resize]
+    }
+  }
 }

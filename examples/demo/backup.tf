@@ -1,0 +1,10 @@
+# make demo invokes this action after the apply, when its CLI runs actions
+# (Terraform 1.14 or later):
+#   terraform apply -invoke=action.polardb_create_backup.demo
+# It takes a manual backup of the demo cluster and waits until it can be
+# restored from.
+action "polardb_create_backup" "demo" {
+  config {
+    cluster_id = local.cluster_id
+  }
+}

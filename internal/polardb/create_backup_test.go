@@ -1,0 +1,101 @@
+package polardb
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alibabacloud-go/tea/dara"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+// However an attempt fails, before the service acts (throttling, 5xx) or
+// after it (the answer lost with the connection), every retry sends the
+// one ClientToken and the call starts exactly one backup.
+func TestCreateBackupStartsOneBackupThroughRetries(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		faults emulator.Faults
+	}{
+		{"2 throttlings", emulator.Faults{Fault: emulator.FaultThrottling, First: 2}},
+		{"2 InternalErrors (500)", emulator.Faults{Fault: emulator.FaultInternalError, First: 2}},
+		{"2 ServiceUnavailable (503)", emulator.Faults{Fault: emulator.FaultUnavailable, First: 2}},
+		{"2 gateway pages (502)", emulator.Faults{Fault: emulator.FaultHTML502, First: 2}},
+		{"3 answers lost after the backup started", emulator.Faults{Fault: emulator.FaultLostAnswer, First: 3}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			server := emulator.New(emulator.Data{
+				Credentials: []emulator.Credential{{AccessKeyID: matrixKeyID, AccessKeySecret: matrixSecret}},
+				Clusters:    []emulator.Cluster{{ID: matrixCluster}},
+			}, emulator.WithFaults(tt.faults))
+			ts := httptest.NewServer(server)
+			defer ts.Close()
+			client, err := NewClient(Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Protocol: "HTTP",
+				Credential: credentialFor(t, matrixKeyID, matrixSecret), Retry: DefaultRetryPolicy()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			token := NewClientToken()
+			created, err := client.CreateBackup(ctx, &CreateBackupRequest{DBClusterId: dara.String(matrixCluster), ClientToken: &token})
+			if err != nil {
+				t.Fatalf("CreateBackup: %v", err)
+			}
+			tokens := map[string]int{}
+			for _, r := range server.Requests() {
+				if r.Action == "CreateBackup" {
+					tokens[r.Params["ClientToken"]]++
+				}
+			}
+			if len(tokens) != 1 || tokens[token] != tt.faults.First+1 {
+				t.Errorf("ClientTokens sent %v, want %q on each of %d attempts", tokens, token, tt.faults.First+1)
+			}
+			server.SetFaults(emulator.Faults{})
+			tasks, err := client.DescribeBackupTasks(ctx, &DescribeBackupTasksRequest{DBClusterId: dara.String(matrixCluster)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs := tasks.Body.Items.BackupJob
+			if len(jobs) != 1 || dara.StringValue(jobs[0].BackupJobId) != dara.StringValue(created.Body.BackupJobId) {
+				t.Errorf("%d tasks after CreateBackup answered job %s, want that one only", len(jobs), dara.StringValue(created.Body.BackupJobId))
+			}
+		})
+	}
+}
+
+// A write without a token is refused before anything is sent: a retry of
+// it could start a second backup.
+func TestCreateBackupNeedsAClientToken(t *testing.T) {
+	sent := 0
+	client := newTestClient(t, func(http.ResponseWriter, *http.Request) { sent++ }, time.Second)
+	_, err := client.CreateBackup(context.Background(), &CreateBackupRequest{DBClusterId: dara.String("pc-x")})
+	if err == nil || !strings.Contains(err.Error(), "ClientToken") || sent != 0 {
+		t.Errorf("err = %v after %d calls, want a refusal naming ClientToken and no call", err, sent)
+	}
+}
+
+// BackupJobId is read whether the API sends it as documented, a string,
+// or as a number, as its Chinese page's example does.
+func TestCreateBackupReadsTheJobIDAsAStringOrANumber(t *testing.T) {
+	for _, body := range []string{`{"RequestId":"R-1","BackupJobId":"11111111"}`, `{"RequestId":"R-1","BackupJobId":11111111}`} {
+		client := newTestClient(t, answer(http.StatusOK, "application/json", body), time.Second)
+		token := NewClientToken()
+		created, err := client.CreateBackup(context.Background(), &CreateBackupRequest{DBClusterId: dara.String("pc-x"), ClientToken: &token})
+		if err != nil || dara.StringValue(created.Body.BackupJobId) != "11111111" || dara.StringValue(created.Body.RequestId) != "R-1" {
+			t.Errorf("%s: %+v, %v; want job 11111111 of request R-1", body, created, err)
+		}
+	}
+}
+
+// Tokens are fresh and within the API's 64 ASCII characters.
+func TestNewClientToken(t *testing.T) {
+	a, b := NewClientToken(), NewClientToken()
+	if a == b || len(a) > 64 || len(a) < 20 || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+		t.Errorf("tokens %q and %q, want two different ones of 20 to 64 letters, digits and dashes", a, b)
+	}
+}

@@ -1,0 +1,314 @@
+package provider
+
+// The polardb_create_backup action: CreateBackup, then a wait for the new
+// backup on the data sources' polling schedule.
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+// waitStarted is the action's wait_until that does not wait: CreateBackup
+// answered. (waitFinished and waitAvailable are the data sources'.)
+const waitStarted = "started"
+
+// manualBackupLimit is how many manual backups PolarDB keeps per cluster.
+const manualBackupLimit = 3
+
+// backupClockSkew widens the window in which the new backup is looked for:
+// the backup is dated by the service's clock, which may differ from this
+// machine's by as much as the API tolerates in a request's timestamp.
+const backupClockSkew = 15 * time.Minute
+
+type createBackupAction struct {
+	configured
+}
+
+var _ action.ActionWithConfigure = (*createBackupAction)(nil)
+
+func newCreateBackupAction() action.Action { return &createBackupAction{} }
+
+type createBackupModel struct {
+	ClusterID types.String `tfsdk:"cluster_id"`
+	WaitUntil types.String `tfsdk:"wait_until"`
+	Timeout   types.String `tfsdk:"timeout"`
+}
+
+func (a *createBackupAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_create_backup"
+}
+
+func (a *createBackupAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: withRAMAction("CreateBackup", "Takes a manual backup of a PolarDB cluster now (API `CreateBackup`) and waits for it: "+
+			"before a risky change, from `terraform apply -invoke` or a resource's `action_trigger`. Needs Terraform 1.14 or later.",
+			"DescribeBackupTasks", "DescribeBackups"),
+		Attributes: map[string]schema.Attribute{
+			"cluster_id": schema.StringAttribute{
+				MarkdownDescription: clusterIDDescription,
+				Required:            true,
+				Validators:          clusterIDValidators(),
+			},
+			"wait_until": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long the action waits, polling on the schedule of the data sources' `wait_until`: "+
+					"`%s` (the default) until the backup's task is `Finished` and `DescribeBackups` lists the backup as `Success` and available to restore from; "+
+					"`%s` until its task is `Finished`; `%s` only until `CreateBackup` answers.", waitAvailable, waitFinished, waitStarted),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(waitAvailable, waitFinished, waitStarted)},
+			},
+			"timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long the whole action may take, retries and the wait included, such as `\"30m\"` or `\"2h\"`. "+
+					"Default: `%s`. At the timeout the action fails, naming the backup and its last status; the backup keeps running.", durationText(defaultWaitTimeout)),
+				Optional:   true,
+				Validators: []validator.String{duration{}},
+			},
+		},
+	}
+}
+
+// Configure shadows configured's, which takes a data source's request.
+func (a *createBackupAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (a *createBackupAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var model createBackupModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if a.provider == nil {
+		resp.Diagnostics.Append(notConfigured("no backup can be taken"))
+		return
+	}
+	waitUntil := cmp.Or(model.WaitUntil.ValueString(), waitAvailable)
+	timeout := defaultWaitTimeout
+	if d, err := time.ParseDuration(model.Timeout.ValueString()); err == nil && d > 0 { // refused at plan time otherwise
+		timeout = d
+	}
+	ctx, cancel := context.WithTimeout(a.provider.masked(ctx), timeout)
+	defer cancel()
+
+	b := &backupInProgress{provider: a.provider, clusterID: model.ClusterID.ValueString(), waitUntil: waitUntil, timeout: timeout,
+		progress: func(message string) {
+			if resp.SendProgress != nil {
+				resp.SendProgress(action.InvokeProgressEvent{Message: message})
+			}
+		}}
+	resp.Diagnostics.Append(b.run(ctx)...)
+}
+
+// backupInProgress is one invocation of the action: the backup it asked
+// for, and what it last saw of it.
+type backupInProgress struct {
+	provider  *providerData
+	clusterID string
+	waitUntil string
+	timeout   time.Duration
+	progress  func(message string)
+
+	started   time.Time // when CreateBackup was first sent
+	jobID     string
+	requestID string // of CreateBackup's answer
+	lastSeen  string // the backup's last status, as reported
+}
+
+// run takes the backup and waits as wait_until says.
+func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
+	if d := b.create(ctx); d != nil {
+		return diag.Diagnostics{d}
+	}
+	if b.waitUntil == waitStarted {
+		return nil
+	}
+	_, err := pollUntil(ctx, backupJobWait, b.pollTask)
+	if err == nil && b.waitUntil == waitAvailable {
+		_, err = waitForBackup(ctx, b.jobID, b.readBackup)
+	}
+	if err == nil {
+		return nil
+	}
+	var ended *waitEndedError
+	var failed *backupFailedError
+	switch {
+	// Ended during a wait's first poll too, which pollUntil passes on as
+	// the call's error (a shared call's deadline comes a moment early).
+	case errors.As(err, &ended) || ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
+		cancelled := errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled)
+		// Terraform prints nothing of an interrupted action: the log says it.
+		tflog.Warn(ctx, "Stopped waiting for the new PolarDB backup; the backup keeps running",
+			map[string]any{"cluster_id": b.clusterID, "backup_job_id": b.jobID, "last_seen": b.lastSeen})
+		return diag.Diagnostics{b.waitEndedDiagnostic(cancelled)}
+	case errors.As(err, &failed):
+		return diag.Diagnostics{diag.NewErrorDiagnostic("PolarDB backup failed",
+			fmt.Sprintf("Backup %s of %s, started by this action (CreateBackup request ID %s), is listed with status Failed: "+
+				"it will never be available to restore from. Invoke the action again to take a new backup.", b.jobID, b.clusterID, b.requestID))}
+	}
+	operation := "DescribeBackupTasks"
+	var readErr *backupsReadError
+	if errors.As(err, &readErr) {
+		operation, err = "DescribeBackups", readErr.err
+	}
+	diags := readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))
+	return diag.Diagnostics{withDetail(diags[0], fmt.Sprintf("\n\nBackup job %s of %s was started (CreateBackup request ID %s) and keeps running: "+
+		"follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID, b.clusterID, b.requestID, b.jobID))}
+}
+
+// create sends CreateBackup, with a ClientToken made once for this
+// invocation: the client sends it again on every retry, so that a retry of
+// an attempt the service acted on does not start a second backup.
+func (b *backupInProgress) create(ctx context.Context) diag.Diagnostic {
+	token := polardb.NewClientToken()
+	b.started = time.Now()
+	created, err := b.provider.client.CreateBackup(ctx, &polardb.CreateBackupRequest{DBClusterId: &b.clusterID, ClientToken: &token})
+	fields := map[string]any{"cluster_id": b.clusterID, "client_token": token}
+	if err == nil {
+		b.jobID, b.requestID = deref(created.Body.BackupJobId), deref(created.Body.RequestId)
+		fields["backup_job_id"], fields["request_id"] = b.jobID, b.requestID
+	}
+	b.provider.logCall(ctx, "CreateBackup", b.started, fields, err)
+	if err != nil {
+		return b.createErrorDiagnostic(err)
+	}
+	if b.jobID == "" {
+		return diag.NewErrorDiagnostic("PolarDB backup started without a job ID",
+			fmt.Sprintf("CreateBackup answered (request ID %s) without a BackupJobId, so the new backup of %s cannot be followed. "+
+				"It may be running: see the polardb_backup_tasks data source with backup_mode = \"Manual\".", b.requestID, b.clusterID))
+	}
+	message := fmt.Sprintf("Started backup job %s of %s (request ID %s)", b.jobID, b.clusterID, b.requestID)
+	tflog.Info(ctx, message, map[string]any{"cluster_id": b.clusterID, "backup_job_id": b.jobID, "request_id": b.requestID})
+	b.progress(message)
+	return nil
+}
+
+// createErrorDiagnostic explains a CreateBackup that failed: the refusals
+// a user can act on by name, the rest as a read's.
+func (b *backupInProgress) createErrorDiagnostic(err error) diag.Diagnostic {
+	var apiErr *polardb.APIError
+	switch {
+	case errors.As(err, &apiErr) && (apiErr.Code == "BackupTimesExceeded" || strings.Contains(apiErr.Message, "daily backup times")):
+		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster has its maximum of manual backups",
+			fmt.Sprintf("PolarDB refused a new backup of %s: a cluster keeps at most %d manual backups (automated backups do not count), "+
+				"and takes only so many backups a day. If it has %d manual backups, delete one that is no longer needed (in the console "+
+				"under Backup and Restore, or with the DeleteBackup API) and invoke the action again; if not, the day's backups are used up: "+
+				"invoke it again tomorrow. No backup was started.\n\n%s",
+				b.clusterID, manualBackupLimit, manualBackupLimit, apiErrorFacts(apiErr)))
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		verb := "timed out"
+		if errors.Is(err, context.Canceled) {
+			verb = "was cancelled"
+		}
+		return diag.NewErrorDiagnostic("Starting a PolarDB backup "+verb,
+			fmt.Sprintf("CreateBackup for %s got no answer before the action %s (%v). The service may have started the backup all the same: "+
+				"check the polardb_backup_tasks data source (backup_mode = \"Manual\") before invoking the action again. "+
+				"The action may take %s (`timeout`).", b.clusterID, verb, err, durationText(b.timeout)))
+	}
+	d := readErrorDiagnostics(err, b.readContext("CreateBackup", "Starting a PolarDB backup"))[0]
+	if polardb.Retryable(err) { // the last attempt's answer may have been lost after the service acted
+		d = withDetail(d, fmt.Sprintf("\n\nThe service may have started the backup all the same: check the polardb_backup_tasks data source "+
+			"(backup_mode = \"Manual\") for a backup of %s started since %s before invoking the action again.",
+			b.clusterID, b.started.UTC().Format(time.RFC3339)))
+	}
+	return d
+}
+
+// readContext is the context of a failed call, for its diagnostic.
+func (b *backupInProgress) readContext(operation, doing string) readContext {
+	rc := b.provider.readContext(operation, doing, b.clusterID, b.timeout)
+	rc.timeoutSetting = "`timeout` on the action"
+	return rc
+}
+
+// backupJobWait is a wait for the task of a new backup.
+var backupJobWait = pollFor{subject: "the new PolarDB backup", field: "backup"}
+
+// pollTask reads the new backup's task and tells its progress: nothing
+// holds the wait once it is Finished.
+func (b *backupInProgress) pollTask(ctx context.Context) (struct{}, []string, error) {
+	tasks, err := b.provider.describeTasks(ctx, &polardb.DescribeBackupTasksRequest{DBClusterId: &b.clusterID, BackupJobId: &b.jobID})
+	if err != nil {
+		return struct{}{}, nil, err
+	}
+	// Only the new job, whatever else the API lists.
+	jobs := slices.DeleteFunc(jobsOf(tasks), func(j *polardb.DescribeBackupTasksResponseBodyItemsBackupJob) bool {
+		return deref(j.BackupJobId) != b.jobID
+	})
+	held := []string{"job " + b.jobID + " is not listed yet"}
+	if len(jobs) > 0 {
+		held = describeEach(holding(waitFinished, jobs[:1]))
+		b.report(describeJob(jobs[0]))
+	} else {
+		b.report(held[0])
+	}
+	return struct{}{}, held, nil
+}
+
+// report tells the user the backup's status, and keeps it for a wait that
+// ends.
+func (b *backupInProgress) report(status string) {
+	b.lastSeen = status
+	b.progress("Backup of " + b.clusterID + ": " + status)
+}
+
+// backupsReadError is a DescribeBackups call that failed during the wait,
+// told apart from the task's reads for its diagnostic.
+type backupsReadError struct{ err error }
+
+func (e *backupsReadError) Error() string { return e.err.Error() }
+func (e *backupsReadError) Unwrap() error { return e.err }
+
+// readBackup lists the new backup, by its ID, in a window around its start
+// wide enough for the service's clock.
+func (b *backupInProgress) readBackup(ctx context.Context) (backupsRead, error) {
+	w := window{start: b.started.Add(-backupClockSkew), end: time.Now().Add(backupClockSkew)}
+	start, end := w.apiWindow()
+	sets, err := b.provider.describeBackups(ctx, &polardb.DescribeBackupsRequest{DBClusterId: &b.clusterID, BackupId: &b.jobID,
+		StartTime: &start, EndTime: &end})
+	if err != nil {
+		return backupsRead{}, &backupsReadError{err}
+	}
+	read := backupsRead{backups: newestFirst(sets.Backups, w), total: sets.Total}
+	status := "backup " + b.jobID + " is not listed yet"
+	if len(read.backups) > 0 {
+		status = "backup " + b.jobID + " is listed as " + deref(read.backups[0].BackupStatus)
+		if restorable(read.backups[0]) {
+			status += " and available"
+		}
+	}
+	b.report(status)
+	return read, nil
+}
+
+// waitEndedDiagnostic tells where the backup was when the wait ended (by
+// the timeout, or cancelled), and that it keeps running.
+func (b *backupInProgress) waitEndedDiagnostic(cancelled bool) diag.Diagnostic {
+	last := cmp.Or(b.lastSeen, "nothing yet")
+	waited := time.Since(b.started).Round(time.Second)
+	follow := fmt.Sprintf("The backup keeps running in PolarDB: follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID)
+	if cancelled {
+		return diag.NewErrorDiagnostic("Waiting for the PolarDB backup was cancelled",
+			fmt.Sprintf("The action was interrupted after waiting %s for backup job %s of %s (wait_until = %q); last seen: %s. "+
+				"Only the wait stopped. %s", waited, b.jobID, b.clusterID, b.waitUntil, last, follow))
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "PolarDB backup not done at the action's timeout",
+		fmt.Sprintf("Waited %s for backup job %s of %s (wait_until = %q, started by CreateBackup request ID %s); last seen: %s.\n\n%s\n\n"+
+			"The wait is bounded by `timeout` on the action (%s; default %s). Raise it, for example `timeout = \"2h\"`, "+
+			"or set wait_until = %q and wait for the backup elsewhere.",
+			waited, b.jobID, b.clusterID, b.waitUntil, b.requestID, last, follow, durationText(b.timeout), durationText(defaultWaitTimeout), waitStarted))
+}

@@ -1,0 +1,202 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+)
+
+// The action at the plugin protocol level, as Terraform 1.14 drives it but
+// without a CLI: these run under every CLI of the matrix, and without one.
+
+// protocolValue is a value of the object type typ with the attributes set
+// (strings) and every other attribute null.
+func protocolValue(t *testing.T, typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	object, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%v is not an object type", typ)
+	}
+	values := map[string]tftypes.Value{}
+	for name, attrType := range object.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+		if v, ok := set[name]; ok {
+			values[name] = tftypes.NewValue(tftypes.String, v)
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+// actionServer is a provider server with actions. (terraform-plugin-go's
+// own name for it, ProviderServerWithActions, is deprecated until
+// ProviderServer takes the action methods in.)
+type actionServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
+}
+
+// protocolServer is the provider's server, configured for e, and the type
+// of the action's configuration.
+func protocolServer(t *testing.T, e *testEmulator) (actionServer, tftypes.Type) {
+	t.Helper()
+	ctx := context.Background()
+	server, ok := providerserver.NewProtocol6(New("test")())().(actionServer)
+	if !ok {
+		t.Fatal("the provider's server serves no actions")
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	action, ok := schemas.ActionSchemas["polardb_create_backup"]
+	if !ok {
+		t.Fatalf("no polardb_create_backup among the actions %v", schemas.ActionSchemas)
+	}
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: protocolValue(t, schemas.Provider.ValueType(), map[string]string{
+		"endpoint": e.endpoint, "protocol": "HTTP", "region": "cn-hangzhou", "access_key": testAccessKeyID, "secret_key": testAccessKeySecret,
+	})})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
+	}
+	return server, action.Schema.ValueType()
+}
+
+// invokeOverTheProtocol invokes the action on e with config in ctx, as
+// Terraform does, calling onProgress (if not nil) with each progress
+// message; it returns the messages and the completed invocation's
+// diagnostics.
+func invokeOverTheProtocol(ctx context.Context, t *testing.T, e *testEmulator, config map[string]string,
+	onProgress func(string)) ([]string, []*tfprotov6.Diagnostic) {
+	t.Helper()
+	server, configType := protocolServer(t, e)
+	stream, err := server.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: "polardb_create_backup",
+		Config: protocolValue(t, configType, config)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress []string
+	var completed *tfprotov6.CompletedInvokeActionEventType
+	for event := range stream.Events {
+		switch ev := event.Type.(type) {
+		case tfprotov6.ProgressInvokeActionEventType:
+			progress = append(progress, ev.Message)
+			if onProgress != nil {
+				onProgress(ev.Message)
+			}
+		case tfprotov6.CompletedInvokeActionEventType:
+			completed = &ev
+		}
+	}
+	if completed == nil {
+		t.Fatalf("the invocation never completed; progress: %q", progress)
+	}
+	return progress, completed.Diagnostics
+}
+
+// diagnosticsText is diags as a person reads them, for a failure message.
+func diagnosticsText(diags []*tfprotov6.Diagnostic) string {
+	var lines []string
+	for _, d := range diags {
+		lines = append(lines, d.Summary+": "+d.Detail)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Invoked as Terraform invokes it, the action streams its progress, then
+// completes without diagnostics, having taken one backup.
+func TestCreateBackupOverTheProtocol(t *testing.T) {
+	e := startEmulator(t)
+	progress, diags := invokeOverTheProtocol(context.Background(), t, e, map[string]string{"cluster_id": clusterWithoutJobs, "wait_until": "finished"}, nil)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics, want none:\n%s", diagnosticsText(diags))
+	}
+	jobs := e.manualJobs()
+	if len(jobs) != 1 || len(progress) < 2 || !strings.HasPrefix(progress[0], "Started backup job "+jobs[0]) ||
+		progress[len(progress)-1] != "Backup of "+clusterWithoutJobs+": job "+jobs[0]+" is Finished (100%)" {
+		t.Errorf("backups %v, progress %q: want one backup, started then Finished", jobs, progress)
+	}
+}
+
+// Bad arguments are refused when Terraform validates the configuration,
+// naming the argument, before any call.
+func TestCreateBackupValidatesOverTheProtocol(t *testing.T) {
+	e := startEmulator(t)
+	server, configType := protocolServer(t, e)
+	for _, tt := range []struct {
+		config map[string]string
+		want   string
+	}{
+		{map[string]string{"cluster_id": "db-1"}, `a PolarDB cluster ID: "pc-" followed by lowercase letters and digits`},
+		{map[string]string{"cluster_id": clusterWithoutJobs, "wait_until": "done"}, `value must be one of: ["available" "finished" "started"]`},
+		{map[string]string{"cluster_id": clusterWithoutJobs, "timeout": "-5m"}, `value must be a positive duration`},
+	} {
+		resp, err := server.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{ActionType: "polardb_create_backup",
+			Config: protocolValue(t, configType, tt.config)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, tt.want) {
+			t.Errorf("%v: %+v, want one diagnostic saying %q", tt.config, resp.Diagnostics, tt.want)
+		}
+	}
+	if len(e.Requests()) != 0 {
+		t.Errorf("%d API calls while validating", len(e.Requests()))
+	}
+}
+
+// Cancelled (Ctrl-C), the action stops waiting at once and says where the
+// backup was and that it keeps running.
+func TestCreateBackupCancelledOverTheProtocol(t *testing.T) {
+	e := slowBackups(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var cancelled time.Time
+	_, diags := invokeOverTheProtocol(ctx, t, e, map[string]string{"cluster_id": clusterWithoutJobs}, func(message string) {
+		if strings.HasSuffix(message, "is Preparing (0%)") && cancelled.IsZero() {
+			cancelled = time.Now()
+			cancel()
+		}
+	})
+	if cancelled.IsZero() {
+		t.Fatalf("no progress message said the backup was Preparing; diagnostics:\n%s", diagnosticsText(diags))
+	}
+	if took := time.Since(cancelled); took > time.Second {
+		t.Errorf("the action took %s to end after it was cancelled", took)
+	}
+	if len(diags) != 1 || diags[0].Summary != "Waiting for the PolarDB backup was cancelled" ||
+		!strings.Contains(diags[0].Detail, "last seen: job 2300000001 is Preparing (0%). Only the wait stopped. The backup keeps running") {
+		t.Errorf("want the cancelled wait, naming the job and where it was; diagnostics:\n%s", diagnosticsText(diags))
+	}
+	if jobs := e.manualJobs(); len(jobs) != 1 {
+		t.Errorf("manual backups: %v, want the one started", jobs)
+	}
+}
+
+// A timeout while the finished backup is not listed yet names that, and
+// the whole time the action took, not that of the last stage.
+func TestCreateBackupTimeoutBeforeListedOverTheProtocol(t *testing.T) {
+	e := serveEmulator(t, emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+		Clusters:    []emulator.Cluster{{ID: clusterWithoutJobs}},
+	}, emulator.WithFinishAfter(time.Second), emulator.WithListingDelay(time.Hour)))
+	_, diags := invokeOverTheProtocol(context.Background(), t, e, map[string]string{"cluster_id": clusterWithoutJobs, "timeout": "5s"}, nil)
+	if len(diags) != 1 || diags[0].Summary != "PolarDB backup not done at the action's timeout" ||
+		!strings.Contains(diags[0].Detail, "last seen: backup 2300000001 is not listed yet") {
+		t.Fatalf("want the timeout while the backup is not listed; diagnostics:\n%s", diagnosticsText(diags))
+	}
+	waited, _, _ := strings.Cut(strings.TrimPrefix(diags[0].Detail, "Waited "), " ")
+	if d, err := time.ParseDuration(waited); err != nil || d < 4*time.Second {
+		t.Errorf("the diagnostic says it waited %q, want the whole 5s:\n%s", waited, diags[0].Detail)
+	}
+}
