@@ -18,9 +18,11 @@ const createdBackupDuration = 5 * time.Second
 // refuses another (errBackupTimesExceeded).
 const maxManualBackups = 3
 
-// The refusals of CreateBackup. The code and status are those of its error
-// table; the message is the one its description says users get, where the
-// table has "The maximum number of backups per day is exceeded.".
+// The refusals of CreateBackup. The codes and statuses are those of its
+// error table and of the API's common error codes (InvalidParameter,
+// IdempotentParameterMismatch); BackupTimesExceeded's message is the one
+// its description says users get, where the table has "The maximum number
+// of backups per day is exceeded.".
 var (
 	errBackupTimesExceeded  = &apiError{http.StatusForbidden, "BackupTimesExceeded", "Exceeding the daily backup times of this DB cluster."}
 	errCreateNotFound       = &apiError{http.StatusNotFound, "InvalidDBClusterId.NotFound", errClusterNotFound.message}
