@@ -25,7 +25,7 @@ const maxManualBackups = 3
 // of backups per day is exceeded.".
 var (
 	errBackupTimesExceeded  = &apiError{http.StatusForbidden, "BackupTimesExceeded", "Exceeding the daily backup times of this DB cluster."}
-	errCreateNotFound       = &apiError{http.StatusNotFound, "InvalidDBClusterId.NotFound", errClusterNotFound.message}
+	errCreateNotFound       = &apiError{http.StatusNotFound, "InvalidDBClusterId.NotFound", errClusterNotFound.message} // 404 here, 400 for the reads
 	errClientTokenMalformed = &apiError{http.StatusBadRequest, "InvalidParameter", "The parameter ClientToken is not valid: at most 64 ASCII characters."}
 	errIdempotentMismatch   = &apiError{http.StatusBadRequest, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request."}
 )
@@ -73,7 +73,7 @@ func (s *Server) createBackup(c *apiCall) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if created, ok := s.clientTokens[token]; ok && token != "" {
+	if created, ok := s.clientTokens[token]; ok { // only tokens sent are kept
 		if created.clusterID != clusterID {
 			return nil, errIdempotentMismatch
 		}

@@ -3,8 +3,8 @@
 // DescribeBackupTasks and DescribeBackups from data and CreateBackup over it,
 // and the sources of temporary credentials: STS (version 2015-04-01:
 // AssumeRole, AssumeRoleWithOIDC), the ECS instance metadata service and a
-// credentials URI. One handler serves them all: the metadata service and the credentials
-// URI by path, the APIs by Action and Version.
+// credentials URI. One handler serves them all: the metadata service and
+// the credentials URI by path, the APIs by Action and Version.
 //
 // It checks requests the way the cloud does: both signature modes of the
 // darabonba SDK, STS tokens and their expiry, clock skew and nonce replay,

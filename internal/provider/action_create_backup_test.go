@@ -39,13 +39,6 @@ func (w *cliWorkdir) invoke(t *testing.T) (string, error) {
 	return oneLine(string(out)), err
 }
 
-// oneLine is CLI output with its lines, boxes and wrapping undone, for
-// matching sentences.
-func oneLine(s string) string {
-	s = strings.NewReplacer("│", " ", "╷", " ", "╵", " ").Replace(s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // manualJobs are the Manual tasks of clusterWithoutJobs on the emulator.
 func (e *testEmulator) manualJobs() []string {
 	var ids []string

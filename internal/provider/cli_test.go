@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,4 +153,11 @@ func (r *runningCLI) wait(t *testing.T) error {
 		t.Fatalf("the CLI did not exit\n%s", r.output())
 		return nil
 	}
+}
+
+// oneLine is CLI output with its lines, boxes and wrapping undone, for
+// matching sentences.
+func oneLine(s string) string {
+	s = strings.NewReplacer("│", " ", "╷", " ", "╵", " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
 }

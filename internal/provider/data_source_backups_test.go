@@ -515,7 +515,7 @@ func TestAccBackups_interruptEndsTheWait(t *testing.T) {
 	if err := plan.wait(t); err == nil {
 		t.Errorf("plan succeeded after an interrupt:\n%s", plan.output())
 	}
-	text := strings.Join(strings.Fields(plan.output()), " ")
+	text := oneLine(plan.output())
 	if !strings.Contains(text, "Waiting for a PolarDB backup was cancelled") || !strings.Contains(text, "backup "+waitingJob+" is not listed yet") {
 		t.Errorf("the output does not tell of the interrupted wait:\n%s", plan.output())
 	}

@@ -49,7 +49,7 @@ func readErrorDiagnostics(err error, rc readContext) diag.Diagnostics {
 	case errors.Is(err, context.DeadlineExceeded):
 		d = diag.NewErrorDiagnostic(rc.doing+" timed out",
 			fmt.Sprintf("No complete answer from the PolarDB API at %s in time: %v.\n\n"+
-				"The whole read may take %s (%s), and one call waits at most %s for an answer. "+
+				"All of it may take %s (%s), and one call waits at most %s for an answer. "+
 				"Check network access to the endpoint, or raise the timeout.",
 				rc.endpoint, err, rc.readTimeout, rc.timeoutSetting, polardb.DefaultReadTimeout))
 	case errors.Is(err, context.Canceled):

@@ -205,7 +205,7 @@ func TestAccPlaintextWarning(t *testing.T) {
 		if err != nil {
 			t.Fatalf("plan against %s: %v\n%s", endpoint, err, out)
 		}
-		text := strings.Join(strings.Fields(string(out)), " ")
+		text := oneLine(string(out))
 		got := strings.Contains(text, "Warning: PolarDB API requests are not encrypted")
 		if got != warned || warned && !strings.Contains(text, "protocol is HTTP and the endpoint "+endpoint+" is not a loopback address") {
 			t.Errorf("endpoint %s: warning %v, want %v:\n%s", endpoint, got, warned, out)

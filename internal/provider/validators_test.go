@@ -106,7 +106,7 @@ func TestValidatorsRefuseWrongValues(t *testing.T) {
 			matched := false
 			for _, d := range diags {
 				withPath, ok := d.(diag.DiagnosticWithPath)
-				detail := strings.Join(strings.Fields(d.Detail()), " ")
+				detail := oneLine(d.Detail())
 				if d.Severity() != diag.SeverityError || !ok || !withPath.Path().Equal(p) || !strings.Contains(detail, p.String()) {
 					t.Errorf("diagnostic %.200q, want an error on %s that names it", detail, p)
 				}

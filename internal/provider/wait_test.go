@@ -284,7 +284,7 @@ func TestAccInterruptEndsAWait(t *testing.T) {
 	if err := plan.wait(t); err == nil {
 		t.Errorf("plan succeeded after an interrupt:\n%s", plan.output())
 	}
-	text := strings.Join(strings.Fields(plan.output()), " ")
+	text := oneLine(plan.output())
 	if !strings.Contains(text, "Waiting for PolarDB backup tasks was cancelled") || !strings.Contains(text, "job "+runningJob+" is Uploading (42%)") {
 		t.Errorf("the output does not tell of the interrupted wait:\n%s", plan.output())
 	}
