@@ -1,14 +1,13 @@
 package provider
 
-// The polardb_create_backup action: CreateBackup, then a wait for the new
-// backup on the data sources' polling schedule.
+// The polardb_create_backup action: a new backup (new_backup.go), waited
+// for as wait_until says within timeout, and its failures explained.
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,17 +23,8 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-// waitStarted is the action's wait_until that does not wait: CreateBackup
-// answered. (waitFinished and waitAvailable are the data sources'.)
-const waitStarted = "started"
-
 // manualBackupLimit is how many manual backups PolarDB keeps per cluster.
 const manualBackupLimit = 3
-
-// backupClockSkew widens the window in which the new backup is looked for:
-// the backup is dated by the service's clock, which may differ from this
-// machine's by as much as the API tolerates in a request's timestamp.
-const backupClockSkew = 15 * time.Minute
 
 type createBackupAction struct {
 	configured
@@ -82,7 +72,7 @@ func (a *createBackupAction) Schema(_ context.Context, _ action.SchemaRequest, r
 	}
 }
 
-// Configure shadows configured's, which takes a data source's request.
+// Configure keeps the provider's data.
 func (a *createBackupAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.configure(req.ProviderData, &resp.Diagnostics)
 }
@@ -105,41 +95,34 @@ func (a *createBackupAction) Invoke(ctx context.Context, req action.InvokeReques
 	ctx, cancel := context.WithTimeout(a.provider.masked(ctx), timeout)
 	defer cancel()
 
-	b := &backupInProgress{provider: a.provider, clusterID: model.ClusterID.ValueString(), waitUntil: waitUntil, timeout: timeout,
+	b := &backupInProgress{waitUntil: waitUntil, timeout: timeout, newBackup: newBackup{provider: a.provider, clusterID: model.ClusterID.ValueString(),
 		progress: func(message string) {
 			if resp.SendProgress != nil {
 				resp.SendProgress(action.InvokeProgressEvent{Message: message})
 			}
-		}}
+		}}}
 	resp.Diagnostics.Append(b.run(ctx)...)
 }
 
 // backupInProgress is one invocation of the action: the backup it asked
-// for, and what it last saw of it.
+// for, and how long it waits.
 type backupInProgress struct {
-	provider  *providerData
-	clusterID string
+	newBackup
 	waitUntil string
 	timeout   time.Duration
-	progress  func(message string)
-
-	started   time.Time // when CreateBackup was first sent
-	jobID     string
-	requestID string // of CreateBackup's answer
-	lastSeen  string // the backup's last status, as reported
 }
 
 // run takes the backup and waits as wait_until says.
 func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
-	if d := b.create(ctx); d != nil {
-		return diag.Diagnostics{d}
+	if err := b.create(ctx); err != nil {
+		return diag.Diagnostics{b.createErrorDiagnostic(err)}
 	}
 	if b.waitUntil == waitStarted {
 		return nil
 	}
-	_, err := pollUntil(ctx, backupJobWait, b.pollTask)
+	err := b.waitForTask(ctx)
 	if err == nil && b.waitUntil == waitAvailable {
-		_, err = waitForBackup(ctx, b.jobID, b.readBackup)
+		err = b.waitUntilAvailable(ctx)
 	}
 	if err == nil {
 		return nil
@@ -147,7 +130,7 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 	var ended *waitEndedError
 	var failed *backupFailedError
 	switch {
-	// Ended during a wait's first poll too, which pollUntil passes on as
+	// Ended during a wait's first poll too, which the waiter passes on as
 	// the call's error (a shared call's deadline comes a moment early).
 	case errors.As(err, &ended) || ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		cancelled := errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled)
@@ -170,38 +153,15 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 		"follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID, b.clusterID, b.requestID, b.jobID))}
 }
 
-// create sends CreateBackup, with a ClientToken made once for this
-// invocation: the client sends it again on every retry, so that a retry of
-// an attempt the service acted on does not start a second backup.
-func (b *backupInProgress) create(ctx context.Context) diag.Diagnostic {
-	token := polardb.NewClientToken()
-	b.started = time.Now()
-	created, err := b.provider.client.CreateBackup(ctx, &polardb.CreateBackupRequest{DBClusterId: &b.clusterID, ClientToken: &token})
-	fields := map[string]any{"cluster_id": b.clusterID, "client_token": token}
-	if err == nil {
-		b.jobID, b.requestID = deref(created.Body.BackupJobId), deref(created.Body.RequestId)
-		fields["backup_job_id"], fields["request_id"] = b.jobID, b.requestID
-	}
-	b.provider.logCall(ctx, "CreateBackup", b.started, fields, err)
-	if err != nil {
-		return b.createErrorDiagnostic(err)
-	}
-	if b.jobID == "" {
-		return diag.NewErrorDiagnostic("PolarDB backup started without a job ID",
-			fmt.Sprintf("CreateBackup answered (request ID %s) without a BackupJobId, so the new backup of %s cannot be followed. "+
-				"It may be running: see the polardb_backup_tasks data source with backup_mode = \"Manual\".", b.requestID, b.clusterID))
-	}
-	message := fmt.Sprintf("Started backup job %s of %s (request ID %s)", b.jobID, b.clusterID, b.requestID)
-	tflog.Info(ctx, message, map[string]any{"cluster_id": b.clusterID, "backup_job_id": b.jobID, "request_id": b.requestID})
-	b.progress(message)
-	return nil
-}
-
 // createErrorDiagnostic explains a CreateBackup that failed: the refusals
 // a user can act on by name, the rest as a read's.
 func (b *backupInProgress) createErrorDiagnostic(err error) diag.Diagnostic {
 	var apiErr *polardb.APIError
 	switch {
+	case errors.Is(err, errNoJobID):
+		return diag.NewErrorDiagnostic("PolarDB backup started without a job ID",
+			fmt.Sprintf("CreateBackup answered (request ID %s) without a BackupJobId, so the new backup of %s cannot be followed. "+
+				"It may be running: see the polardb_backup_tasks data source with backup_mode = \"Manual\".", b.requestID, b.clusterID))
 	case errors.As(err, &apiErr) && (apiErr.Code == "BackupTimesExceeded" || strings.Contains(apiErr.Message, "daily backup times")):
 		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster has its maximum of manual backups",
 			fmt.Sprintf("PolarDB refused a new backup of %s: a cluster keeps at most %d manual backups (automated backups do not count), "+
@@ -233,66 +193,6 @@ func (b *backupInProgress) readContext(operation, doing string) readContext {
 	rc := b.provider.readContext(operation, doing, b.clusterID, b.timeout)
 	rc.timeoutSetting = "`timeout` on the action"
 	return rc
-}
-
-// backupJobWait is a wait for the task of a new backup.
-var backupJobWait = pollFor{subject: "the new PolarDB backup", field: "backup"}
-
-// pollTask reads the new backup's task and tells its progress: nothing
-// holds the wait once it is Finished.
-func (b *backupInProgress) pollTask(ctx context.Context) (struct{}, []string, error) {
-	tasks, err := b.provider.describeTasks(ctx, &polardb.DescribeBackupTasksRequest{DBClusterId: &b.clusterID, BackupJobId: &b.jobID})
-	if err != nil {
-		return struct{}{}, nil, err
-	}
-	// Only the new job, whatever else the API lists.
-	jobs := slices.DeleteFunc(jobsOf(tasks), func(j *polardb.DescribeBackupTasksResponseBodyItemsBackupJob) bool {
-		return deref(j.BackupJobId) != b.jobID
-	})
-	held := []string{"job " + b.jobID + " is not listed yet"}
-	if len(jobs) > 0 {
-		held = describeEach(holding(waitFinished, jobs[:1]))
-		b.report(describeJob(jobs[0]))
-	} else {
-		b.report(held[0])
-	}
-	return struct{}{}, held, nil
-}
-
-// report tells the user the backup's status, and keeps it for a wait that
-// ends.
-func (b *backupInProgress) report(status string) {
-	b.lastSeen = status
-	b.progress("Backup of " + b.clusterID + ": " + status)
-}
-
-// backupsReadError is a DescribeBackups call that failed during the wait,
-// told apart from the task's reads for its diagnostic.
-type backupsReadError struct{ err error }
-
-func (e *backupsReadError) Error() string { return e.err.Error() }
-func (e *backupsReadError) Unwrap() error { return e.err }
-
-// readBackup lists the new backup, by its ID, in a window around its start
-// wide enough for the service's clock.
-func (b *backupInProgress) readBackup(ctx context.Context) (backupsRead, error) {
-	w := window{start: b.started.Add(-backupClockSkew), end: time.Now().Add(backupClockSkew)}
-	start, end := w.apiWindow()
-	sets, err := b.provider.describeBackups(ctx, &polardb.DescribeBackupsRequest{DBClusterId: &b.clusterID, BackupId: &b.jobID,
-		StartTime: &start, EndTime: &end})
-	if err != nil {
-		return backupsRead{}, &backupsReadError{err}
-	}
-	read := backupsRead{backups: newestFirst(sets.Backups, w), total: sets.Total}
-	status := "backup " + b.jobID + " is not listed yet"
-	if len(read.backups) > 0 {
-		status = "backup " + b.jobID + " is listed as " + deref(read.backups[0].BackupStatus)
-		if restorable(read.backups[0]) {
-			status += " and available"
-		}
-	}
-	b.report(status)
-	return read, nil
 }
 
 // waitEndedDiagnostic tells where the backup was when the wait ended (by

@@ -1,14 +1,12 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -34,18 +32,9 @@ func answerWith(n int) []byte {
 // (decode+state), and the framework's encoding of that state for Terraform
 // (wire).
 func BenchmarkConvert(b *testing.B) {
-	ctx := context.Background()
-	var schemaResp datasource.SchemaResponse
-	newBackupTasksDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-	schema := schemaResp.Schema
 	// The configuration: cluster_id set, everything else null.
-	objectType := schema.Type().TerraformType(ctx).(tftypes.Object)
-	attrs := map[string]tftypes.Value{}
-	for name, typ := range objectType.AttributeTypes {
-		attrs[name] = tftypes.NewValue(typ, nil)
-	}
-	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, "pc-bench")
-	config := tftypes.NewValue(objectType, attrs)
+	config, _ := configOf(b, newBackupTasksDataSource())
+	objectType := config.Type()
 
 	for _, n := range []int{10, 1000, 10000} {
 		body := answerWith(n)
@@ -54,9 +43,11 @@ func BenchmarkConvert(b *testing.B) {
 			if err := json.Unmarshal(body, &decoded); err != nil {
 				b.Fatal(err)
 			}
-			state, err := stateValue(config, decoded.Items.BackupJob)
-			if err != nil {
-				b.Fatal(err)
+			state, diags := (&dataSourceRead{}).state(config, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
+				setTasks(attrs, types, decoded.Items.BackupJob)
+			})
+			if diags.HasError() {
+				b.Fatal(diags)
 			}
 			return state
 		}
@@ -86,32 +77,24 @@ func BenchmarkConvert(b *testing.B) {
 }
 
 // BenchmarkBackupsState builds the state of polardb_backups from 10,000
-// decoded backups, sorting them newest first; the decoding is
-// BenchmarkDecodeBackups of internal/polardb.
+// backups, sorting them newest first: from decoded ones (state), and from
+// the JSON of an answer (decode+state; BenchmarkDecodeBackups of
+// internal/polardb decodes answers as the client reads them, page by page).
 func BenchmarkBackupsState(b *testing.B) {
-	ctx := context.Background()
-	var schemaResp datasource.SchemaResponse
-	newBackupsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	attrs := map[string]tftypes.Value{}
-	for name, typ := range objectType.AttributeTypes {
-		attrs[name] = tftypes.NewValue(typ, nil)
-	}
-	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, "pc-bench")
-	config := tftypes.NewValue(objectType, attrs)
+	config, _ := configOf(b, newBackupsDataSource())
 	const n = 10000
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	w := window{start: start, end: start.Add(30 * 24 * time.Hour)}
-	var backups []*backup
+	w := backupWindow{start: start, end: start.Add(30 * 24 * time.Hour)}
+	var backups []*backupSet
 	for i := range n {
 		at := start.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
-		backups = append(backups, &backup{BackupId: new(fmt.Sprintf("%08d", i)), BackupStatus: new("Success"),
+		backups = append(backups, &backupSet{BackupId: new(fmt.Sprintf("%08d", i)), BackupStatus: new("Success"),
 			BackupMode: new("Automated"), BackupMethod: new("Snapshot"), BackupType: new("FullBackup"), BackupsLevel: new("Level-1"),
 			BackupStartTime: new(at), BackupEndTime: new(at), ConsistentTime: new("1795140015"), BackupSetSize: new("154920107"),
 			IsAvail: new("1"), ExpectExpireTime: new(""), ExpectExpireType: new(""), Comment: new("")})
 	}
 	convert := func() (tftypes.Value, error) {
-		return backupsState(config, backupsRead{backups: newestFirst(backups, w), total: n})
+		return backupsStateOf(config, backups, w)
 	}
 	state, err := convert()
 	var got map[string]tftypes.Value
@@ -127,4 +110,31 @@ func BenchmarkBackupsState(b *testing.B) {
 			}
 		}
 	})
+	body, err := json.Marshal(polardb.DescribeBackupsResponseBody{Items: &polardb.DescribeBackupsResponseBodyItems{Backup: backups}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run(fmt.Sprintf("decode+state/%d", n), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var decoded polardb.DescribeBackupsResponseBody
+			if err := json.Unmarshal(body, &decoded); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := backupsStateOf(config, decoded.Items.Backup, w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// backupsStateOf is the state of polardb_backups listing backups in w.
+func backupsStateOf(config tftypes.Value, backups []*backupSet, w backupWindow) (tftypes.Value, error) {
+	state, diags := (&dataSourceRead{}).state(config, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
+		setBackups(attrs, types, backupsRead{backups: newestFirst(backups, w), total: len(backups)})
+	})
+	if diags.HasError() {
+		return state, fmt.Errorf("%v", diags)
+	}
+	return state, nil
 }

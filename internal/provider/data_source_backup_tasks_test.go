@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -247,25 +245,4 @@ output "first_and_last" {
 				knownvalue.StringExact("40000000"), knownvalue.StringExact("40009999")})),
 		},
 	})
-}
-
-// stateValue and backupsState build the state by hand; their types must
-// be the schemas'.
-func TestStateTypesAreTheSchemas(t *testing.T) {
-	for _, tt := range []struct {
-		dataSource datasource.DataSource
-		attribute  string
-		built      tftypes.Type
-	}{
-		{newBackupTasksDataSource(), "tasks", tftypes.List{ElementType: taskType}},
-		{newBackupsDataSource(), "backups", tftypes.List{ElementType: backupType}},
-		{newBackupsDataSource(), "latest_available", backupType},
-	} {
-		var resp datasource.SchemaResponse
-		tt.dataSource.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-		schemaType := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
-		if got := schemaType.AttributeTypes[tt.attribute]; !got.Equal(tt.built) {
-			t.Errorf("schema %s type %s, the state builds %s", tt.attribute, got, tt.built)
-		}
-	}
 }

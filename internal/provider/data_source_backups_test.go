@@ -574,7 +574,7 @@ func TestAPIWindow(t *testing.T) {
 		{"2026-11-25T10:00:00+08:00", "2026-11-25T10:00:00+08:00", "2026-11-25T02:00Z", "2026-11-25T02:01Z"}, // the API wants the end later
 		{"2026-11-25T02:00:00.5Z", "2026-11-25T02:00:00.7Z", "2026-11-25T02:00Z", "2026-11-25T02:01Z"},
 	} {
-		start, end := window{start: at(tt.start), end: at(tt.end)}.apiWindow()
+		start, end := backupWindow{start: at(tt.start), end: at(tt.end)}.apiWindow()
 		if start != tt.apiStart || end != tt.apiEnd {
 			t.Errorf("%s to %s is sent as %s to %s, want %s to %s", tt.start, tt.end, start, end, tt.apiStart, tt.apiEnd)
 		}

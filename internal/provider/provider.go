@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/auth"
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
@@ -34,84 +32,9 @@ type polardbProvider struct {
 	version string
 }
 
-// providerModel is the provider block. An empty string counts as unset, so
-// that modules can pass "" to fall back on the environment.
-type providerModel struct {
-	credentialsModel
-	Region       types.String `tfsdk:"region"`
-	Endpoint     types.String `tfsdk:"endpoint"`
-	EndpointType types.String `tfsdk:"endpoint_type"`
-	Protocol     types.String `tfsdk:"protocol"`
-	MaxRetries   types.Int64  `tfsdk:"max_retries"`
-}
-
-// credentialsModel is the block's arguments that auth reads (authConfig),
-// in the order it looks at them: the first found wins, then assume_role
-// assumes a role with it, through sts_endpoint.
-type credentialsModel struct {
-	AccessKey             types.String             `tfsdk:"access_key"`
-	SecretKey             types.String             `tfsdk:"secret_key"`
-	SecurityToken         types.String             `tfsdk:"security_token"`
-	AssumeRoleWithOIDC    *assumeRoleWithOIDCModel `tfsdk:"assume_role_with_oidc"`
-	CredentialsURI        types.String             `tfsdk:"credentials_uri"`
-	ECSRoleName           types.String             `tfsdk:"ecs_role_name"`
-	Profile               types.String             `tfsdk:"profile"`
-	SharedCredentialsFile types.String             `tfsdk:"shared_credentials_file"`
-	AssumeRole            *assumeRoleModel         `tfsdk:"assume_role"`
-	STSEndpoint           types.String             `tfsdk:"sts_endpoint"`
-}
-
-// roleModel is what both assume_role blocks have (roleArnAttribute and
-// the attributes after it).
-type roleModel struct {
-	RoleArn           types.String `tfsdk:"role_arn"`
-	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
-	Policy            types.String `tfsdk:"policy"`
-}
-
-type assumeRoleModel struct {
-	roleModel
-	SessionName types.String `tfsdk:"session_name"`
-	ExternalID  types.String `tfsdk:"external_id"`
-}
-
-type assumeRoleWithOIDCModel struct {
-	roleModel
-	OIDCProviderArn types.String `tfsdk:"oidc_provider_arn"`
-	OIDCTokenFile   types.String `tfsdk:"oidc_token_file"`
-	RoleSessionName types.String `tfsdk:"role_session_name"`
-}
-
-// providerData is what Configure hands to every data source.
-type providerData struct {
-	client *polardb.Client
-	region string
-	// secrets are masked in every log line written while reading.
-	secrets []string
-	// accessKeyID is logged masked, to tell which key was used; "" with
-	// temporary credentials fetched later.
-	accessKeyID string
-	// credentialSource says where the credentials came from, for logs and
-	// diagnostics; it holds no secret.
-	credentialSource string
-}
-
 func (p *polardbProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "polardb"
 	resp.Version = p.version
-}
-
-// withRAMAction is the description of a data source or action that calls
-// the API operation, followed by the RAM action its credentials need, and
-// those of the operations it waits with: the docs page shows it first (its
-// template splits the first paragraph off for the front matter), and the
-// other pages point there.
-func withRAMAction(operation, description string, waitsWith ...string) string {
-	if len(waitsWith) == 0 {
-		return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
-	}
-	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and to wait, `polardb:" +
-		strings.Join(waitsWith, "` and `polardb:") + "`."
 }
 
 func (p *polardbProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {

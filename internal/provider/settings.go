@@ -10,6 +10,54 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/auth"
 )
 
+// providerModel is the provider block. An empty string counts as unset, so
+// that modules can pass "" to fall back on the environment.
+type providerModel struct {
+	credentialsModel
+	Region       types.String `tfsdk:"region"`
+	Endpoint     types.String `tfsdk:"endpoint"`
+	EndpointType types.String `tfsdk:"endpoint_type"`
+	Protocol     types.String `tfsdk:"protocol"`
+	MaxRetries   types.Int64  `tfsdk:"max_retries"`
+}
+
+// credentialsModel is the block's arguments that auth reads (authConfig),
+// in the order it looks at them: the first found wins, then assume_role
+// assumes a role with it, through sts_endpoint.
+type credentialsModel struct {
+	AccessKey             types.String             `tfsdk:"access_key"`
+	SecretKey             types.String             `tfsdk:"secret_key"`
+	SecurityToken         types.String             `tfsdk:"security_token"`
+	AssumeRoleWithOIDC    *assumeRoleWithOIDCModel `tfsdk:"assume_role_with_oidc"`
+	CredentialsURI        types.String             `tfsdk:"credentials_uri"`
+	ECSRoleName           types.String             `tfsdk:"ecs_role_name"`
+	Profile               types.String             `tfsdk:"profile"`
+	SharedCredentialsFile types.String             `tfsdk:"shared_credentials_file"`
+	AssumeRole            *assumeRoleModel         `tfsdk:"assume_role"`
+	STSEndpoint           types.String             `tfsdk:"sts_endpoint"`
+}
+
+// roleModel is what both assume_role blocks have (roleArnAttribute and
+// the attributes after it).
+type roleModel struct {
+	RoleArn           types.String `tfsdk:"role_arn"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	Policy            types.String `tfsdk:"policy"`
+}
+
+type assumeRoleModel struct {
+	roleModel
+	SessionName types.String `tfsdk:"session_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+}
+
+type assumeRoleWithOIDCModel struct {
+	roleModel
+	OIDCProviderArn types.String `tfsdk:"oidc_provider_arn"`
+	OIDCTokenFile   types.String `tfsdk:"oidc_token_file"`
+	RoleSessionName types.String `tfsdk:"role_session_name"`
+}
+
 // Environment variables read when an argument is unset, in order of
 // preference: the Alibaba Cloud SDKs' names first, then the alicloud
 // provider's. Those of credentials are in package auth.

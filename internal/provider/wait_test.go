@@ -85,7 +85,7 @@ func TestWaitEndsDuringAPoll(t *testing.T) {
 			defer cancel()
 			calls := 0
 			start := time.Now()
-			_, err := waitForTasks(ctx, waitIdle, func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, error) {
+			_, err := waiter[*polardb.DescribeBackupTasksResponse]{poll: tasksStatus(waitIdle, func(ctx context.Context) (*polardb.DescribeBackupTasksResponse, error) {
 				if calls++; calls == 1 {
 					return running, nil
 				}
@@ -93,7 +93,7 @@ func TestWaitEndsDuringAPoll(t *testing.T) {
 					t.Errorf("the last poll came %s after the first, want about 0.5 s: just before the deadline", since)
 				}
 				return nil, &polardb.NetworkError{Host: "polardb.aliyuncs.com", Err: tt.poll(ctx, cancel)}
-			})
+			})}.wait(ctx)
 			var ended *waitEndedError
 			if !errors.As(err, &ended) || !errors.Is(ended.cause, tt.cause) || strings.Join(ended.held, ", ") != "job "+runningJob+" is Uploading (42%)" || calls != 2 {
 				t.Errorf("%d calls, then %v, want the wait ended by %v naming the running job", calls, err, tt.cause)

@@ -1,0 +1,75 @@
+package provider
+
+// The provider's client as the surfaces use it: what Configure hands them,
+// every call logged at DEBUG with secrets masked, retries logged, and the
+// context a diagnostic of a failed call tells.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+// providerData is what Configure hands to every surface.
+type providerData struct {
+	client *polardb.Client
+	region string
+	// secrets are masked in every log line written while reading.
+	secrets []string
+	// accessKeyID is logged masked, to tell which key was used; "" with
+	// temporary credentials fetched later.
+	accessKeyID string
+	// credentialSource says where the credentials came from, for logs and
+	// diagnostics; it holds no secret.
+	credentialSource string
+}
+
+// masked is ctx with the provider's secrets masked in every log line.
+func (p *providerData) masked(ctx context.Context) context.Context {
+	ctx = tflog.MaskMessageStrings(ctx, p.secrets...)
+	return tflog.MaskAllFieldValuesStrings(ctx, p.secrets...)
+}
+
+// readContext is what a diagnostic of a failed call of action may tell;
+// doing is what failed, as its title begins.
+func (p *providerData) readContext(action, doing, clusterID string, readTimeout time.Duration) readContext {
+	return readContext{
+		action: action, doing: doing, clusterID: clusterID, endpoint: p.client.Endpoint(), region: p.region,
+		accessKeyID: p.accessKeyID, credentials: p.credentialSource, readTimeout: readTimeout,
+		timeoutSetting: dataSourceTimeoutSetting,
+	}
+}
+
+// logCall logs a call of the API operation action at DEBUG, with where it
+// went, with which credentials (the key masked), how long it took, and
+// fields: what was asked and answered. It runs in the read's context,
+// where secrets are masked.
+func (p *providerData) logCall(ctx context.Context, action string, started time.Time, fields map[string]any, err error) {
+	fields["action"] = action
+	fields["endpoint"] = p.client.Endpoint()
+	fields["access_key_id"] = maskAccessKeyID(p.accessKeyID)
+	fields["credentials"] = p.credentialSource
+	fields["duration_ms"] = time.Since(started).Milliseconds()
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Debug(ctx, "PolarDB API call failed", fields)
+		return
+	}
+	tflog.Debug(ctx, "PolarDB API call", fields)
+}
+
+// logRetry logs each retry at DEBUG, in the call's context, where secrets
+// are masked.
+func logRetry(ctx context.Context, r polardb.Retry) {
+	fields := map[string]any{"attempt": r.Attempt, "error": r.Err.Error(), "delay_ms": r.Delay.Milliseconds()}
+	var apiErr *polardb.APIError
+	if errors.As(r.Err, &apiErr) {
+		fields["code"] = apiErr.Code
+		fields["request_id"] = apiErr.RequestID
+	}
+	tflog.Debug(ctx, "PolarDB API call retried", fields)
+}
