@@ -319,3 +319,39 @@ output "each_sees_all" {
 		t.Logf("%d identical reads made %d calls", reads, calls)
 	}
 }
+
+// Each state a status function reports ends the wait as the waiter says:
+// the state it waits for with the answer, failed with the poll's error,
+// gone with errGone unless the wait is for it; progress hears every poll.
+func TestWaiterStates(t *testing.T) {
+	failure := errors.New("backup 1 failed")
+	for _, tt := range []struct {
+		name  string
+		until waitState
+		seen  []polled[int] // what each poll sees; the last ends the wait
+		want  int
+		err   error
+	}{
+		{"target", stateTarget, []polled[int]{{state: statePending, answer: 1, held: []string{"job 1 is Uploading"}}, {state: stateTarget, answer: 2}}, 2, nil},
+		{"failed", stateTarget, []polled[int]{{state: stateFailed, answer: 1, err: failure}}, 1, failure},
+		{"gone while waiting for the target", stateTarget, []polled[int]{{state: stateGone, answer: 1}}, 1, errGone},
+		{"gone, for a deletion", stateGone, []polled[int]{{state: statePending, answer: 1, held: []string{"backup 1 is listed"}}, {state: stateGone, answer: 2}}, 2, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			polls, heard := 0, 0
+			got, err := waiter[int]{until: tt.until,
+				poll: func(context.Context) (polled[int], error) {
+					polls++
+					return tt.seen[polls-1], nil
+				},
+				progress: func(seen polled[int]) {
+					if heard++; seen.answer != tt.seen[heard-1].answer {
+						t.Errorf("progress heard %d at poll %d", seen.answer, heard)
+					}
+				}}.wait(context.Background())
+			if got != tt.want || !errors.Is(err, tt.err) || polls != len(tt.seen) || heard != polls {
+				t.Errorf("%d, %v after %d polls (%d heard), want %d, %v after %d", got, err, polls, heard, tt.want, tt.err, len(tt.seen))
+			}
+		})
+	}
+}
