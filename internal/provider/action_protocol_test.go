@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"testing"
@@ -114,17 +115,44 @@ func diagnosticsText(diags []*tfprotov6.Diagnostic) string {
 }
 
 // Invoked as Terraform invokes it, the action streams its progress, then
-// completes without diagnostics, having taken one backup.
+// completes without diagnostics, having taken one backup. wait_until says
+// what it waits for: what it reads to know, and the last progress message
+// the user sees.
 func TestCreateBackupOverTheProtocol(t *testing.T) {
-	e := startEmulator(t)
-	progress, diags := invokeOverTheProtocol(context.Background(), t, e, map[string]string{"cluster_id": clusterWithoutJobs, "wait_until": "finished"}, nil)
-	if len(diags) > 0 {
-		t.Fatalf("diagnostics, want none:\n%s", diagnosticsText(diags))
-	}
-	jobs := e.manualJobs()
-	if len(jobs) != 1 || len(progress) < 2 || !strings.HasPrefix(progress[0], "Started backup job "+jobs[0]) ||
-		progress[len(progress)-1] != "Backup of "+clusterWithoutJobs+": job "+jobs[0]+" is Finished (100%)" {
-		t.Errorf("backups %v, progress %q: want one backup, started then Finished", jobs, progress)
+	for _, tt := range []struct {
+		waitUntil      string
+		tasks, backups bool // read at all
+		lastProgress   string
+	}{
+		{"started", false, false, "Started backup job 2300000001 of " + clusterWithoutJobs + " (request ID "},
+		{"finished", true, false, "Backup of " + clusterWithoutJobs + ": job 2300000001 is Finished (100%)"},
+		{"", true, true, "Backup of " + clusterWithoutJobs + ": backup 2300000001 is listed as Success and available"},
+	} {
+		t.Run(cmp.Or(tt.waitUntil, "default"), func(t *testing.T) {
+			t.Parallel()
+			e := startEmulator(t)
+			config := map[string]string{"cluster_id": clusterWithoutJobs}
+			if tt.waitUntil != "" {
+				config["wait_until"] = tt.waitUntil
+			}
+			progress, diags := invokeOverTheProtocol(context.Background(), t, e, config, nil)
+			if len(diags) > 0 {
+				t.Fatalf("diagnostics, want none:\n%s", diagnosticsText(diags))
+			}
+			if len(progress) == 0 || !strings.HasPrefix(progress[0], "Started backup job 2300000001 of "+clusterWithoutJobs) ||
+				!strings.HasPrefix(progress[len(progress)-1], tt.lastProgress) {
+				t.Errorf("progress %q: want the backup started first, and last %q", progress, tt.lastProgress)
+			}
+			if jobs := e.manualJobs(); len(jobs) != 1 {
+				t.Errorf("manual backups taken: %v, want one", jobs)
+			}
+			if read := e.calls("DescribeBackupTasks", "") > 0; read != tt.tasks {
+				t.Errorf("the task read: %v, want %v", read, tt.tasks)
+			}
+			if read := e.calls("DescribeBackups", "") > 0; read != tt.backups {
+				t.Errorf("the backups read: %v, want %v", read, tt.backups)
+			}
+		})
 	}
 }
 
@@ -183,20 +211,50 @@ func TestCreateBackupCancelledOverTheProtocol(t *testing.T) {
 	}
 }
 
-// A timeout while the finished backup is not listed yet names that, and
-// the whole time the action took, not that of the last stage.
-func TestCreateBackupTimeoutBeforeListedOverTheProtocol(t *testing.T) {
-	e := serveEmulator(t, emulator.New(emulator.Data{
+// oneCluster serves cluster alone to the test's access key, with the
+// emulator's options.
+func oneCluster(t *testing.T, cluster emulator.Cluster, opts ...emulator.Option) *testEmulator {
+	return serveEmulator(t, emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
-		Clusters:    []emulator.Cluster{{ID: clusterWithoutJobs}},
-	}, emulator.WithFinishAfter(time.Second), emulator.WithListingDelay(time.Hour)))
-	_, diags := invokeOverTheProtocol(context.Background(), t, e, map[string]string{"cluster_id": clusterWithoutJobs, "timeout": "5s"}, nil)
-	if len(diags) != 1 || diags[0].Summary != "PolarDB backup not done at the action's timeout" ||
-		!strings.Contains(diags[0].Detail, "last seen: backup 2300000001 is not listed yet") {
-		t.Fatalf("want the timeout while the backup is not listed; diagnostics:\n%s", diagnosticsText(diags))
-	}
-	waited, _, _ := strings.Cut(strings.TrimPrefix(diags[0].Detail, "Waited "), " ")
-	if d, err := time.ParseDuration(waited); err != nil || d < 4*time.Second {
-		t.Errorf("the diagnostic says it waited %q, want the whole 5s:\n%s", waited, diags[0].Detail)
+		Clusters:    []emulator.Cluster{cluster},
+	}, opts...))
+}
+
+// slowBackups serves clusterWithoutJobs, with backups that take an hour.
+func slowBackups(t *testing.T) *testEmulator {
+	return oneCluster(t, emulator.Cluster{ID: clusterWithoutJobs}, emulator.WithFinishAfter(time.Hour))
+}
+
+// At the timeout the action fails, naming the job, where it was last seen,
+// the whole time it took (not that of the last stage) and the setting to
+// raise; the backup keeps running.
+func TestCreateBackupTimeoutOverTheProtocol(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		e        func(*testing.T) *testEmulator
+		lastSeen string
+	}{
+		{"while the job runs", slowBackups, "job 2300000001 is Preparing (0%)"},
+		{"finished, not listed yet", func(t *testing.T) *testEmulator {
+			return oneCluster(t, emulator.Cluster{ID: clusterWithoutJobs}, emulator.WithFinishAfter(time.Second), emulator.WithListingDelay(time.Hour))
+		}, "backup 2300000001 is not listed yet"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, diags := invokeOverTheProtocol(context.Background(), t, tt.e(t), map[string]string{"cluster_id": clusterWithoutJobs, "timeout": "5s"}, nil)
+			if len(diags) != 1 || diags[0].Summary != "PolarDB backup not done at the action's timeout" {
+				t.Fatalf("want the timeout; diagnostics:\n%s", diagnosticsText(diags))
+			}
+			for _, want := range []string{"for backup job 2300000001 of " + clusterWithoutJobs, "last seen: " + tt.lastSeen,
+				"The backup keeps running", "bounded by `timeout` on the action (5s; default 60m)"} {
+				if !strings.Contains(diags[0].Detail, want) {
+					t.Errorf("the diagnostic does not say %q:\n%s", want, diags[0].Detail)
+				}
+			}
+			waited, _, _ := strings.Cut(strings.TrimPrefix(diags[0].Detail, "Waited "), " ")
+			if d, err := time.ParseDuration(waited); err != nil || d < 4*time.Second {
+				t.Errorf("the diagnostic says it waited %q, want the whole 5s:\n%s", waited, diags[0].Detail)
+			}
+		})
 	}
 }
