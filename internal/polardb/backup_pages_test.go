@@ -549,34 +549,14 @@ func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
 	}}
 	client := newBackupsClient(t, s)
 
-	// Four identical reads, and one with another filter, at the same time.
+	// Four identical reads (the page asked for is ignored), and one with
+	// another filter, at the same time.
 	const callers = 5
-	other := *backupsRequest
+	otherPage, other := *backupsRequest, *backupsRequest
+	otherPage.PageNumber = dara.Int32(2)
 	other.BackupStatus = dara.String("Failed")
-	sets := make([]*BackupSets, callers)
-	var wg sync.WaitGroup
-	for i := range callers {
-		request := backupsRequest
-		if i == callers-1 {
-			request = &other
-		}
-		wg.Go(func() {
-			var err error
-			if sets[i], err = client.DescribeAllBackups(context.Background(), request); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	for waiting := 0; waiting < callers; time.Sleep(time.Millisecond) {
-		client.backups.mu.Lock()
-		waiting = 0
-		for _, f := range client.backups.flights {
-			waiting += f.waiters
-		}
-		client.backups.mu.Unlock()
-	}
-	close(release)
-	wg.Wait()
+	requests := [callers]*DescribeBackupsRequest{backupsRequest, backupsRequest, backupsRequest, &otherPage, &other}
+	sets := readTogether(t, client, release, requests[:], client.DescribeAllBackups)
 	for i := range callers - 1 {
 		if sets[i] != sets[0] || sets[i] == nil {
 			t.Errorf("caller %d got %p, caller 0 %p: want one shared answer", i, sets[i], sets[0])
