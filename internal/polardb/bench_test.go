@@ -154,12 +154,12 @@ func BenchmarkDecodeBackups(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for range pages {
-					answer := &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}}
-					if err := decodeAnswer(body, answer); err != nil {
+					page, err := bodyOf[DescribeBackupsResponse](body)
+					if err != nil {
 						b.Fatal(err)
 					}
-					if len(answer.Items.Backup) != perPage {
-						b.Fatalf("%d backups", len(answer.Items.Backup))
+					if backups := page.(*DescribeBackupsResponseBody).Items.Backup; len(backups) != perPage {
+						b.Fatalf("%d backups", len(backups))
 					}
 				}
 			}

@@ -50,8 +50,7 @@ type Client struct {
 	retry    RetryPolicy
 	onRetry  func(context.Context, Retry)
 	limiter  *limiter
-	tasks    sharedCalls[*DescribeBackupTasksResponse]
-	backups  sharedCalls[*BackupSets]
+	reads    sharedCalls[any] // by sharedKey
 }
 
 // NewClient builds a client; it does not contact the network.
@@ -94,15 +93,6 @@ func NewClient(cfg Config) (*Client, error) {
 		api: api, runtime: &dara.RuntimeOptions{}, endpoint: endpoint, retry: cfg.Retry, onRetry: cfg.OnRetry,
 		limiter: newLimiter(cfg.Retry.now, cfg.Retry.sleep),
 	}, nil
-}
-
-// optional is a request parameter in a key: "-" when not sent, else "=" and
-// its value.
-func optional(p *string) string {
-	if p == nil {
-		return "-"
-	}
-	return "=" + *p
 }
 
 // Endpoint is the API host this client calls.

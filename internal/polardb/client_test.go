@@ -63,6 +63,10 @@ func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Dura
 	return client
 }
 
+// noWait is a RetryPolicy.Sleep that does not wait, for tests of what a
+// retry does, not of its pacing.
+func noWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
 func answer(status int, contentType, body string) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", contentType)

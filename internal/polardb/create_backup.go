@@ -15,25 +15,12 @@ type CreateBackupRequest struct {
 	DBClusterId *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
 }
 
-// CreateBackupResponse is the decoded answer. (The generated SDK's also
-// carries the HTTP headers and status, which nothing here reads.)
-type CreateBackupResponse struct {
-	Body *CreateBackupResponseBody `json:"body,omitempty" xml:"body,omitempty"`
-}
+type CreateBackupResponse = Response[CreateBackupResponseBody]
 
 type CreateBackupResponseBody struct {
 	BackupJobId *string `json:"BackupJobId,omitempty" xml:"BackupJobId,omitempty"`
 	RequestId   *string `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
 }
-
-// createBackupAnswer is what an answer of CreateBackup decodes into (see
-// rpcAnswer).
-type createBackupAnswer struct {
-	*CreateBackupResponseBody
-	answerFault
-}
-
-func (a *createBackupAnswer) requestID() string { return dara.StringValue(a.RequestId) }
 
 // CreateBackup starts a manual backup of a cluster. It is a write: unlike
 // the reads it is never shared with another caller, and it needs a
@@ -46,14 +33,7 @@ func (c *Client) CreateBackup(ctx context.Context, request *CreateBackupRequest)
 	if dara.StringValue(request.ClientToken) == "" {
 		return nil, errors.New("polardb: CreateBackup needs a ClientToken, so that a retry cannot start a second backup")
 	}
-	query := queryOf(map[string]*string{"ClientToken": request.ClientToken, "DBClusterId": request.DBClusterId}, nil)
-	answer, err := invoke(ctx, c, "CreateBackup", query, func() *createBackupAnswer {
-		return &createBackupAnswer{CreateBackupResponseBody: &CreateBackupResponseBody{}}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &CreateBackupResponse{Body: answer.CreateBackupResponseBody}, nil
+	return call[CreateBackupResponse](ctx, c, "CreateBackup", request)
 }
 
 // NewClientToken is a fresh idempotency token for one CreateBackup: "tf-"

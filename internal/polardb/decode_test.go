@@ -80,28 +80,35 @@ var tasksDecodeCases = []decodeCase{
 	{"a string for a list", `{"Items":{"BackupJob":"oops"}}`, "", "Items.BackupJob: a string where a list is expected"},
 }
 
+// bodyOf decodes body as an answer of the operation whose response type is
+// R, as the client does, and returns the response's Body.
+func bodyOf[R any](body []byte) (any, error) {
+	answer := answerTypeOf[R]().new()
+	err := decodeAnswer(body, answer.decoded.Interface())
+	return answer.response().Elem().FieldByName("Body").Interface(), err
+}
+
+// decodeTargets make new values to decode answers into: the answers of the
+// operations, and the error fields.
+var decodeTargets = []func() any{
+	func() any { return answerTypeOf[DescribeBackupsResponse]().new().decoded.Interface() },
+	func() any { return answerTypeOf[DescribeBackupTasksResponse]().new().decoded.Interface() },
+	func() any { return answerTypeOf[CreateBackupResponse]().new().decoded.Interface() },
+	func() any { return &apiErrorBody{} },
+}
+
 func TestDecodeAnswer(t *testing.T) {
 	for _, op := range []struct {
-		name      string
-		cases     []decodeCase
-		newAnswer func() rpcAnswer
-		body      func(rpcAnswer) any
+		name   string
+		cases  []decodeCase
+		bodyOf func([]byte) (any, error)
 	}{
-		{"DescribeBackups", backupsDecodeCases,
-			func() rpcAnswer {
-				return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}}
-			},
-			func(a rpcAnswer) any { return a.(*describeBackupsAnswer).DescribeBackupsResponseBody }},
-		{"DescribeBackupTasks", tasksDecodeCases,
-			func() rpcAnswer {
-				return &describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}}
-			},
-			func(a rpcAnswer) any { return a.(*describeBackupTasksAnswer).DescribeBackupTasksResponseBody }},
+		{"DescribeBackups", backupsDecodeCases, bodyOf[DescribeBackupsResponse]},
+		{"DescribeBackupTasks", tasksDecodeCases, bodyOf[DescribeBackupTasksResponse]},
 	} {
 		for _, tt := range op.cases {
 			t.Run(op.name+"/"+tt.name, func(t *testing.T) {
-				answer := op.newAnswer()
-				err := decodeAnswer([]byte(tt.body), answer)
+				body, err := op.bodyOf([]byte(tt.body))
 				if tt.err != "" {
 					var shape *shapeError
 					if !errors.As(err, &shape) || err.Error() != tt.err {
@@ -112,7 +119,7 @@ func TestDecodeAnswer(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, _ := json.Marshal(op.body(answer))
+				got, _ := json.Marshal(body)
 				if string(got) != tt.want {
 					t.Errorf("got  %s\nwant %s", got, tt.want)
 				}
@@ -158,14 +165,8 @@ func TestDecodeReshapedAgreesWithEncodingJSON(t *testing.T) {
 // and, where it succeeds, with decodeReshaped, and compares.
 func checkReshapedAgrees(t *testing.T, body []byte) {
 	t.Helper()
-	for _, newAnswer := range []func() any{
-		func() any { return &describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}} },
-		func() any {
-			return &describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}}
-		},
-		func() any { return &apiErrorBody{} },
-	} {
-		want, got := newAnswer(), newAnswer()
+	for _, newTarget := range decodeTargets {
+		want, got := newTarget(), newTarget()
 		if json.Unmarshal(body, want) != nil {
 			continue
 		}
@@ -177,8 +178,8 @@ func checkReshapedAgrees(t *testing.T, body []byte) {
 	}
 }
 
-// FuzzDecodeLiberally decodes anything into the answers of both
-// operations and the error fields: it never panics, an answer that is not
+// FuzzDecodeLiberally decodes anything into the answers of the operations
+// and the error fields: it never panics, an answer that is not
 // JSON is a *json.SyntaxError, an answer of no usable shape a shapeError
 // naming a path, and what json.Unmarshal decodes, decodeReshaped decodes alike.
 func FuzzDecodeLiberally(f *testing.F) {
@@ -191,12 +192,8 @@ func FuzzDecodeLiberally(f *testing.F) {
 	f.Add([]byte(`{"Items":{"Backup":{"BackupId":{"a":"\"}"}}}}`))
 	f.Add([]byte(`{"Items":{"Backup":[1,[2],{"x":3}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, v := range []any{
-			&describeBackupsAnswer{DescribeBackupsResponseBody: &DescribeBackupsResponseBody{}},
-			&describeBackupTasksAnswer{DescribeBackupTasksResponseBody: &DescribeBackupTasksResponseBody{}},
-			&apiErrorBody{},
-		} {
-			err := decodeAnswer(body, v)
+		for _, newTarget := range decodeTargets {
+			err := decodeAnswer(body, newTarget())
 			var syntax *json.SyntaxError
 			var shape *shapeError
 			switch {

@@ -8,7 +8,6 @@ package polardb
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +16,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -64,7 +62,6 @@ func newFuzzClient(t testing.TB, rt http.RoundTripper) *Client {
 	// pace, and every later input would wait for it, slowing the fuzzer
 	// down to a few inputs a second. What is fuzzed is what the client
 	// makes of an answer, not its pacing (limiter_test.go covers that).
-	noWait := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	c, err := NewClient(Config{Endpoint: fuzzHost, Protocol: "HTTP", Credential: testCredential(t), Retry: RetryPolicy{Sleep: noWait}})
 	if err != nil {
 		t.Fatal(err)

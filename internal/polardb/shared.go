@@ -2,9 +2,33 @@ package polardb
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"time"
+
+	"github.com/alibabacloud-go/tea/dara"
 )
+
+// shared returns the answer of call, sharing the call with the callers of
+// the same key in flight (Client.reads, sharedCalls). A caller that leaves
+// is told so as a call is (Client.call): a NetworkError.
+func shared[T any](ctx context.Context, c *Client, key string, call func(context.Context) (T, error)) (T, error) {
+	answer, err := c.reads.do(ctx, key, func(ctx context.Context) (any, error) { return call(ctx) },
+		func(err error) error { return &NetworkError{Host: c.endpoint, Err: err} })
+	typed, _ := answer.(T) // a key's answers are all of one operation; none when the caller left
+	return typed, err
+}
+
+// sharedKey is the key of the read action with the parameters query: two
+// reads share a call when they are of one action and send the same
+// parameters, those not sent included.
+func sharedKey(action string, query map[string]*string) string {
+	values := url.Values{}
+	for name, value := range query {
+		values.Set(name, dara.StringValue(value))
+	}
+	return action + "?" + values.Encode()
+}
 
 // sharedCalls lets identical calls that are in flight at the same time share
 // one: the first caller starts it, and those that ask for the same key

@@ -48,6 +48,13 @@ func waitFor(ctx context.Context, s *sharedCalls[string], b *blockingCall, n, to
 	for i := range n {
 		wg.Go(func() { answers[i], errs[i] = s.do(ctx, clusterKey, b.call, asIs) })
 	}
+	s.waitForCallers(total)
+	return func() ([]string, []error) { wg.Wait(); return answers, errs }
+}
+
+// waitForCallers returns once the newest calls of s have n callers waiting
+// in all.
+func (s *sharedCalls[T]) waitForCallers(n int) {
 	for {
 		s.mu.Lock()
 		waiting := 0
@@ -55,12 +62,11 @@ func waitFor(ctx context.Context, s *sharedCalls[string], b *blockingCall, n, to
 			waiting += f.waiters
 		}
 		s.mu.Unlock()
-		if waiting >= total {
-			break
+		if waiting >= n {
+			return
 		}
 		time.Sleep(time.Millisecond)
 	}
-	return func() ([]string, []error) { wg.Wait(); return answers, errs }
 }
 
 func TestSharedCallsShareOneCallInFlight(t *testing.T) {
@@ -202,4 +208,25 @@ func TestSharedCallsStartNothingForACallerThatLeft(t *testing.T) {
 	if _, err := s.do(ctx, clusterKey, b.call, asIs); !errors.Is(err, context.Canceled) || b.starts.Load() != 0 {
 		t.Errorf("%v after %d calls, want Canceled and none", err, b.starts.Load())
 	}
+}
+
+// readTogether reads with read each of requests at the same time, through
+// c, and returns the answers. release, which the server waits for, is
+// closed once every read waits for a call.
+func readTogether[Q, A any](t *testing.T, c *Client, release chan struct{}, requests []Q, read func(context.Context, Q) (A, error)) []A {
+	t.Helper()
+	answers := make([]A, len(requests))
+	var wg sync.WaitGroup
+	for i, request := range requests {
+		wg.Go(func() {
+			var err error
+			if answers[i], err = read(context.Background(), request); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	c.reads.waitForCallers(len(requests))
+	close(release)
+	wg.Wait()
+	return answers
 }

@@ -149,13 +149,13 @@ type rawAnswer struct {
 	host   string
 }
 
-// decode decodes the kept answer into v, the result type of action, as
+// decode decodes the kept answer into a, an answer of action, as
 // liberally as decodeAnswer does. A body that is not valid JSON is reported
 // as the transport reports one in an error answer; a value of no usable
-// shape, by its path, with the answer's RequestId if it could be read. v
+// shape, by its path, with the answer's RequestId if it could be read. a
 // is decoded as far as it can be either way.
-func (raw *rawAnswer) decode(v rpcAnswer, action string) error {
-	err := decodeAnswer(raw.body, v)
+func (raw *rawAnswer) decode(a rpcAnswer, action string) error {
+	err := decodeAnswer(raw.body, a.decoded.Interface())
 	var syntax *json.SyntaxError
 	switch {
 	case err == nil:
@@ -164,7 +164,7 @@ func (raw *rawAnswer) decode(v rpcAnswer, action string) error {
 		return responseError(raw.host, raw.status, raw.header, problemNotJSON, raw.body)
 	default:
 		e := responseError(raw.host, raw.status, raw.header, "answer does not have the "+action+" shape: "+err.Error(), raw.body)
-		e.RequestID, e.WrongShape = clean(v.requestID()), true
+		e.RequestID, e.WrongShape = clean(a.requestID()), true
 		return e
 	}
 }
@@ -173,15 +173,13 @@ type rawAnswerKey struct{}
 
 // answerFault holds the fields of an error answer besides RequestId, to be
 // decoded together with a result type that has the RequestId: a 2xx answer
-// with a Code is an error too (see rpcAnswer).
+// with a Code is an error too (see answerType).
 type answerFault struct {
 	HostID    string `json:"HostId"`
 	Code      string `json:"Code"`
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
 }
-
-func (f *answerFault) fault() *answerFault { return f }
 
 func (f answerFault) apiError(status int, requestID string, header http.Header) *APIError {
 	return &APIError{

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,6 +110,11 @@ func (s *backupServer) query(i int) url.Values {
 	return s.queries[(i+len(s.queries))%len(s.queries)]
 }
 
+// asked is how many times page n was asked for so far.
+func (s *backupServer) asked(n int) int {
+	return len(slices.DeleteFunc(s.pageNumbers(), func(p string) bool { return p != strconv.Itoa(n) }))
+}
+
 func (s *backupServer) pageNumbers() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -127,13 +131,23 @@ func newBackupsClient(t *testing.T, s *backupServer) *Client {
 	server := testsupport.ServeTLS(t, s)
 	client, err := NewClient(Config{
 		Endpoint: strings.TrimPrefix(server.URL, "https://"), Protocol: "HTTPS", Credential: testCredential(t),
-		Retry: RetryPolicy{MaxRetries: 3, Base: time.Millisecond, Cap: time.Millisecond,
-			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }},
+		Retry: RetryPolicy{MaxRetries: 3, Base: time.Millisecond, Cap: time.Millisecond, Sleep: noWait},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return client
+}
+
+// readAllBackups reads backupsRequest's backups from s, the test failing
+// on an error.
+func readAllBackups(t *testing.T, s *backupServer) *BackupSets {
+	t.Helper()
+	sets, err := newBackupsClient(t, s).DescribeAllBackups(context.Background(), backupsRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sets
 }
 
 var backupsRequest = &DescribeBackupsRequest{
@@ -143,6 +157,16 @@ var backupsRequest = &DescribeBackupsRequest{
 }
 
 func always(ids []string) func(int) []string { return func(int) []string { return ids } }
+
+// changed lists first at the first call, then then.
+func changed(first, then []string) func(int) []string {
+	return func(call int) []string {
+		if call == 1 {
+			return first
+		}
+		return then
+	}
+}
 
 // idsOf are the BackupIds of sets, in order.
 func idsOf(sets *BackupSets) []string {
@@ -198,11 +222,7 @@ func TestDescribeAllBackupsReadsTheOtherPagesConcurrently(t *testing.T) {
 		case <-time.After(2 * time.Second):
 		}
 	}}
-	client := newBackupsClient(t, s)
-	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	if !slices.Equal(idsOf(sets), backupIDs(1, 250)) || sets.Total != 250 || sets.Pages != 3 || sets.Reads != 1 {
 		t.Errorf("got %d backups, total %d, %d pages, %d reads", len(sets.Backups), sets.Total, sets.Pages, sets.Reads)
 	}
@@ -222,11 +242,7 @@ func TestDescribeAllBackupsReadsTheOtherPagesConcurrently(t *testing.T) {
 // 2,450 backups are 25 pages: never more than 10 in flight.
 func TestDescribeAllBackupsBoundsThePagesInFlight(t *testing.T) {
 	s := &backupServer{list: always(backupIDs(1, 2450)), hold: func(int) { time.Sleep(20 * time.Millisecond) }}
-	client := newBackupsClient(t, s)
-	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	if !slices.Equal(idsOf(sets), backupIDs(1, 2450)) || sets.Pages != 25 {
 		t.Errorf("got %d backups in %d pages", len(sets.Backups), sets.Pages)
 	}
@@ -248,21 +264,11 @@ func TestDescribeAllBackupsReadsAgainWhenTheListChanges(t *testing.T) {
 		// with B0251 first, list B0151 again. The totals tell: read 2 lists
 		// the 251 once each.
 		name: "a backup taken between page 1 and page 2",
-		list: func(call int) []string {
-			if call == 1 {
-				return backupIDs(1, 250)
-			}
-			return backupIDs(1, 251)
-		},
+		list: changed(backupIDs(1, 250), backupIDs(1, 251)),
 		want: backupIDs(1, 251), reads: 2, calls: 6,
 	}, {
 		name: "the oldest backup expired between page 1 and page 2",
-		list: func(call int) []string {
-			if call == 1 {
-				return backupIDs(1, 250)
-			}
-			return backupIDs(2, 249)
-		},
+		list: changed(backupIDs(1, 250), backupIDs(2, 249)),
 		want: backupIDs(2, 249), reads: 2, calls: 6,
 	}, {
 		// The totals agree, but a page came short: a backup was lost between
@@ -280,11 +286,7 @@ func TestDescribeAllBackupsReadsAgainWhenTheListChanges(t *testing.T) {
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &backupServer{list: tt.list, page: tt.page}
-			client := newBackupsClient(t, s)
-			sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sets := readAllBackups(t, s)
 			if got := idsOf(sets); !slices.Equal(got, tt.want) {
 				t.Errorf("got %d backups (%v…), want the %d of the second read", len(got), got[:3], len(tt.want))
 			}
@@ -299,12 +301,8 @@ func TestDescribeAllBackupsReadsAgainWhenTheListChanges(t *testing.T) {
 // between them and the total is not sent, is kept once, where it came
 // first; so is one without a BackupId, as it is.
 func TestDescribeAllBackupsKeepsEachBackupOnce(t *testing.T) {
-	s := &backupServer{noTotal: true, list: func(call int) []string {
-		if call == 1 {
-			return backupIDs(1, 150)
-		}
-		return backupIDs(1, 151) // B0151 taken: B0051 moves to page 2, listed again
-	}, page: func(call, _ int) http.HandlerFunc {
+	// B0151 taken: B0051 moves to page 2, listed again.
+	s := &backupServer{noTotal: true, list: changed(backupIDs(1, 150), backupIDs(1, 151)), page: func(call, _ int) http.HandlerFunc {
 		if call != 1 {
 			return nil
 		}
@@ -312,11 +310,7 @@ func TestDescribeAllBackupsKeepsEachBackupOnce(t *testing.T) {
 		body := backupsAnswer(backupIDs(1, 150), 0, 100, false)
 		return answer(200, "application/json", strings.Replace(body, `]}}`, `,{"BackupStatus":"Failed"},null]}}`, 1))
 	}}
-	client := newBackupsClient(t, s)
-	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	want := append(append(backupIDs(51, 100), ""), backupIDs(1, 50)...)
 	if got := idsOf(sets); !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
@@ -333,10 +327,7 @@ func TestDescribeAllBackupsKeepsEachLevelOfABackup(t *testing.T) {
 		`{"BackupId":"1","BackupsLevel":"Level-1"},{"BackupId":"1","BackupsLevel":"Level-2"},` +
 		`{"BackupId":"1","BackupsLevel":"Level-1"},{"BackupId":"2"},{"BackupId":"2","BackupsLevel":""}]}}`
 	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
-	sets, err := newBackupsClient(t, s).DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	var got []string
 	for _, b := range sets.Backups {
 		got = append(got, dara.StringValue(b.BackupId)+"/"+dara.StringValue(b.BackupsLevel))
@@ -356,11 +347,7 @@ func TestDescribeAllBackupsReturnsAListThatStaysShort(t *testing.T) {
 		}
 		return answer(200, "application/json", strings.Replace(backupsAnswer(backupIDs(1, 250), 100, 200, true), lost, "", 1))
 	}}
-	client := newBackupsClient(t, s)
-	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	want := slices.DeleteFunc(backupIDs(1, 250), func(id string) bool { return id == "B0130" })
 	if got := idsOf(sets); !slices.Equal(got, want) {
 		t.Errorf("got %d backups, want the 249 listed", len(got))
@@ -451,11 +438,7 @@ func TestDescribeAllBackupsWithoutATotalReadsPagesInTurn(t *testing.T) {
 	} {
 		t.Run(strconv.Itoa(tt.backups), func(t *testing.T) {
 			s := &backupServer{list: always(backupIDs(1, tt.backups)), noTotal: true}
-			client := newBackupsClient(t, s)
-			sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sets := readAllBackups(t, s)
 			if !slices.Equal(idsOf(sets), backupIDs(1, tt.backups)) || sets.Total != tt.backups || sets.Pages != len(tt.pages) {
 				t.Errorf("got %d backups, total %d, %d pages", len(sets.Backups), sets.Total, sets.Pages)
 			}
@@ -506,8 +489,8 @@ func TestDescribeAllBackupsFailsWithAPage(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Errorf("took %v: the other pages were not given up", elapsed)
 	}
-	if pages := s.pageNumbers(); strings.Count(strings.Join(pages, " ")+" ", "2 ") != 1 {
-		t.Errorf("page 2 retried: %v", pages)
+	if s.asked(2) != 1 {
+		t.Errorf("page 2 retried: %v", s.pageNumbers())
 	}
 	select {
 	case <-cancelled:
@@ -517,18 +500,14 @@ func TestDescribeAllBackupsFailsWithAPage(t *testing.T) {
 }
 
 func TestDescribeAllBackupsRetriesAThrottledPage(t *testing.T) {
-	var throttledOnce atomic.Bool
-	s := &backupServer{list: always(backupIDs(1, 250)), page: func(_, pageNumber int) http.HandlerFunc {
-		if pageNumber == 3 && throttledOnce.CompareAndSwap(false, true) {
+	s := &backupServer{list: always(backupIDs(1, 250))}
+	s.page = func(_, pageNumber int) http.HandlerFunc {
+		if pageNumber == 3 && s.asked(3) == 1 { // this one included
 			return throttled(0)
 		}
 		return nil
-	}}
-	client := newBackupsClient(t, s)
-	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
 	}
+	sets := readAllBackups(t, s)
 	if !slices.Equal(idsOf(sets), backupIDs(1, 250)) || sets.Reads != 1 {
 		t.Errorf("got %d backups in %d reads", len(sets.Backups), sets.Reads)
 	}
@@ -549,34 +528,14 @@ func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
 	}}
 	client := newBackupsClient(t, s)
 
-	// Four identical reads, and one with another filter, at the same time.
+	// Four identical reads (the page asked for is ignored), and one with
+	// another filter, at the same time.
 	const callers = 5
-	other := *backupsRequest
+	otherPage, other := *backupsRequest, *backupsRequest
+	otherPage.PageNumber = dara.Int32(2)
 	other.BackupStatus = dara.String("Failed")
-	sets := make([]*BackupSets, callers)
-	var wg sync.WaitGroup
-	for i := range callers {
-		request := backupsRequest
-		if i == callers-1 {
-			request = &other
-		}
-		wg.Go(func() {
-			var err error
-			if sets[i], err = client.DescribeAllBackups(context.Background(), request); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	for waiting := 0; waiting < callers; time.Sleep(time.Millisecond) {
-		client.backups.mu.Lock()
-		waiting = 0
-		for _, f := range client.backups.flights {
-			waiting += f.waiters
-		}
-		client.backups.mu.Unlock()
-	}
-	close(release)
-	wg.Wait()
+	requests := [callers]*DescribeBackupsRequest{backupsRequest, backupsRequest, backupsRequest, &otherPage, &other}
+	sets := readTogether(t, client, release, requests[:], client.DescribeAllBackups)
 	for i := range callers - 1 {
 		if sets[i] != sets[0] || sets[i] == nil {
 			t.Errorf("caller %d got %p, caller 0 %p: want one shared answer", i, sets[i], sets[0])
@@ -603,10 +562,7 @@ func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
 func TestDescribeAllBackupsCountsNullEntries(t *testing.T) {
 	body := `{"RequestId":"R","TotalRecordCount":"3","Items":{"Backup":[{"BackupId":"1"},null,{"BackupId":"2"}]}}`
 	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
-	sets, err := newBackupsClient(t, s).DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	if !slices.Equal(idsOf(sets), []string{"1", "2"}) || sets.Total != 3 || sets.Reads != 1 {
 		t.Errorf("got %v, total %d, in %d reads", idsOf(sets), sets.Total, sets.Reads)
 	}
@@ -617,11 +573,7 @@ func TestDescribeAllBackupsDecodesLiberally(t *testing.T) {
 	body := `{"requestid":20240101,"TotalRecordCount":1,"PageNumber":1,"Extra":{"x":[1]},` +
 		`"Items":{"Backup":{"BackupId":11111111,"IsAvail":true,"ConsistentTime":1.588373788e9,"Comment":null,"ExpectExpireTime":""}}}`
 	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
-	client := newBackupsClient(t, s)
-	sets, err := client.DescribeAllBackups(context.Background(), backupsRequest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := readAllBackups(t, s)
 	got, _ := json.Marshal(sets)
 	want := `{"Backups":[{"BackupId":"11111111","ConsistentTime":"1.588373788e9","ExpectExpireTime":"","IsAvail":"true"}],` +
 		`"Total":1,"Pages":1,"Reads":1,"RequestID":"20240101","Short":0}`
