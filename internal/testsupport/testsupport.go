@@ -156,11 +156,19 @@ func WithCallerProxies(env []string) []string {
 
 // ServeTLS serves handler over HTTPS on loopback with TLS's certificate,
 // which the process and its children trust, until the test ends: the one
-// way the tests serve HTTPS.
-func ServeTLS(t testing.TB, handler http.Handler) *httptest.Server {
+// way the tests serve HTTPS. Each setup, if any, adjusts the server before
+// it starts, with its TLSConfig the one it will serve with (emulator.Stats
+// instruments a server so).
+func ServeTLS(t testing.TB, handler http.Handler, setup ...func(*http.Server)) *httptest.Server {
 	t.Helper()
 	server := httptest.NewUnstartedServer(handler)
-	server.TLS = TLS
+	server.Config.TLSConfig = TLS
+	for _, f := range setup {
+		f(server.Config)
+	}
+	// httptest's TLS listener takes its own field; the http.Server's stays
+	// unset, as httptest has it.
+	server.TLS, server.Config.TLSConfig = server.Config.TLSConfig, nil
 	server.StartTLS()
 	t.Cleanup(server.Close)
 	return server
