@@ -3,10 +3,11 @@
 // PolarDB emulator command on loopback with its demo data and credentials,
 // and runs `init` and `apply` of examples/demo with the CLI that
 // TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
-// choose it), printing the sample cluster's backup tasks and backups; with
-// a CLI that runs actions, it then invokes the action of
-// examples/demo/backup.tf, taking a backup. No cloud account
-// is used, the caller's credentials and CLI settings stay out
+// choose it), printing the sample cluster's backup tasks and backups; then
+// it invokes the action of examples/demo/backup.tf, taking a backup, with
+// the CLI that runs actions (testsupport.ActionsCLI: that one, or, if it
+// has none, Terraform 1.15.9 from the shared tools, as it says). No cloud
+// account is used, the caller's credentials and CLI settings stay out
 // (testsupport.Scrub), and nothing is left behind, even on Ctrl-C.
 package main
 
@@ -73,19 +74,23 @@ func run() error {
 	return runCLIs(runs, filepath.Join(home, "work"), env)
 }
 
-// cliRuns are the demo's runs with cli, the CLI under test: init and apply
-// of main.tf, then, if it runs actions, the invocation of backup.tf's
-// action; if not, it says why.
+// cliRuns are the demo's runs: init and apply of main.tf with cli, the
+// CLI under test, then the invocation of backup.tf's action with the CLI
+// that runs actions, if there is one; it says which, or why there is none.
 func cliRuns(cli string) []cliRun {
 	runs := []cliRun{
 		{cli, []string{"main.tf"}, []string{"init", "-input=false"}},
 		{cli, nil, []string{"apply", "-auto-approve", "-input=false"}},
 	}
-	if ok, why := testsupport.CLIRunsActions(); !ok {
-		say("the demo takes no backup: " + why)
+	actionsCLI, _, note := testsupport.ActionsCLI()
+	if actionsCLI == "" {
+		say("the demo takes no backup: " + note)
 		return runs
 	}
-	return append(runs, cliRun{cli, []string{"backup.tf"},
+	if note != "" {
+		say("the demo takes its backup " + note)
+	}
+	return append(runs, cliRun{actionsCLI, []string{"backup.tf"},
 		[]string{"apply", "-invoke=action.polardb_create_backup.demo", "-auto-approve", "-input=false"}})
 }
 
