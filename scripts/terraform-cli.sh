@@ -21,6 +21,11 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-polardb/<product>-v<version>/.
 # The choice is reported on stderr; stdout carries only the export lines.
 #
+# Actions need Terraform 1.14 or later (OpenTofu has none): under any other
+# CLI, Terraform 1.15.9 from the shared tools, when they hold it, runs the
+# action's tests (testsupport.RequireActions), make generate and the demo's
+# backup, alongside the CLI under test.
+#
 # Variables exported:
 #   TF_ACC_TERRAFORM_PATH      absolute path of the CLI binary
 #   POLARDB_TEST_CLI           "terraform" or "tofu"
@@ -28,10 +33,16 @@
 #   TF_ACC_PROVIDER_NAMESPACE, TF_ACC_PROVIDER_HOST
 #                              set for OpenTofu (hashicorp, registry.opentofu.org),
 #                              unset for Terraform
+#   POLARDB_ACTIONS_CLI_PATH, POLARDB_ACTIONS_CLI_VERSION
+#                              a Terraform that runs actions: the CLI above
+#                              if it does, else the shared tools' 1.15.9;
+#                              unset when there is neither
 set -euo pipefail
 
 # The OpenTofu built when no CLI is on PATH.
 DEFAULT_OPENTOFU_VERSION=1.12.6
+# The Terraform of the shared tools that runs actions for older CLIs.
+ACTIONS_TERRAFORM_VERSION=1.15.9
 
 log() { printf 'terraform-cli: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -144,6 +155,23 @@ version=$(cli_version "$path")
 
 log "using $choice $version ($path)"
 
+# runs_actions NAME VERSION: whether that CLI runs actions, which Terraform
+# does from 1.14.
+runs_actions() { [[ $1 == terraform ]] && printf '1.14.0\n%s\n' "$2" | sort -VC; }
+actions_path="" actions_version=""
+if runs_actions "$choice" "$version"; then
+	actions_path=$path actions_version=$version
+elif [[ -f "$shared_tools/terraform-$ACTIONS_TERRAFORM_VERSION.gz" ]]; then
+	# A bad copy stops nothing but what needs actions.
+	if actions_path=$(build_cli terraform "$ACTIONS_TERRAFORM_VERSION"); then
+		actions_path=$(realpath "$actions_path") actions_version=$ACTIONS_TERRAFORM_VERSION
+		log "for actions ($choice $version has none): terraform $actions_version from the shared tools ($actions_path)"
+	else
+		actions_path=""
+		log "so no CLI for actions: their tests skip, make generate stops"
+	fi
+fi
+
 printf 'export CHECKPOINT_DISABLE=1 TF_ACC_TERRAFORM_PATH=%q POLARDB_TEST_CLI=%q POLARDB_TEST_CLI_VERSION=%q\n' \
 	"$path" "$choice" "$version"
 if [[ "$choice" == tofu ]]; then
@@ -151,4 +179,9 @@ if [[ "$choice" == tofu ]]; then
 	printf 'export TF_ACC_PROVIDER_HOST=registry.opentofu.org\n'
 else
 	printf 'unset TF_ACC_PROVIDER_NAMESPACE TF_ACC_PROVIDER_HOST\n'
+fi
+if [[ -n "$actions_path" ]]; then
+	printf 'export POLARDB_ACTIONS_CLI_PATH=%q POLARDB_ACTIONS_CLI_VERSION=%q\n' "$actions_path" "$actions_version"
+else
+	printf 'unset POLARDB_ACTIONS_CLI_PATH POLARDB_ACTIONS_CLI_VERSION\n'
 fi

@@ -3,10 +3,11 @@
 // PolarDB emulator command on loopback with its demo data and credentials,
 // and runs `init` and `apply` of examples/demo with the CLI that
 // TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
-// choose it), printing the sample cluster's backup tasks and backups; with
-// a CLI that runs actions, it then invokes the action of
-// examples/demo/backup.tf, taking a backup. No cloud account
-// is used, the caller's credentials and CLI settings stay out
+// choose it), printing the sample cluster's backup tasks and backups; then
+// it invokes the action of examples/demo/backup.tf, taking a backup, with
+// the CLI that runs actions (testsupport.ActionsCLI: that one, or, if it
+// has none, Terraform 1.15.9 from the shared tools, as it says). No cloud
+// account is used, the caller's credentials and CLI settings stay out
 // (testsupport.Scrub), and nothing is left behind, even on Ctrl-C.
 package main
 
@@ -29,24 +30,20 @@ func main() {
 	}
 }
 
+// cliRun is one run of a CLI in the demo's working directory.
+type cliRun struct {
+	cli   string   // the binary
+	files []string // of examples/demo, copied into the working directory before the run
+	args  []string
+}
+
 func run() error {
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	version := os.Getenv("VERSION") // the GNUmakefile's
 	if cli == "" || version == "" {
 		return fmt.Errorf("TF_ACC_TERRAFORM_PATH or VERSION is not set: run make demo")
 	}
-	files := []string{"main.tf"}
-	runs := [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}}
-	if ok, why := testsupport.CLIRunsActions(); ok {
-		files = append(files, "backup.tf")
-		runs = append(runs, []string{"apply", "-invoke=action.polardb_create_backup.demo", "-auto-approve", "-input=false"})
-	} else {
-		say("the demo takes no backup: " + why)
-	}
-	examples, err := filepath.Abs("examples/demo")
-	if err != nil {
-		return err
-	}
+	runs := cliRuns(cli)
 	home, err := testsupport.Scrub()
 	if err != nil {
 		return err
@@ -61,55 +58,98 @@ func run() error {
 	}
 	defer cleanUp()
 	testsupport.OnSignal(cleanUp)
-	dir := func(name string) string { return filepath.Join(home, name) }
 
+	config, emulatorBinary, err := build(home, version)
+	if err != nil {
+		return err
+	}
+	if emu, err = emulator.StartCommand(emulatorBinary, nil); err != nil {
+		return err
+	}
+	env, err := cliEnv(emu, config)
+	if err != nil {
+		return err
+	}
+	say("emulator listening on " + emu.Endpoint)
+	return runCLIs(runs, filepath.Join(home, "work"), env)
+}
+
+// cliRuns are the demo's runs: init and apply of main.tf with cli, the
+// CLI under test, then the invocation of backup.tf's action with the CLI
+// that runs actions, if there is one; it says which, or why there is none.
+func cliRuns(cli string) []cliRun {
+	runs := []cliRun{
+		{cli, []string{"main.tf"}, []string{"init", "-input=false"}},
+		{cli, nil, []string{"apply", "-auto-approve", "-input=false"}},
+	}
+	actionsCLI, _, note := testsupport.ActionsCLI()
+	if actionsCLI == "" {
+		say("the demo takes no backup: " + note)
+		return runs
+	}
+	if note != "" {
+		say("the demo takes its backup " + note)
+	}
+	return append(runs, cliRun{actionsCLI, []string{"backup.tf"},
+		[]string{"apply", "-invoke=action.polardb_create_backup.demo", "-auto-approve", "-input=false"}})
+}
+
+// build builds the provider into a filesystem mirror under home, with the
+// CLI configuration that installs it from there, and the emulator command;
+// it returns the configuration's path and the emulator's.
+func build(home, version string) (config, emulatorBinary string, err error) {
 	say("building the provider and the emulator")
-	if _, err := mirror.Build(dir("plugins"), version, false); err != nil {
-		return err
+	plugins := filepath.Join(home, "plugins")
+	config, emulatorBinary = filepath.Join(home, "cli.tfrc"), filepath.Join(home, "polardb-emulator")
+	if _, err := mirror.Build(plugins, version, false); err != nil {
+		return "", "", err
 	}
-	if err := emulator.BuildCommand(dir("polardb-emulator")); err != nil {
-		return err
+	if err := emulator.BuildCommand(emulatorBinary); err != nil {
+		return "", "", err
 	}
-	config, work := dir("cli.tfrc"), dir("work")
-	if err := os.WriteFile(config, []byte(mirror.CLIConfig(dir("plugins"))), 0o600); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		return err
-	}
-	for _, name := range files {
-		content, err := os.ReadFile(filepath.Join(examples, name))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(work, name), content, 0o600); err != nil {
-			return err
-		}
-	}
+	return config, emulatorBinary, os.WriteFile(config, []byte(mirror.CLIConfig(plugins)), 0o600)
+}
 
-	if emu, err = emulator.StartCommand(dir("polardb-emulator"), nil); err != nil {
-		return err
-	}
+// cliEnv is the CLIs' environment: this process's, with the CLI
+// configuration, the emulator's endpoint and its demo credentials.
+func cliEnv(emu *emulator.Command, config string) ([]string, error) {
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "POLARDB_ENDPOINT="+emu.Endpoint)
 	for _, name := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"} {
 		value, err := emu.Var(name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		env = append(env, name+"="+value)
 	}
-	say("emulator listening on " + emu.Endpoint)
+	return env, nil
+}
 
+// runCLIs runs each of runs in the working directory work, after copying
+// its files there from examples/demo, printing what it prints (without
+// color unless to a terminal).
+func runCLIs(runs []cliRun, work string, env []string) error {
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
 	color := []string{}
 	if info, err := os.Stdout.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
 		color = []string{"-no-color"}
 	}
-	for _, args := range runs {
-		say(fmt.Sprintf("%s %s in %s", filepath.Base(cli), strings.Join(args, " "), work))
-		cmd := exec.Command(cli, append(args, color...)...)
+	for _, r := range runs {
+		for _, name := range r.files {
+			content, err := os.ReadFile(filepath.Join("examples/demo", name))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(work, name), content, 0o600); err != nil {
+				return err
+			}
+		}
+		say(fmt.Sprintf("%s %s in %s", filepath.Base(r.cli), strings.Join(r.args, " "), work))
+		cmd := exec.Command(r.cli, append(r.args, color...)...)
 		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = work, env, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("%s %s: %w", filepath.Base(cli), args[0], err)
+			return fmt.Errorf("%s %s: %w", filepath.Base(r.cli), r.args[0], err)
 		}
 	}
 	say("demo finished")

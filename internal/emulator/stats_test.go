@@ -2,10 +2,10 @@ package emulator
 
 import (
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,31 +13,23 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
-// serveCounting serves the emulator on loopback, over HTTPS when tlsConfig
-// is not nil, with stats instrumenting the server, and returns its base URL.
-func serveCounting(t *testing.T, tlsConfig *tls.Config, stats *Stats, connState func(net.Conn, http.ConnState)) string {
+// serveCounting serves the emulator on loopback, over HTTPS (ServeTLS)
+// when https, with stats and then connState instrumenting the server, and
+// returns its base URL.
+func serveCounting(t *testing.T, https bool, stats *Stats, connState func(net.Conn, http.ConnState)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	instrument := func(srv *http.Server) {
+		srv.ConnState = connState
+		stats.Instrument(srv)
 	}
-	srv := &http.Server{Handler: New(testData()), TLSConfig: tlsConfig, ConnState: connState, ReadHeaderTimeout: 10 * time.Second}
-	stats.Instrument(srv)
-	served := make(chan error, 1)
-	scheme := "http"
-	if tlsConfig != nil {
-		scheme = "https"
-		go func() { served <- srv.ServeTLS(ln, "", "") }()
-	} else {
-		go func() { served <- srv.Serve(ln) }()
+	if https {
+		return testsupport.ServeTLS(t, New(testData()), instrument).URL
 	}
-	t.Cleanup(func() {
-		_ = srv.Close()
-		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return scheme + "://" + ln.Addr().String()
+	server := httptest.NewUnstartedServer(New(testData()))
+	instrument(server.Config)
+	server.Start()
+	t.Cleanup(server.Close)
+	return server.URL
 }
 
 func get(t *testing.T, client *http.Client, url string) {
@@ -56,13 +48,13 @@ func get(t *testing.T, client *http.Client, url string) {
 func TestStatsCountConnectionsHandshakesAndRequests(t *testing.T) {
 	var stats Stats
 	var closed atomic.Int64 // the server's own ConnState hook still runs
-	url := serveCounting(t, testsupport.TLS, &stats, func(_ net.Conn, state http.ConnState) {
+	url := serveCounting(t, true, &stats, func(_ net.Conn, state http.ConnState) {
 		if state == http.StateClosed {
 			closed.Add(1)
 		}
 	})
-	// The client trusts testsupport.TLS through SSL_CERT_FILE, set by TestMain, and
-	// keeps sessions to resume.
+	// The client trusts ServeTLS's certificate through SSL_CERT_FILE, set
+	// by TestMain, and keeps sessions to resume.
 	transport := &http.Transport{Proxy: nil, TLSClientConfig: &tls.Config{ClientSessionCache: tls.NewLRUClientSessionCache(4)}}
 	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
 	for range 3 {
@@ -88,7 +80,7 @@ func TestStatsCountConnectionsHandshakesAndRequests(t *testing.T) {
 
 func TestStatsOverHTTP(t *testing.T) {
 	var stats Stats
-	url := serveCounting(t, nil, &stats, nil)
+	url := serveCounting(t, false, &stats, nil)
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
 	get(t, client, url)
 	get(t, client, url)

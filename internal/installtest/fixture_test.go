@@ -27,7 +27,6 @@ const (
 // the CLI would send off the machine.
 type fixture struct {
 	t            *testing.T
-	cli          string // the CLI binary
 	registryHost string // registry.terraform.io, or registry.opentofu.org under OpenTofu
 	home         string
 	emulator     *emulator.Server
@@ -38,9 +37,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	theCLI(t)
 	fx := &fixture{
 		t:            t,
-		cli:          theCLI(t),
 		registryHost: "registry.terraform.io",
 		home:         t.TempDir(),
 	}
@@ -85,6 +84,10 @@ func theCLI(t *testing.T) string {
 	}
 	return cli
 }
+
+// cli is the CLI binary: the one under test, or, in a test that
+// testsupport.RequireActions switched to a CLI with actions, that one.
+func (fx *fixture) cli() string { return theCLI(fx.t) }
 
 // in is the fixture for t, a subtest of the fixture's test: its failures
 // end t alone.
@@ -171,7 +174,7 @@ func (fx *fixture) run(dir string, env []string, args ...string) (string, error)
 	fx.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, fx.cli, args...)
+	cmd := exec.CommandContext(ctx, fx.cli(), args...)
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.CombinedOutput()
 	return string(out), err
@@ -184,10 +187,10 @@ func (fx *fixture) mustRun(dir string, env []string, args ...string) string {
 	fx.t.Helper()
 	out, err := fx.run(dir, env, args...)
 	if err != nil {
-		fx.t.Fatalf("%s %s: %v\n%s", filepath.Base(fx.cli), strings.Join(args, " "), err, out)
+		fx.t.Fatalf("%s %s: %v\n%s", filepath.Base(fx.cli()), strings.Join(args, " "), err, out)
 	}
 	if warned, overridden := strings.Contains(out, "development overrides"), hasDevOverrides(fx.t, env); warned != overridden {
-		fx.t.Errorf("%s %s: development-overrides warning %v, want %v:\n%s", filepath.Base(fx.cli), args[0], warned, overridden, out)
+		fx.t.Errorf("%s %s: development-overrides warning %v, want %v:\n%s", filepath.Base(fx.cli()), args[0], warned, overridden, out)
 	}
 	return out
 }

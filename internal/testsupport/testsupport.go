@@ -19,8 +19,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/hashicorp/go-version"
-
 	"github.com/polardb-community/terraform-provider-polardb/internal/loopbacktls"
 )
 
@@ -156,37 +154,65 @@ func WithCallerProxies(env []string) []string {
 
 // ServeTLS serves handler over HTTPS on loopback with TLS's certificate,
 // which the process and its children trust, until the test ends: the one
-// way the tests serve HTTPS.
-func ServeTLS(t testing.TB, handler http.Handler) *httptest.Server {
+// way the tests serve HTTPS. Each setup, if any, adjusts the server before
+// it starts, with its TLSConfig the one it will serve with (emulator.Stats
+// instruments a server so).
+func ServeTLS(t testing.TB, handler http.Handler, setup ...func(*http.Server)) *httptest.Server {
 	t.Helper()
 	server := httptest.NewUnstartedServer(handler)
-	server.TLS = TLS
+	server.Config.TLSConfig = TLS
+	for _, f := range setup {
+		f(server.Config)
+	}
+	// httptest's TLS listener takes its own field; the http.Server's stays
+	// unset, as httptest has it.
+	server.TLS, server.Config.TLSConfig = server.Config.TLSConfig, nil
 	server.StartTLS()
 	t.Cleanup(server.Close)
 	return server
 }
 
-// actionsSince is the first Terraform that runs actions.
-var actionsSince = version.Must(version.NewVersion("1.14.0"))
-
-// CLIRunsActions says whether the CLI under test, as
-// scripts/terraform-cli.sh exports it (POLARDB_TEST_CLI and
-// POLARDB_TEST_CLI_VERSION), runs actions: Terraform 1.14 or later.
-// OpenTofu has none (opentofu/opentofu#3309). If not, why says so.
-func CLIRunsActions() (ok bool, why string) {
-	cli, v := os.Getenv("POLARDB_TEST_CLI"), os.Getenv("POLARDB_TEST_CLI_VERSION")
-	if have, err := version.NewVersion(v); cli != "terraform" || err != nil || have.LessThan(actionsSince) {
-		return false, fmt.Sprintf("actions need Terraform 1.14 or later (OpenTofu has none); the CLI is %q %q: "+
-			"put a Terraform 1.14 or later on PATH, or set POLARDB_TEST_CLI=terraform@1.15.9 as CI does", cli, v)
+// ActionsCLI is the CLI that runs actions, as scripts/terraform-cli.sh
+// chose it (POLARDB_ACTIONS_CLI_PATH and _VERSION): the CLI under test if
+// it runs them (Terraform 1.14 or later; OpenTofu has none,
+// opentofu/opentofu#3309), else Terraform 1.15.9 from the shared tools. The
+// note is empty when it is the CLI under test; else it says, for the log,
+// that the shared tools' Terraform stands in and why, or, when there is no
+// such CLI (path empty), why not.
+func ActionsCLI() (path, version, note string) {
+	path, version = os.Getenv("POLARDB_ACTIONS_CLI_PATH"), os.Getenv("POLARDB_ACTIONS_CLI_VERSION")
+	underTest := os.Getenv("POLARDB_TEST_CLI") + " " + os.Getenv("POLARDB_TEST_CLI_VERSION")
+	switch path {
+	case "":
+		return "", "", fmt.Sprintf("actions need Terraform 1.14 or later (OpenTofu has none), and the CLI under test is %s: "+
+			"put a Terraform 1.14 or later on PATH, or terraform-1.15.9.gz in ../shared/tools (POLARDB_SHARED_TOOLS) "+
+			"for scripts/terraform-cli.sh to use", underTest)
+	case os.Getenv("TF_ACC_TERRAFORM_PATH"):
+		return path, version, ""
 	}
-	return true, ""
+	return path, version, fmt.Sprintf("using Terraform %s from the shared tools for actions: the CLI under test (%s) has none", version, underTest)
 }
 
-// RequireActions skips t, saying why, unless the CLI under test runs
-// actions.
+// RequireActions makes t run its CLI with actions: the CLI under test if
+// it runs them, else ActionsCLI's stand-in, to which it switches t's
+// environment as scripts/terraform-cli.sh would export it, saying so;
+// without either, it skips t, saying why. After a switch t cannot be
+// parallel (t.Setenv).
 func RequireActions(t testing.TB) {
 	t.Helper()
-	if ok, why := CLIRunsActions(); !ok {
-		t.Skip(why)
+	path, version, note := ActionsCLI()
+	switch {
+	case path == "":
+		t.Skip(note)
+	case note != "":
+		t.Log(note)
+		t.Setenv("TF_ACC_TERRAFORM_PATH", path)
+		t.Setenv("POLARDB_TEST_CLI", "terraform")
+		t.Setenv("POLARDB_TEST_CLI_VERSION", version)
+		// Set only for OpenTofu; t.Setenv brings them back after t.
+		for _, name := range []string{"TF_ACC_PROVIDER_NAMESPACE", "TF_ACC_PROVIDER_HOST"} {
+			t.Setenv(name, "")
+			_ = os.Unsetenv(name)
+		}
 	}
 }
