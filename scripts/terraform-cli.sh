@@ -36,7 +36,9 @@
 #   POLARDB_ACTIONS_CLI_PATH, POLARDB_ACTIONS_CLI_VERSION
 #                              a Terraform that runs actions: the CLI above
 #                              if it does, else the shared tools' 1.15.9;
-#                              unset when there is neither
+#                              unset when there is neither, or when
+#                              POLARDB_ACTIONS_CLI=off (CI's matrix rows:
+#                              its terraform@1.15.9 row runs the actions)
 set -euo pipefail
 
 # The OpenTofu built when no CLI is on PATH.
@@ -161,7 +163,7 @@ runs_actions() { [[ $1 == terraform ]] && printf '1.14.0\n%s\n' "$2" | sort -VC;
 actions_path="" actions_version=""
 if runs_actions "$choice" "$version"; then
 	actions_path=$path actions_version=$version
-elif [[ -f "$shared_tools/terraform-$ACTIONS_TERRAFORM_VERSION.gz" ]]; then
+elif [[ ${POLARDB_ACTIONS_CLI:-} != off && -f "$shared_tools/terraform-$ACTIONS_TERRAFORM_VERSION.gz" ]]; then
 	# A bad copy stops nothing but what needs actions.
 	if actions_path=$(build_cli terraform "$ACTIONS_TERRAFORM_VERSION"); then
 		actions_path=$(realpath "$actions_path") actions_version=$ACTIONS_TERRAFORM_VERSION
