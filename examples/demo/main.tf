@@ -7,9 +7,7 @@
 #   TF_CLI_CONFIG_FILE                a filesystem mirror holding a fresh build
 terraform {
   required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
+    polardb = { source = "polardb-community/polardb" }
   }
 }
 

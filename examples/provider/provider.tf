@@ -1,8 +1,6 @@
 terraform {
   required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
+    polardb = { source = "polardb-community/polardb" }
   }
 }
 

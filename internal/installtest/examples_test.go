@@ -168,21 +168,22 @@ func TestExamplesPlan(t *testing.T) {
 	})
 }
 
-// TestExamplesStopWhileABackupRuns: the data source page's examples,
-// while a backup of the cluster runs: the check block warns, and both
-// preconditions stop the plan, each naming the running task.
+// TestExamplesStopWhileABackupRuns: the examples that gate a change on
+// running backups, while one runs: the data source page's check block
+// warns and its precondition stops the plan; the guide's worked example
+// and its module do the same; each names the running task.
 func TestExamplesStopWhileABackupRuns(t *testing.T) {
 	ex := newExamples(t)
 	_, env := ex.startEmulator(t, "examples-running-emulator.json")
-	out, err := ex.plan(ex.initialised(t, dataSourceExamples), env)
-	if err == nil {
-		t.Fatalf("the plan went through while a backup ran:\n%s", out)
-	}
-	for _, want := range []string{"Backup tasks still in progress on pc-bp1example000000001: 11111113 (Uploading, 42%)",
-		"Not resizing while backups run: 11111113.", "Not restarting while backups run: 11111113."} {
-		if !strings.Contains(oneLine(out), want) {
-			t.Errorf("the plan does not say %q:\n%s", want, out)
-		}
+	for rel, wants := range map[string][]string{
+		dataSourceExamples: {"Backup tasks still in progress on pc-bp1example000000001: 11111113 (Uploading, 42%)",
+			"Not resizing while backups run: 11111113."},
+		"guides/gate-changes-on-running-backups": {"Backups still running on pc-bp1example000000001: 11111113 (Uploading, 42%)",
+			"Not resizing pc-bp1example000000001 while backups run: 11111113 (Uploading, 42%)."},
+		"guides/backup-gate-module": {"Backups still running on pc-bp1example000000001: 11111113 (Uploading, 42%)",
+			"Not resizing while backups run: 11111113."},
+	} {
+		t.Run(rel, func(t *testing.T) { ex.planStops(t, rel, env, wants...) })
 	}
 }
 
@@ -209,19 +210,24 @@ func TestExamplesRefuseWithoutARecentBackup(t *testing.T) {
 	for rel, wants := range map[string][]string{
 		"data-sources/polardb_backups": {"No backup of pc-bp1example000000001 restores to a point in the last 24 hours",
 			"Not upgrading without a backup from the last 24 hours", "Not dropping the schema without a backup from the last 24 hours"},
-		"guides/require-a-recent-backup": {"no backup of the last 24 hours can be restored from"},
+		"guides/require-a-recent-backup": {"Not upgrading pc-bp1example000000001: no backup of the last 24 hours can be restored from"},
 	} {
-		t.Run(rel, func(t *testing.T) {
-			out, err := ex.plan(ex.initialised(t, rel), env)
-			if err == nil {
-				t.Fatalf("the plan went through without a recent backup:\n%s", out)
-			}
-			for _, want := range wants {
-				if !strings.Contains(oneLine(out), want) {
-					t.Errorf("the plan does not say %q:\n%s", want, out)
-				}
-			}
-		})
+		t.Run(rel, func(t *testing.T) { ex.planStops(t, rel, env, wants...) })
+	}
+}
+
+// planStops plans the example rel with env and checks that the plan fails
+// and says each of wants.
+func (ex *examples) planStops(t *testing.T, rel string, env []string, wants ...string) {
+	t.Helper()
+	out, err := ex.plan(ex.initialised(t, rel), env)
+	if err == nil {
+		t.Fatalf("the plan went through:\n%s", out)
+	}
+	for _, want := range wants {
+		if !strings.Contains(oneLine(out), want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
 	}
 }
 

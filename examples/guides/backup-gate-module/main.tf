@@ -1,17 +1,6 @@
 # The example module examples/modules/backup-gate, called from a
-# configuration. The module reads the tasks with the caller's provider.
-terraform {
-  required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
-  }
-}
-
-provider "polardb" {
-  region = "cn-hangzhou"
-}
-
+# configuration. The module reads the tasks with the provider of the
+# configuration that calls it.
 module "backup_gate" {
   source = "../../modules/backup-gate"
 
@@ -26,7 +15,7 @@ resource "terraform_data" "resize" {
   lifecycle {
     precondition {
       condition     = module.backup_gate.safe_to_change
-      error_message = "Backups still running: ${jsonencode(module.backup_gate.running)}."
+      error_message = "Not resizing while backups run: ${join(", ", [for t in module.backup_gate.running : t.backup_job_id])}."
     }
   }
 }

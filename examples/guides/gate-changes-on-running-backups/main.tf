@@ -1,21 +1,7 @@
-terraform {
-  required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
-  }
-}
-
 variable "cluster_id" {
   description = "The PolarDB cluster to resize."
   type        = string
   default     = "pc-bp1example000000001"
-}
-
-variable "node_class" {
-  description = "The node class to resize the cluster to."
-  type        = string
-  default     = "polar.mysql.x4.large"
 }
 
 # The backup tasks, read on every plan and apply.
@@ -62,7 +48,7 @@ check "no_backup_running" {
 resource "terraform_data" "resize" {
   input = {
     cluster_id = var.cluster_id
-    node_class = var.node_class
+    node_class = "polar.mysql.x4.large"
   }
 
   lifecycle {

@@ -1,11 +1,3 @@
-terraform {
-  required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
-  }
-}
-
 variable "cluster_id" {
   description = "The PolarDB cluster to back up, then resize."
   type        = string

@@ -1,17 +1,5 @@
 terraform {
-  required_version = ">= 1.14"
-
-  required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
-  }
-}
-
-variable "cluster_id" {
-  description = "The PolarDB cluster to back up, then resize."
-  type        = string
-  default     = "pc-bp1example000000001"
+  required_version = ">= 1.14" # the first Terraform with actions
 }
 
 variable "node_class" {
@@ -24,7 +12,7 @@ variable "node_class" {
 # default wait_until = "available"), for at most three hours.
 action "polardb_create_backup" "before_resize" {
   config {
-    cluster_id = var.cluster_id
+    cluster_id = "pc-bp1example000000001"
     timeout    = "3h"
   }
 }

@@ -1,28 +1,8 @@
-terraform {
-  required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
-  }
-}
-
-variable "cluster_id" {
-  description = "The PolarDB cluster to resize."
-  type        = string
-  default     = "pc-bp1example000000001"
-}
-
-variable "node_class" {
-  description = "The node class to resize the cluster to."
-  type        = string
-  default     = "polar.mysql.x4.large"
-}
-
 # Read once no backup of the cluster is in progress: the plan waits here
 # while one runs, for up to two hours, instead of failing. Scheduled tasks
 # that have not started (NoStart) do not hold it.
 data "polardb_backup_tasks" "quiet" {
-  cluster_id = var.cluster_id
+  cluster_id = "pc-bp1example000000001"
   wait_until = "idle"
 
   timeouts = {
@@ -34,7 +14,7 @@ data "polardb_backup_tasks" "quiet" {
 # terraform_data stands in for the alicloud_polardb_cluster whose
 # db_node_class changes.
 resource "terraform_data" "resize" {
-  input = var.node_class
+  input = "polar.mysql.x4.large"
 
   depends_on = [data.polardb_backup_tasks.quiet]
 }

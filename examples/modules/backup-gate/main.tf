@@ -8,9 +8,7 @@ terraform {
   required_version = ">= 1.7"
 
   required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
+    polardb = { source = "polardb-community/polardb" }
   }
 }
 

@@ -3,9 +3,7 @@
 # caller's "polardb" provider is used.
 terraform {
   required_providers {
-    polardb = {
-      source = "polardb-community/polardb"
-    }
+    polardb = { source = "polardb-community/polardb" }
   }
 }
 

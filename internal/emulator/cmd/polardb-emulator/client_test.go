@@ -25,32 +25,31 @@ func (c loopbackClient) Call(r *http.Request, _ *http.Transport) (*http.Response
 	return (&http.Client{Transport: transport, Timeout: 10 * time.Second}).Do(r)
 }
 
+// describe calls DescribeBackupTasks for cluster over plain HTTP.
 func describe(t *testing.T, endpoint, ak, secret, cluster string) (map[string]any, error) {
 	t.Helper()
-	return describeOver(t, "HTTP", loopbackClient{}, endpoint, ak, secret, cluster)
+	return callAPI(t, endpoint, ak, secret, "DescribeBackupTasks", "DBClusterId", cluster)
 }
 
-func describeOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, ak, secret, cluster string) (map[string]any, error) {
+// describeTLS is describe over HTTPS, trusting roots.
+func describeTLS(t *testing.T, roots *x509.CertPool, endpoint, ak, secret, cluster string) (map[string]any, error) {
+	t.Helper()
+	return callOver(t, "HTTPS", loopbackClient{roots: roots}, endpoint, ak, secret, "DescribeBackupTasks", "DBClusterId", cluster)
+}
+
+// callAPI calls a PolarDB API over plain HTTP with the query parameters of
+// the name, value pairs kv.
+func callAPI(t *testing.T, endpoint, ak, secret, action string, kv ...string) (map[string]any, error) {
+	t.Helper()
+	return callOver(t, "HTTP", loopbackClient{}, endpoint, ak, secret, action, kv...)
+}
+
+// callOver is callAPI over protocol, sent through hc.
+func callOver(t *testing.T, protocol string, hc dara.HttpClient, endpoint, ak, secret, action string, kv ...string) (map[string]any, error) {
 	t.Helper()
 	c, err := openapi.NewClient(&openapiutil.Config{
 		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
 		Endpoint: dara.String(endpoint), Protocol: dara.String(protocol), HttpClient: hc,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return c.CallApiWithCtx(ctx, polardb.RPCParams("DescribeBackupTasks"), &openapiutil.OpenApiRequest{Query: map[string]*string{"DBClusterId": dara.String(cluster)}}, &dara.RuntimeOptions{})
-}
-
-// callAPI calls a PolarDB API with the query parameters of the name,
-// value pairs kv.
-func callAPI(t *testing.T, endpoint, ak, secret, action string, kv ...string) (map[string]any, error) {
-	t.Helper()
-	c, err := openapi.NewClient(&openapiutil.Config{
-		AccessKeyId: dara.String(ak), AccessKeySecret: dara.String(secret),
-		Endpoint: dara.String(endpoint), Protocol: dara.String("HTTP"), HttpClient: loopbackClient{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +61,17 @@ func callAPI(t *testing.T, endpoint, ak, secret, action string, kv ...string) (m
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return c.CallApiWithCtx(ctx, polardb.RPCParams(action), &openapiutil.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
+}
+
+// listed is field of every item of the answer's list Items.<list>, in
+// order: Items.BackupJob of DescribeBackupTasks, Items.Backup of
+// DescribeBackups.
+func listed(res map[string]any, list, field string) []string {
+	var out []string
+	for _, item := range res["body"].(map[string]any)["Items"].(map[string]any)[list].([]any) {
+		out = append(out, item.(map[string]any)[field].(string))
+	}
+	return out
 }
 
 // rootsFrom reads a PEM file into a pool of trusted roots.

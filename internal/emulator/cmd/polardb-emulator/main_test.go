@@ -43,9 +43,8 @@ func TestServesDemoDataUntilInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("call: %v", err)
 	}
-	items := res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].([]any)
-	if len(items) != 3 {
-		t.Errorf("demo cluster has %d jobs, want 3", len(items))
+	if jobs := listed(res, "BackupJob", "BackupJobId"); len(jobs) != 3 {
+		t.Errorf("demo cluster has jobs %v, want 3", jobs)
 	}
 
 	interruptAndWait(t, emu)
@@ -70,11 +69,7 @@ func TestFinishAfter(t *testing.T) {
 		if err != nil {
 			t.Fatalf("call: %v", err)
 		}
-		var out []string
-		for _, item := range res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].([]any) {
-			out = append(out, item.(map[string]any)["BackupProgressStatus"].(string))
-		}
-		return out
+		return listed(res, "BackupJob", "BackupProgressStatus")
 	}
 	if got := statuses(); !slices.Equal(got, []string{"Finished", "Uploading", "NoStart"}) {
 		t.Errorf("first listing: %v, want the demo data's", got)
@@ -99,11 +94,7 @@ func TestListingDelay(t *testing.T) {
 		if err != nil {
 			t.Fatalf("call: %v", err)
 		}
-		var out []string
-		for _, item := range res["body"].(map[string]any)["Items"].(map[string]any)["Backup"].([]any) {
-			out = append(out, item.(map[string]any)["BackupId"].(string))
-		}
-		return out
+		return listed(res, "Backup", "BackupId")
 	}
 	demo := []string{"2198605021", "2198671170", "2198689384", "2198736415"}
 	began := time.Now()
@@ -182,15 +173,15 @@ func TestServesHTTPS(t *testing.T) {
 	ak := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_ID")
 	secret := valueOf(t, nextLine(t, emu), "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
 
-	res, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, ak, secret, "pc-2zedemo0000000001")
+	res, err := describeTLS(t, rootsFrom(t, certFile), endpoint, ak, secret, "pc-2zedemo0000000001")
 	if err != nil {
 		t.Fatalf("call over HTTPS: %v", err)
 	}
-	if items := res["body"].(map[string]any)["Items"].(map[string]any)["BackupJob"].([]any); len(items) != 3 {
-		t.Errorf("demo cluster has %d jobs, want 3", len(items))
+	if jobs := listed(res, "BackupJob", "BackupJobId"); len(jobs) != 3 {
+		t.Errorf("demo cluster has jobs %v, want 3", jobs)
 	}
 	// Without the certificate, or without TLS, no answer.
-	if _, err := describeOver(t, "HTTPS", loopbackClient{roots: x509.NewCertPool()}, endpoint, ak, secret, "pc-2zedemo0000000001"); err == nil {
+	if _, err := describeTLS(t, x509.NewCertPool(), endpoint, ak, secret, "pc-2zedemo0000000001"); err == nil {
 		t.Error("HTTPS call accepted without trusting the certificate")
 	}
 	if _, err := describe(t, endpoint, ak, secret, "pc-2zedemo0000000001"); err == nil {
@@ -214,7 +205,7 @@ func TestTemporaryCertFile(t *testing.T) {
 	if !filepath.IsAbs(certFile) {
 		t.Errorf("SSL_CERT_FILE=%s is not absolute", certFile)
 	}
-	if _, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
+	if _, err := describeTLS(t, rootsFrom(t, certFile), endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
 		t.Fatalf("call over HTTPS: %v", err)
 	}
 	interruptAndWait(t, emu)
@@ -243,7 +234,7 @@ func TestStatsFile(t *testing.T) {
 	}
 	_ = conn.Close()
 	for range 2 {
-		if _, err := describeOver(t, "HTTPS", loopbackClient{roots: rootsFrom(t, certFile)}, endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
+		if _, err := describeTLS(t, rootsFrom(t, certFile), endpoint, "AKFILE", "file-secret", "pc-file"); err != nil {
 			t.Fatalf("call over HTTPS: %v", err)
 		}
 	}
