@@ -119,12 +119,9 @@ func (s *Server) describeBackups(c *apiCall) (any, *apiError) {
 	if status != "" && status != backupSuccess && status != backupFailed {
 		return nil, errBackupStatusMalformed
 	}
-	if mode != "" && mode != jobModeAutomated && mode != jobModeManual {
-		return nil, errBackupModeMalformed
-	}
-	cl, ok := s.clusters[clusterID]
-	if !ok {
-		return nil, errClusterNotFound
+	cl, apiErr := s.readCluster(clusterID, mode)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 
 	matched := []Backup{}

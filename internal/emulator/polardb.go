@@ -29,12 +29,9 @@ func (s *Server) describeBackupTasks(c *apiCall) (any, *apiError) {
 	if clusterID == "" {
 		return nil, errMissingDBClusterID
 	}
-	if mode != "" && mode != jobModeAutomated && mode != jobModeManual {
-		return nil, errBackupModeMalformed
-	}
-	cl, ok := s.clusters[clusterID]
-	if !ok {
-		return nil, errClusterNotFound
+	cl, apiErr := s.readCluster(clusterID, mode)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	matched := []BackupJob{}
 	for _, job := range s.jobs(cl) {
@@ -119,4 +116,18 @@ func statusIndex(status string) int {
 		}
 	}
 	return 0
+}
+
+// readCluster is the cluster a read names, after what the reads check
+// last, in this order: a BackupMode the API knows, if one is given, and a
+// cluster that exists.
+func (s *Server) readCluster(clusterID, mode string) (*cluster, *apiError) {
+	if mode != "" && mode != jobModeAutomated && mode != jobModeManual {
+		return nil, errBackupModeMalformed
+	}
+	cl, ok := s.clusters[clusterID]
+	if !ok {
+		return nil, errClusterNotFound
+	}
+	return cl, nil
 }

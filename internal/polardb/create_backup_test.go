@@ -2,9 +2,12 @@ package polardb
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,6 +79,48 @@ func TestCreateBackupNeedsAClientToken(t *testing.T) {
 	_, err := client.CreateBackup(context.Background(), &CreateBackupRequest{DBClusterId: dara.String("pc-x")})
 	if err == nil || !strings.Contains(err.Error(), "ClientToken") || sent != 0 {
 		t.Errorf("err = %v after %d calls, want a refusal naming ClientToken and no call", err, sent)
+	}
+}
+
+// A write is never shared like a read: two identical CreateBackup calls in
+// flight at the same time are two calls, each told its own answer.
+func TestCreateBackupIsNeverShared(t *testing.T) {
+	var sent atomic.Int32
+	arrived := make(chan struct{}, 2)
+	release := make(chan struct{})
+	client := newTestClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		n := sent.Add(1)
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"RequestId":"R-%d","BackupJobId":"1111111%d"}`, n, n)
+	}, 5*time.Second)
+	releaseAll := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(releaseAll) // before the server closes: a failed test leaves no handler waiting
+	token := NewClientToken()
+	request := &CreateBackupRequest{DBClusterId: dara.String("pc-x"), ClientToken: &token}
+	jobs := make(chan string, 2)
+	for range 2 {
+		go func() {
+			created, err := client.CreateBackup(context.Background(), request)
+			if err != nil {
+				t.Error(err)
+				jobs <- ""
+				return
+			}
+			jobs <- dara.StringValue(created.Body.BackupJobId)
+		}()
+	}
+	for range 2 {
+		select {
+		case <-arrived:
+		case <-time.After(3 * time.Second):
+			t.Fatalf("%d calls arrived, want 2 at the same time", sent.Load())
+		}
+	}
+	releaseAll()
+	if a, b := <-jobs, <-jobs; a == b || sent.Load() != 2 {
+		t.Errorf("jobs %q and %q from %d calls, want two calls with answers of their own", a, b, sent.Load())
 	}
 }
 

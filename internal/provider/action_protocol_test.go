@@ -174,8 +174,15 @@ func TestCreateBackupValidatesOverTheProtocol(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, tt.want) {
-			t.Errorf("%v: %+v, want one diagnostic saying %q", tt.config, resp.Diagnostics, tt.want)
+		var named string
+		for name := range tt.config {
+			if name != "cluster_id" || len(tt.config) == 1 {
+				named = name // the argument the case gets wrong
+			}
+		}
+		if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, tt.want) ||
+			!resp.Diagnostics[0].Attribute.Equal(tftypes.NewAttributePath().WithAttributeName(named)) {
+			t.Errorf("%v: %+v, want one diagnostic on %s saying %q", tt.config, resp.Diagnostics, named, tt.want)
 		}
 	}
 	if len(e.Requests()) != 0 {

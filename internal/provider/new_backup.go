@@ -80,12 +80,14 @@ func (b *newBackup) pollTask(ctx context.Context) (polled[*backupJob], error) {
 	if err != nil {
 		return polled[*backupJob]{}, err
 	}
-	// Only the new job, whatever else the API lists.
-	jobs := slices.DeleteFunc(jobsOf(tasks), func(j *backupJob) bool { return j == nil || deref(j.BackupJobId) != b.jobID })
-	if len(jobs) == 0 {
+	// Only the new job, whatever else the API lists; the answer may be
+	// shared with identical reads, and is not changed.
+	jobs := jobsOf(tasks)
+	i := slices.IndexFunc(jobs, func(j *backupJob) bool { return j != nil && deref(j.BackupJobId) == b.jobID })
+	if i < 0 {
 		return pendingUnless[*backupJob](nil, []string{"job " + b.jobID + " is not listed yet"}), nil
 	}
-	return pendingUnless(jobs[0], describeEach(holding(waitFinished, jobs[:1]))), nil
+	return pendingUnless(jobs[i], describeEach(holding(waitFinished, jobs[i:i+1]))), nil
 }
 
 // backupsReadError is a DescribeBackups call that failed during the wait

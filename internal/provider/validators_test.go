@@ -183,28 +183,39 @@ func validate(t *testing.T, attribute string, p path.Path, value any) diag.Diagn
 			validators = resp.Schema.Blocks[parts[0]].(schema.SingleNestedBlock).Attributes[parts[1]]
 		}
 	}
-	var diags diag.Diagnostics
 	switch v := value.(type) {
 	case string:
-		a, ok := validators.(interface{ StringValidators() []validator.String })
-		if !ok {
-			t.Fatalf("%s is not a string attribute", attribute)
-		}
-		for _, sv := range a.StringValidators() {
+		return runValidators(t, attribute, validators, stringValidators.StringValidators, func(sv validator.String) diag.Diagnostics {
 			var resp validator.StringResponse
 			sv.ValidateString(ctx, validator.StringRequest{Path: p, ConfigValue: types.StringValue(v)}, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+			return resp.Diagnostics
+		})
 	case int64:
-		a, ok := validators.(interface{ Int64Validators() []validator.Int64 })
-		if !ok {
-			t.Fatalf("%s is not a number attribute", attribute)
-		}
-		for _, iv := range a.Int64Validators() {
+		return runValidators(t, attribute, validators, int64Validators.Int64Validators, func(iv validator.Int64) diag.Diagnostics {
 			var resp validator.Int64Response
 			iv.ValidateInt64(ctx, validator.Int64Request{Path: p, ConfigValue: types.Int64Value(v)}, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+			return resp.Diagnostics
+		})
+	}
+	return nil
+}
+
+type (
+	stringValidators interface{ StringValidators() []validator.String }
+	int64Validators  interface{ Int64Validators() []validator.Int64 }
+)
+
+// runValidators runs each validator that attribute (an A) lists, into one
+// set of diagnostics.
+func runValidators[A, V any](t *testing.T, attribute string, attr any, list func(A) []V, run func(V) diag.Diagnostics) diag.Diagnostics {
+	t.Helper()
+	a, ok := attr.(A)
+	if !ok {
+		t.Fatalf("%s is not a %T attribute", attribute, *new(V))
+	}
+	var diags diag.Diagnostics
+	for _, v := range list(a) {
+		diags.Append(run(v)...)
 	}
 	return diags
 }

@@ -81,11 +81,15 @@ type waiter[T any] struct {
 	progress func(polled[T])
 }
 
-// errGone ends a wait for a target when what it waits for is gone.
-var errGone = errors.New("no longer listed")
+// errFailed and errGone end a wait whose status function said why not.
+var (
+	errFailed = errors.New("failed")
+	errGone   = errors.New("no longer listed")
+)
 
 // wait polls until the state w waits for, pausing between polls on the
-// schedule above and logging each at INFO, and returns the last answer. A
+// schedule above and logging each that does not end it otherwise at INFO,
+// and returns the last answer. A
 // pause that would end less than lastPoll before ctx's deadline is
 // shortened to end then, so that the last poll comes just before the
 // deadline rather than never. When ctx ends during a pause or during a poll
@@ -115,15 +119,16 @@ func (w waiter[T]) wait(ctx context.Context) (T, error) {
 		if w.progress != nil {
 			w.progress(seen)
 		}
-		w.log(ctx, n, held)
 		switch seen.state {
 		case until:
+			w.log(ctx, n, held)
 			return seen.answer, nil
 		case stateFailed:
-			return seen.answer, seen.err
+			return seen.answer, cmp.Or(seen.err, errFailed)
 		case stateGone:
 			return seen.answer, cmp.Or(seen.err, errGone)
 		}
+		w.log(ctx, n, held)
 		interval := pollInterval(n+1, rand.Float64)
 		if deadline, ok := ctx.Deadline(); ok {
 			if untilLast := time.Until(deadline) - lastPoll; untilLast > 0 && untilLast < interval {

@@ -334,6 +334,7 @@ func TestWaiterStates(t *testing.T) {
 	}{
 		{"target", stateTarget, []polled[int]{{state: statePending, answer: 1, held: []string{"job 1 is Uploading"}}, {state: stateTarget, answer: 2}}, 2, nil},
 		{"failed", stateTarget, []polled[int]{{state: stateFailed, answer: 1, err: failure}}, 1, failure},
+		{"failed, without saying why", stateTarget, []polled[int]{{state: stateFailed, answer: 1}}, 1, errFailed},
 		{"gone while waiting for the target", stateTarget, []polled[int]{{state: stateGone, answer: 1}}, 1, errGone},
 		{"gone, for a deletion", stateGone, []polled[int]{{state: statePending, answer: 1, held: []string{"backup 1 is listed"}}, {state: stateGone, answer: 2}}, 2, nil},
 	} {
