@@ -77,9 +77,8 @@ func BenchmarkConvert(b *testing.B) {
 }
 
 // BenchmarkBackupsState builds the state of polardb_backups from 10,000
-// backups, sorting them newest first: from decoded ones (state), and from
-// the JSON of an answer (decode+state; BenchmarkDecodeBackups of
-// internal/polardb decodes answers as the client reads them, page by page).
+// decoded backups, sorting them newest first; the decoding is
+// BenchmarkDecodeBackups of internal/polardb (planbench adds the two).
 func BenchmarkBackupsState(b *testing.B) {
 	config, _ := configOf(b, newBackupsDataSource())
 	const n = 10000
@@ -106,22 +105,6 @@ func BenchmarkBackupsState(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := convert(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	body, err := json.Marshal(polardb.DescribeBackupsResponseBody{Items: &polardb.DescribeBackupsResponseBodyItems{Backup: backups}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run(fmt.Sprintf("decode+state/%d", n), func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var decoded polardb.DescribeBackupsResponseBody
-			if err := json.Unmarshal(body, &decoded); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := backupsStateOf(config, decoded.Items.Backup, w); err != nil {
 				b.Fatal(err)
 			}
 		}
