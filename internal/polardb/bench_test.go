@@ -154,7 +154,7 @@ func BenchmarkDecodeBackups(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for range pages {
-					page, err := bodyOf[DescribeBackupsResponse](body)
+					page, err := bodyOf[DescribeBackupsResponseBody](body)
 					if err != nil {
 						b.Fatal(err)
 					}

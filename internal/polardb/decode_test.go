@@ -80,20 +80,19 @@ var tasksDecodeCases = []decodeCase{
 	{"a string for a list", `{"Items":{"BackupJob":"oops"}}`, "", "Items.BackupJob: a string where a list is expected"},
 }
 
-// bodyOf decodes body as an answer of the operation whose response type is
-// R, as the client does, and returns the response's Body.
-func bodyOf[R any](body []byte) (any, error) {
-	answer := answerTypeOf[R]().new()
-	err := decodeAnswer(body, answer.decoded.Interface())
-	return answer.response().Elem().FieldByName("Body").Interface(), err
+// bodyOf decodes body as an answer of the operation whose response body is
+// B, as the client does.
+func bodyOf[B any](body []byte) (any, error) {
+	b := new(B)
+	return b, decodeAnswer(body, b)
 }
 
 // decodeTargets make new values to decode answers into: the answers of the
 // operations, and the error fields.
 var decodeTargets = []func() any{
-	func() any { return answerTypeOf[DescribeBackupsResponse]().new().decoded.Interface() },
-	func() any { return answerTypeOf[DescribeBackupTasksResponse]().new().decoded.Interface() },
-	func() any { return answerTypeOf[CreateBackupResponse]().new().decoded.Interface() },
+	func() any { return new(DescribeBackupsResponseBody) },
+	func() any { return new(DescribeBackupTasksResponseBody) },
+	func() any { return new(CreateBackupResponseBody) },
 	func() any { return &apiErrorBody{} },
 }
 
@@ -103,8 +102,8 @@ func TestDecodeAnswer(t *testing.T) {
 		cases  []decodeCase
 		bodyOf func([]byte) (any, error)
 	}{
-		{"DescribeBackups", backupsDecodeCases, bodyOf[DescribeBackupsResponse]},
-		{"DescribeBackupTasks", tasksDecodeCases, bodyOf[DescribeBackupTasksResponse]},
+		{"DescribeBackups", backupsDecodeCases, bodyOf[DescribeBackupsResponseBody]},
+		{"DescribeBackupTasks", tasksDecodeCases, bodyOf[DescribeBackupTasksResponseBody]},
 	} {
 		for _, tt := range op.cases {
 			t.Run(op.name+"/"+tt.name, func(t *testing.T) {
@@ -214,4 +213,17 @@ func FuzzDecodeLiberally(f *testing.F) {
 			checkReshapedAgrees(t, body)
 		}
 	})
+}
+
+// An answer's error fields are read in a second pass only when it may have
+// a Code key, however encoding/json would match it.
+func TestMayHaveCode(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"Code":"X"}`: true, `{"code":1}`: true, `{"CODE":1}`: true, `{"\u0043ode":"X"}`: true,
+		`{"RequestId":"R","Items":{"BackupJob":[]}}`: false, `{"Decode":"x","Codes":1}`: false, `{"Items":"c"}`: false,
+	} {
+		if got := mayHaveCode([]byte(body)); got != want {
+			t.Errorf("mayHaveCode(%s) = %v, want %v", body, got, want)
+		}
+	}
 }

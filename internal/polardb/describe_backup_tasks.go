@@ -34,5 +34,5 @@ type DescribeBackupTasksResponseBodyItemsBackupJob struct {
 // requests in flight at the same time share one call (read), and its
 // answer, which must not be changed.
 func (c *Client) DescribeBackupTasks(ctx context.Context, request *DescribeBackupTasksRequest) (*DescribeBackupTasksResponse, error) {
-	return read[DescribeBackupTasksResponse](ctx, c, "DescribeBackupTasks", request)
+	return read[DescribeBackupTasksResponseBody](ctx, c, "DescribeBackupTasks", request)
 }

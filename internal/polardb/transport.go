@@ -149,31 +149,57 @@ type rawAnswer struct {
 	host   string
 }
 
-// decode decodes the kept answer into a, an answer of action, as
-// liberally as decodeAnswer does. A body that is not valid JSON is reported
-// as the transport reports one in an error answer; a value of no usable
-// shape, by its path, with the answer's RequestId if it could be read. a
-// is decoded as far as it can be either way.
-func (raw *rawAnswer) decode(a rpcAnswer, action string) error {
-	err := decodeAnswer(raw.body, a.decoded.Interface())
+// decode decodes the kept answer into body, an answer of action, as
+// liberally as decodeAnswer does. A Code makes the answer an error,
+// whatever the rest looks like: a 2xx answer may be an error answer. A
+// body that is not valid JSON is reported as the transport reports one in
+// an error answer; a value of no usable shape, by its path, with the
+// answer's RequestId if it could be read. body is decoded as far as it can
+// be either way. The error fields are decoded apart, a second pass over the
+// answer (apiErrorBody), as a result type cannot also embed them.
+func (raw *rawAnswer) decode(body any, action string) error {
+	err := decodeAnswer(raw.body, body)
 	var syntax *json.SyntaxError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &syntax):
+	if errors.As(err, &syntax) {
 		return responseError(raw.host, raw.status, raw.header, problemNotJSON, raw.body)
-	default:
+	}
+	var fault apiErrorBody
+	if err != nil || mayHaveCode(raw.body) { // a second pass costs a third of the first
+		_ = decodeAnswer(raw.body, &fault) // as far as it can be read
+	}
+	switch {
+	case fault.Code != "":
+		return fault.apiError(raw.status, fault.RequestID, raw.header)
+	case err != nil:
 		e := responseError(raw.host, raw.status, raw.header, "answer does not have the "+action+" shape: "+err.Error(), raw.body)
-		e.RequestID, e.WrongShape = clean(a.requestID()), true
+		e.RequestID, e.WrongShape = clean(fault.RequestID), true
 		return e
+	}
+	return nil
+}
+
+// mayHaveCode says whether an answer may have a Code key, as encoding/json
+// matches it: "code" in any case, or a key spelled with an escape.
+func mayHaveCode(body []byte) bool {
+	if bytes.Contains(body, []byte(`\u`)) {
+		return true
+	}
+	for rest := body; ; {
+		i := bytes.IndexByte(rest, '"')
+		if i < 0 || i+6 > len(rest) {
+			return false
+		}
+		if bytes.EqualFold(rest[i+1:i+6], []byte(`code"`)) {
+			return true
+		}
+		rest = rest[i+1:]
 	}
 }
 
 type rawAnswerKey struct{}
 
-// answerFault holds the fields of an error answer besides RequestId, to be
-// decoded together with a result type that has the RequestId: a 2xx answer
-// with a Code is an error too (see answerType).
+// answerFault holds the fields of an error answer besides RequestId
+// (apiErrorBody).
 type answerFault struct {
 	HostID    string `json:"HostId"`
 	Code      string `json:"Code"`
