@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -20,6 +21,10 @@ import (
 //
 //   - a string field takes a JSON string, or the text of a number (exactly
 //     as sent: 1.5e3 stays "1.5e3") or of a boolean ("true");
+//   - a number field takes a JSON number, or a string holding one ("7"),
+//     and an integer field a whole number in any notation (7.0, 7e0) or a
+//     boolean (1 for true); "" is absent;
+//   - a boolean field takes true or false, a string of either, or 1 or 0;
 //   - a list takes a JSON array, or a single object as a list of one;
 //   - an object takes "" or [] as absent (nil), and a list "";
 //   - null, missing and unknown fields, repeated keys and names in another
@@ -86,6 +91,8 @@ func (r *reshaper) value(t reflect.Type) *shapeError {
 	}
 	c, k := r.space(), t.Kind()
 	switch {
+	case scalarKinds[k]:
+		return r.scalar(t, c)
 	case k != reflect.String && k != reflect.Slice && k != reflect.Struct: // a key of no field: copied
 		switch c {
 		case '{':
@@ -119,6 +126,99 @@ func (r *reshaper) value(t reflect.Type) *shapeError {
 		return &shapeError{Got: cmp.Or(got, "a number"), Want: want}
 	}
 	return nil
+}
+
+// scalarKinds are the kinds of the number and boolean fields.
+var scalarKinds = map[reflect.Kind]bool{
+	reflect.Bool: true, reflect.Float32: true, reflect.Float64: true,
+	reflect.Int: true, reflect.Int8: true, reflect.Int16: true, reflect.Int32: true, reflect.Int64: true,
+	reflect.Uint: true, reflect.Uint8: true, reflect.Uint16: true, reflect.Uint32: true, reflect.Uint64: true,
+}
+
+// scalar rewrites a value for a number or boolean field of type t: as the
+// JSON literal its text stands for, null when it is null or "".
+func (r *reshaper) scalar(t reflect.Type, c byte) *shapeError {
+	if c == '{' || c == '[' {
+		r.null()
+		return &shapeError{Got: map[byte]string{'{': "an object", '[': "a list"}[c], Want: scalarWant(t)}
+	}
+	mark := len(r.out)
+	r.copy()
+	text := string(r.out[mark:])
+	r.out = r.out[:mark]
+	if c == '"' {
+		_ = json.Unmarshal([]byte(text), &text) // a string json.Unmarshal has checked
+	}
+	text = strings.TrimSpace(text)
+	if literal, ok := scalarLiteral(t, text); ok {
+		r.out = append(r.out, literal...)
+		return nil
+	}
+	r.out = append(r.out, "null"...)
+	if text == "" || text == "null" && c == 'n' {
+		return nil
+	}
+	got := "a number"
+	if c == '"' {
+		got = "a string"
+	} else if c == 't' || c == 'f' {
+		got = "a boolean"
+	}
+	return &shapeError{Got: got, Want: scalarWant(t)}
+}
+
+// scalarLiteral is the JSON literal text stands for in a field of type t.
+func scalarLiteral(t reflect.Type, text string) (string, bool) {
+	v := reflect.New(t).Elem()
+	switch t.Kind() {
+	case reflect.Bool:
+		b, err := strconv.ParseBool(text)
+		return strconv.FormatBool(b), err == nil
+	case reflect.Float32, reflect.Float64:
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || v.OverflowFloat(f) {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64), true
+	}
+	n, ok := WholeNumber(text)
+	if b, err := strconv.ParseBool(text); !ok && err == nil && (text == "true" || text == "false") {
+		n, ok = map[bool]int64{true: 1}[b], true
+	}
+	switch {
+	case !ok:
+		return "", false
+	case v.CanInt() && !v.OverflowInt(n):
+		return strconv.FormatInt(n, 10), true
+	case v.CanUint() && n >= 0 && !v.OverflowUint(uint64(n)):
+		return strconv.FormatInt(n, 10), true
+	}
+	return "", false
+}
+
+// WholeNumber reads a whole number the API may write in any notation:
+// 7, 7.0, 7e0, " 7".
+func WholeNumber(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// scalarWant says what a field of type t takes, for a shapeError.
+func scalarWant(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a whole number"
 }
 
 // null writes null for a value, which it reads past.

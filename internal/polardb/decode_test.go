@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -80,11 +81,47 @@ var tasksDecodeCases = []decodeCase{
 	{"a string for a list", `{"Items":{"BackupJob":"oops"}}`, "", "Items.BackupJob: a string where a list is expected"},
 }
 
+// Numbers and booleans come as either kind: a string where a number is
+// typed, a number where a string is.
+var logPolicyDecodeCases = []decodeCase{
+	{"documented shape",
+		`{"RequestId":"R","EnableBackupLog":1,"LogBackupRetentionPeriod":7,"LogBackupAnotherRegionRetentionPeriod":"0"}`,
+		`{"EnableBackupLog":1,"LogBackupAnotherRegionRetentionPeriod":"0","LogBackupRetentionPeriod":7,"RequestId":"R"}`, ""},
+	{"strings for numbers, a number for a string",
+		`{"EnableBackupLog":"1","LogBackupRetentionPeriod":" -1 ","LogBackupAnotherRegionRetentionPeriod":30}`,
+		`{"EnableBackupLog":1,"LogBackupAnotherRegionRetentionPeriod":"30","LogBackupRetentionPeriod":-1}`, ""},
+	{"whole numbers in other notations, and booleans",
+		`{"EnableBackupLog":true,"LogBackupRetentionPeriod":7.0,"AdvancedLogPolicies":{"AdvancedLogPolicy":{"EnableLogBackup":"1e0"}}}`,
+		`{"AdvancedLogPolicies":{"AdvancedLogPolicy":[{"EnableLogBackup":1}]},"EnableBackupLog":1,"LogBackupRetentionPeriod":7}`, ""},
+	{"empty strings and nulls for numbers", `{"EnableBackupLog":"","LogBackupRetentionPeriod":null,"RequestId":"R"}`, `{"RequestId":"R"}`, ""},
+	{"a word for a number", `{"EnableBackupLog":"on","RequestId":"R"}`, "", "EnableBackupLog: a string where a whole number is expected"},
+	{"a fraction for an integer", `{"LogBackupRetentionPeriod":7.5}`, "", "LogBackupRetentionPeriod: a number where a whole number is expected"},
+	{"too large for int32", `{"LogBackupRetentionPeriod":"4294967296"}`, "", "LogBackupRetentionPeriod: a string where a whole number is expected"},
+	{"an object for a number", `{"EnableBackupLog":{}}`, "", "EnableBackupLog: an object where a whole number is expected"},
+}
+
+var policyDecodeCases = []decodeCase{
+	{"documented shape",
+		`{"RequestId":"R","DataLevel1BackupRetentionPeriod":"7","PreferredNextBackupTime":"2020-11-16T07:30Z"}`,
+		`{"DataLevel1BackupRetentionPeriod":"7","PreferredNextBackupTime":"2020-11-16T07:30Z","RequestId":"R"}`, ""},
+	{"numbers keep their text", `{"DataLevel1BackupRetentionPeriod":7,"DataLevel2BackupRetentionPeriod":-1}`,
+		`{"DataLevel1BackupRetentionPeriod":"7","DataLevel2BackupRetentionPeriod":"-1"}`, ""},
+	{"booleans of either kind",
+		`{"AdvancedDataPolicies":{"AdvancedDataPolicy":[{"AutoCreated":"true","OnlyPreserveOneEachDay":0,"OnlyPreserveOneEachHour":false,"RetentionValue":30}]}}`,
+		`{"AdvancedDataPolicies":{"AdvancedDataPolicy":[{"AutoCreated":true,"OnlyPreserveOneEachDay":false,"OnlyPreserveOneEachHour":false,"RetentionValue":"30"}]}}`, ""},
+	{"a word for a boolean", `{"AdvancedDataPolicies":{"AdvancedDataPolicy":[{"AutoCreated":"yes"}]}}`, "",
+		"AdvancedDataPolicies.AdvancedDataPolicy[0].AutoCreated: a string where a boolean is expected"},
+}
+
 // bodyOf decodes body as an answer of the operation whose response body is
 // B, as the client does.
 func bodyOf[B any](body []byte) (any, error) {
 	b := new(B)
 	return b, decodeAnswer(body, b)
+}
+
+func allDecodeCases() []decodeCase {
+	return slices.Concat(backupsDecodeCases, tasksDecodeCases, logPolicyDecodeCases, policyDecodeCases)
 }
 
 // decodeTargets make new values to decode answers into: the answers of the
@@ -93,6 +130,9 @@ var decodeTargets = []func() any{
 	func() any { return new(DescribeBackupsResponseBody) },
 	func() any { return new(DescribeBackupTasksResponseBody) },
 	func() any { return new(CreateBackupResponseBody) },
+	func() any { return new(DescribeLocalAvailableRecoveryTimeResponseBody) },
+	func() any { return new(DescribeBackupPolicyResponseBody) },
+	func() any { return new(DescribeLogBackupPolicyResponseBody) },
 	func() any { return &apiErrorBody{} },
 }
 
@@ -104,6 +144,8 @@ func TestDecodeAnswer(t *testing.T) {
 	}{
 		{"DescribeBackups", backupsDecodeCases, bodyOf[DescribeBackupsResponseBody]},
 		{"DescribeBackupTasks", tasksDecodeCases, bodyOf[DescribeBackupTasksResponseBody]},
+		{"DescribeLogBackupPolicy", logPolicyDecodeCases, bodyOf[DescribeLogBackupPolicyResponseBody]},
+		{"DescribeBackupPolicy", policyDecodeCases, bodyOf[DescribeBackupPolicyResponseBody]},
 	} {
 		for _, tt := range op.cases {
 			t.Run(op.name+"/"+tt.name, func(t *testing.T) {
@@ -149,7 +191,7 @@ func TestDecodeAnswerReadsErrorFields(t *testing.T) {
 // What json.Unmarshal decodes, decodeReshaped, which reads the answers it
 // refuses, decodes alike: one set of rules.
 func TestDecodeReshapedAgreesWithEncodingJSON(t *testing.T) {
-	for _, tt := range append(append([]decodeCase{}, backupsDecodeCases...), tasksDecodeCases...) {
+	for _, tt := range allDecodeCases() {
 		checkReshapedAgrees(t, []byte(tt.body))
 	}
 	checkReshapedAgrees(t, []byte(okBody))
@@ -182,7 +224,7 @@ func checkReshapedAgrees(t *testing.T, body []byte) {
 // JSON is a *json.SyntaxError, an answer of no usable shape a shapeError
 // naming a path, and what json.Unmarshal decodes, decodeReshaped decodes alike.
 func FuzzDecodeLiberally(f *testing.F) {
-	for _, tt := range append(append([]decodeCase{}, backupsDecodeCases...), tasksDecodeCases...) {
+	for _, tt := range allDecodeCases() {
 		f.Add([]byte(tt.body))
 	}
 	f.Add([]byte(okBody))
@@ -217,6 +259,19 @@ func FuzzDecodeLiberally(f *testing.F) {
 
 // An answer's error fields are read in a second pass only when it may have
 // a Code key, however encoding/json would match it.
+func TestWholeNumber(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		n  int64
+		ok bool
+	}{{"154920107", 154920107, true}, {"1.5e8", 150000000, true}, {" 42 ", 42, true}, {"-1", -1, true},
+		{"1.5", 0, false}, {"", 0, false}, {"big", 0, false}, {"NaN", 0, false}, {"Inf", 0, false}} {
+		if n, ok := WholeNumber(tt.in); n != tt.n || ok != tt.ok {
+			t.Errorf("WholeNumber(%q) = %d, %v; want %d, %v", tt.in, n, ok, tt.n, tt.ok)
+		}
+	}
+}
+
 func TestMayHaveCode(t *testing.T) {
 	for body, want := range map[string]bool{
 		`{"Code":"X"}`: true, `{"code":1}`: true, `{"CODE":1}`: true, `{"\u0043ode":"X"}`: true,

@@ -241,7 +241,7 @@ func backupValue(b *backupSet, typ tftypes.Type, words map[string]tftypes.Value)
 		return v
 	}
 	size := tftypes.NewValue(tftypes.Number, nil)
-	if n, ok := wholeNumber(deref(b.BackupSetSize)); ok {
+	if n, ok := polardb.WholeNumber(deref(b.BackupSetSize)); ok {
 		size = tftypes.NewValue(tftypes.Number, n)
 	}
 	available := tftypes.NewValue(tftypes.Bool, nil)

@@ -4,12 +4,12 @@ package provider
 // numbers it may write in any notation, times it sends as Unix seconds.
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
 // deref is *s, or "" when the API sent none.
@@ -51,26 +51,12 @@ func availableOf(s *string) (available, ok bool) {
 	return false, false
 }
 
-// wholeNumber reads a count the API documents as a string of digits; it
-// may send it as a number in another notation, such as 1.5e8.
-func wholeNumber(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
-		return 0, false
-	}
-	return int64(f), true
-}
-
 // consistentTime is ConsistentTime, Unix seconds, as an RFC 3339
 // timestamp in UTC; an RFC 3339 timestamp is taken as it is; nil when it
 // is neither.
 func consistentTime(s string) *string {
 	var t time.Time
-	if n, ok := wholeNumber(s); ok && n > 0 {
+	if n, ok := polardb.WholeNumber(s); ok && n > 0 {
 		t = time.Unix(n, 0)
 	} else if parsed, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
 		t = parsed

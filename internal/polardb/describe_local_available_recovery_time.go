@@ -1,0 +1,25 @@
+package polardb
+
+import "context"
+
+// DescribeLocalAvailableRecoveryTimeRequest is the request of
+// DescribeLocalAvailableRecoveryTime. Nil fields are not sent.
+type DescribeLocalAvailableRecoveryTimeRequest struct {
+	DBClusterId *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
+}
+
+type DescribeLocalAvailableRecoveryTimeResponse = Response[DescribeLocalAvailableRecoveryTimeResponseBody]
+
+type DescribeLocalAvailableRecoveryTimeResponseBody struct {
+	DBClusterId       *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
+	RecoveryBeginTime *string `json:"RecoveryBeginTime,omitempty" xml:"RecoveryBeginTime,omitempty"`
+	RecoveryEndTime   *string `json:"RecoveryEndTime,omitempty" xml:"RecoveryEndTime,omitempty"`
+	RequestId         *string `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
+}
+
+// DescribeLocalAvailableRecoveryTime tells the window a point-in-time
+// restore of a cluster can reach, from its level-1 backups and the logs
+// after them. Identical requests in flight share one call (read).
+func (c *Client) DescribeLocalAvailableRecoveryTime(ctx context.Context, request *DescribeLocalAvailableRecoveryTimeRequest) (*DescribeLocalAvailableRecoveryTimeResponse, error) {
+	return read[DescribeLocalAvailableRecoveryTimeResponseBody](ctx, c, "DescribeLocalAvailableRecoveryTime", request)
+}
