@@ -201,9 +201,10 @@ func TestExamplesWaitForTheRunningBackup(t *testing.T) {
 	}
 }
 
-// TestExamplesRefuseWithoutARecentBackup: the backups page's examples and
-// the guide's, when the newest usable backup is 26 hours old: the check
-// block warns, and the preconditions stop the plan, each saying why.
+// TestExamplesRefuseWithoutARecentBackup: the backups and recovery window
+// pages' examples and the guide's, when the newest usable backup is 26
+// hours old: the check blocks warn, and the preconditions stop the plan,
+// each saying why.
 func TestExamplesRefuseWithoutARecentBackup(t *testing.T) {
 	ex := newExamples(t)
 	_, env := ex.startEmulator(t, "examples-stale-emulator.json")
@@ -211,6 +212,10 @@ func TestExamplesRefuseWithoutARecentBackup(t *testing.T) {
 		"data-sources/polardb_backups": {"No backup of pc-bp1example000000001 restores to a point in the last 24 hours",
 			"Not upgrading without a backup from the last 24 hours", "Not dropping the schema without a backup from the last 24 hours"},
 		"guides/require-a-recent-backup": {"Not upgrading pc-bp1example000000001: no backup of the last 24 hours can be restored from"},
+		// The stale cluster's log backup is off: its window ends at its
+		// newest backup, 26 hours ago.
+		"data-sources/polardb_recovery_window": {"pc-bp1example000000001 cannot be restored to a point in the last 15 minutes: the latest restorable point is ",
+			", and log backup is off.", "Not upgrading pc-bp1example000000001: log backup is off"},
 	} {
 		t.Run(rel, func(t *testing.T) { ex.planStops(t, rel, env, wants...) })
 	}

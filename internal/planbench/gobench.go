@@ -27,6 +27,10 @@ const (
 	// pagingGoal bounds a read of 1,000 backups over ten pages, in
 	// round-trip latencies: the first page, then the others together.
 	pagingGoal = 3
+	// recoveryGoal bounds what an API answering each call in 1 s adds to a
+	// read of polardb_recovery_window, in seconds: its three calls go out
+	// together, one round trip.
+	recoveryGoal = 1.5
 )
 
 // The benchmarks the goals are computed from, named without their
@@ -46,6 +50,9 @@ const (
 	// from an API answering in 200 ms, reporting latencies/op.
 	decodeBackupsBench, backupsStateBench = "BenchmarkDecodeBackups/", "BenchmarkBackupsState/10000"
 	pagingBench                           = "BenchmarkDescribeAllBackups/1000-at-200ms"
+	// recoveryBench reads polardb_recovery_window from an API answering
+	// each call in 1 s and at once, reporting the difference (extra-s/op).
+	recoveryBench = "BenchmarkRecoveryWindowRead/at-1s"
 )
 
 // goBenchmarks runs the Go benchmarks count times, shows their output,
@@ -69,6 +76,7 @@ func goBenchmarks(count int) bool {
 	decodeNumbers, decodeNumbersErr := r.median(decodeBackupsBench+"numbers/100x100", "ns/op")
 	backupsState, backupsStateErr := r.median(backupsStateBench, "ns/op")
 	paging, pagingErr := r.median(pagingBench, "latencies/op")
+	recovery, recoveryErr := r.median(recoveryBench, "extra-s/op")
 	fmt.Printf("\nMedians of the %d counts:\n\n", count)
 	ok := table([]row{
 		{measure: fmt.Sprintf("CPU per read beyond the HTTP round trip, 10 tasks (client %.0f µs − round trip %.0f µs + decode and state %.0f µs)",
@@ -82,6 +90,8 @@ func goBenchmarks(count int) bool {
 		{measure: "… with numbers where the API documents strings", figure: (decodeNumbers + backupsState) / 1e6,
 			err: errors.Join(decodeNumbersErr, backupsStateErr), unit: "ms"},
 		{measure: "read 1,000 backups in pages of 100 from an API answering in 200 ms", figure: paging, err: pagingErr, below: pagingGoal, unit: "latencies"},
+		{measure: "what an API answering in 1 s adds to a read of polardb_recovery_window (three calls)", figure: recovery, err: recoveryErr,
+			below: recoveryGoal, unit: "s"},
 	})
 	if testErr != nil {
 		fmt.Fprintln(os.Stderr, "go test:", testErr)

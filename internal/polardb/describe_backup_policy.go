@@ -55,6 +55,9 @@ type DescribeBackupPolicyResponseBodyAdvancedDataPoliciesAdvancedDataPolicy stru
 	StorageClass            *string `json:"StorageClass,omitempty" xml:"StorageClass,omitempty"`
 }
 
+// GetRequestId is the answer's RequestId, as the SDK's getter is.
+func (s *DescribeBackupPolicyResponseBody) GetRequestId() *string { return s.RequestId }
+
 // DescribeBackupPolicy tells a cluster's data backup policy: retention,
 // frequency, the next automatic backup, and what is kept when the cluster
 // is deleted. Identical requests in flight share one call (read).

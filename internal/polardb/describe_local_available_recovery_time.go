@@ -17,6 +17,9 @@ type DescribeLocalAvailableRecoveryTimeResponseBody struct {
 	RequestId         *string `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
 }
 
+// GetRequestId is the answer's RequestId, as the SDK's getter is.
+func (s *DescribeLocalAvailableRecoveryTimeResponseBody) GetRequestId() *string { return s.RequestId }
+
 // DescribeLocalAvailableRecoveryTime tells the window a point-in-time
 // restore of a cluster can reach, from its level-1 backups and the logs
 // after them. Identical requests in flight share one call (read).

@@ -37,6 +37,9 @@ type DescribeLogBackupPolicyResponseBodyAdvancedLogPoliciesAdvancedLogPolicy str
 	SrcType           *string `json:"SrcType,omitempty" xml:"SrcType,omitempty"`
 }
 
+// GetRequestId is the answer's RequestId, as the SDK's getter is.
+func (s *DescribeLogBackupPolicyResponseBody) GetRequestId() *string { return s.RequestId }
+
 // DescribeLogBackupPolicy tells a cluster's log backup policy: whether
 // log backup is on and how long logs are kept. Identical requests in
 // flight share one call (read).

@@ -46,9 +46,9 @@ func (a *createBackupAction) Metadata(_ context.Context, req action.MetadataRequ
 
 func (a *createBackupAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: withRAMAction("CreateBackup", "Takes a manual backup of a PolarDB cluster now (API `CreateBackup`) and waits for it: "+
+		MarkdownDescription: withRAMAction("Takes a manual backup of a PolarDB cluster now (API `CreateBackup`) and waits for it: "+
 			"before a risky change, from `terraform apply -invoke` or a resource's `action_trigger`. Needs Terraform 1.14 or later.",
-			"DescribeBackupTasks", "DescribeBackups"),
+			"CreateBackup", "DescribeBackupTasks", "DescribeBackups"),
 		Attributes: map[string]schema.Attribute{
 			"cluster_id": schema.StringAttribute{
 				MarkdownDescription: clusterIDDescription,

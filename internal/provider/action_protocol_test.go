@@ -19,7 +19,7 @@ import (
 
 // protocolValue is a value of the object type typ with the attributes set
 // (strings) and every other attribute null.
-func protocolValue(t *testing.T, typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
+func protocolValue(t testing.TB, typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
 	t.Helper()
 	object, ok := typ.(tftypes.Object)
 	if !ok {
@@ -48,8 +48,8 @@ type actionServer interface {
 }
 
 // protocolServer is the provider's server, configured for e, and the type
-// of the action's configuration.
-func protocolServer(t *testing.T, e *testEmulator) (actionServer, tftypes.Type) {
+// of the configuration of the action or data source typeName.
+func protocolServer(t testing.TB, e *testEmulator, typeName string) (actionServer, tftypes.Type) {
 	t.Helper()
 	ctx := context.Background()
 	server, ok := providerserver.NewProtocol6(New("test")())().(actionServer)
@@ -60,9 +60,12 @@ func protocolServer(t *testing.T, e *testEmulator) (actionServer, tftypes.Type) 
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
 	}
-	action, ok := schemas.ActionSchemas["polardb_create_backup"]
-	if !ok {
-		t.Fatalf("no polardb_create_backup among the actions %v", schemas.ActionSchemas)
+	schema := schemas.DataSourceSchemas[typeName]
+	if action := schemas.ActionSchemas[typeName]; action != nil {
+		schema = action.Schema
+	}
+	if schema == nil {
+		t.Fatalf("no %s among the actions %v and data sources %v", typeName, schemas.ActionSchemas, schemas.DataSourceSchemas)
 	}
 	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: protocolValue(t, schemas.Provider.ValueType(), map[string]string{
 		"endpoint": e.endpoint, "protocol": "HTTP", "region": "cn-hangzhou", "access_key": testAccessKeyID, "secret_key": testAccessKeySecret,
@@ -70,7 +73,7 @@ func protocolServer(t *testing.T, e *testEmulator) (actionServer, tftypes.Type) 
 	if err != nil || len(configured.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
 	}
-	return server, action.Schema.ValueType()
+	return server, schema.ValueType()
 }
 
 // invokeOverTheProtocol invokes the action on e with config in ctx, as
@@ -80,7 +83,7 @@ func protocolServer(t *testing.T, e *testEmulator) (actionServer, tftypes.Type) 
 func invokeOverTheProtocol(ctx context.Context, t *testing.T, e *testEmulator, config map[string]string,
 	onProgress func(string)) ([]string, []*tfprotov6.Diagnostic) {
 	t.Helper()
-	server, configType := protocolServer(t, e)
+	server, configType := protocolServer(t, e, "polardb_create_backup")
 	stream, err := server.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: "polardb_create_backup",
 		Config: protocolValue(t, configType, config)})
 	if err != nil {
@@ -160,7 +163,7 @@ func TestCreateBackupOverTheProtocol(t *testing.T) {
 // naming the argument, before any call.
 func TestCreateBackupValidatesOverTheProtocol(t *testing.T) {
 	e := startEmulator(t)
-	server, configType := protocolServer(t, e)
+	server, configType := protocolServer(t, e, "polardb_create_backup")
 	for _, tt := range []struct {
 		config map[string]string
 		want   string

@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -72,4 +73,55 @@ func logRetry(ctx context.Context, r polardb.Retry) {
 		fields["request_id"] = apiErr.RequestID
 	}
 	tflog.Debug(ctx, "PolarDB API call retried", fields)
+}
+
+// logged makes one call of the API operation for request through method
+// (a method of the client, such as DescribeBackupPolicy), logged
+// (logCall), and returns its answer's body. An error is a *failedCall,
+// which names the operation.
+func logged[R any, B any, PB interface {
+	*B
+	GetRequestId() *string
+}](ctx context.Context, p *providerData, operation, clusterID string,
+	method func(context.Context, *R) (*polardb.Response[B], error), request *R) (*B, error) {
+	started := time.Now()
+	response, err := method(ctx, request)
+	fields := map[string]any{"cluster_id": clusterID}
+	if err != nil {
+		p.logCall(ctx, operation, started, fields, err)
+		return nil, &failedCall{operation: operation, err: err}
+	}
+	fields["request_id"] = deref(PB(response.Body).GetRequestId())
+	p.logCall(ctx, operation, started, fields, nil)
+	return response.Body, nil
+}
+
+// failedCall is a call of an API operation that failed.
+type failedCall struct {
+	operation string
+	err       error
+}
+
+func (e *failedCall) Error() string { return e.operation + ": " + e.err.Error() }
+func (e *failedCall) Unwrap() error { return e.err }
+
+// together runs calls that do not depend on each other at the same time,
+// each in a context that ends when the first of them fails, and returns
+// that first error: what the others then return, cancelled, only repeats
+// it.
+func together(ctx context.Context, calls ...func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var first error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for _, call := range calls {
+		wg.Go(func() {
+			if err := call(ctx); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }

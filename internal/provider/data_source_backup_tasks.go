@@ -19,7 +19,7 @@ import (
 var _ datasource.DataSourceWithConfigure = &backupTasksDataSource{}
 
 func newBackupTasksDataSource() datasource.DataSource {
-	return &backupTasksDataSource{dataSource{kind: readKind{name: "backup_tasks", subject: "PolarDB backup tasks", operation: "DescribeBackupTasks"}}}
+	return &backupTasksDataSource{dataSource{kind: readKind{name: "backup_tasks", subject: "PolarDB backup tasks", operations: []string{"DescribeBackupTasks"}}}}
 }
 
 type backupTasksDataSource struct {
@@ -28,6 +28,7 @@ type backupTasksDataSource struct {
 
 type backupTasksModel struct {
 	readArguments
+	backupFilters
 	BackupJobID types.String `tfsdk:"backup_job_id"`
 	IDs         types.List   `tfsdk:"ids"`
 	Tasks       types.List   `tfsdk:"tasks"`
@@ -36,7 +37,8 @@ type backupTasksModel struct {
 func (d *backupTasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = d.schemaOf(ctx, "Lists the backup tasks of a PolarDB cluster (API `DescribeBackupTasks`): "+
 		"backups that are scheduled, running or just finished. Use it to gate changes on running backups in `check` blocks and conditions.",
-		"tasks", map[string]schema.Attribute{
+		map[string]schema.Attribute{
+			"backup_mode":   backupModeAttribute("tasks"),
 			"backup_job_id": idArgument("Only the task with this backup job ID (`BackupJobId`).", "a backup job ID"),
 			"wait_until": schema.StringAttribute{
 				MarkdownDescription: "Wait before returning, polling with the same filters within `timeouts.read`: `idle` until no listed task is in progress, " +
@@ -70,7 +72,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	r, ctx, cancel := d.startRead(ctx, model.readArguments, &resp.Diagnostics)
+	r, ctx, cancel := d.startRead(ctx, model.readArguments, model.backupFilters, &resp.Diagnostics)
 	if r == nil {
 		return
 	}
@@ -94,12 +96,9 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 		resp.Diagnostics.Append(r.failed(err, goal)...)
 		return
 	}
-	state, diags := r.state(req.Config.Raw, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
+	r.respond(req.Config.Raw, resp, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
 		setTasks(attrs, types, jobsOf(response))
 	})
-	if resp.Diagnostics.Append(diags...); !diags.HasError() {
-		resp.State.Raw = state
-	}
 }
 
 // tasksGoal is what a wait_until of mode waits for.

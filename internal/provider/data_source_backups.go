@@ -25,7 +25,7 @@ import (
 var _ datasource.DataSourceWithValidateConfig = &backupsDataSource{}
 
 func newBackupsDataSource() datasource.DataSource {
-	return &backupsDataSource{dataSource{kind: readKind{name: "backups", subject: "PolarDB backups", operation: "DescribeBackups"}}}
+	return &backupsDataSource{dataSource{kind: readKind{name: "backups", subject: "PolarDB backups", operations: []string{"DescribeBackups"}}}}
 }
 
 type backupsDataSource struct {
@@ -34,6 +34,7 @@ type backupsDataSource struct {
 
 type backupsModel struct {
 	readArguments
+	backupFilters
 	BackupID        types.String `tfsdk:"backup_id"`
 	BackupStatus    types.String `tfsdk:"backup_status"`
 	BackupRegion    types.String `tfsdk:"backup_region"`
@@ -74,8 +75,9 @@ func backupAttributes() map[string]schema.Attribute {
 func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = d.schemaOf(ctx, "Lists the backup sets of a PolarDB cluster (API `DescribeBackups`) within a time window, "+
 		"newest first, with the newest one that can be restored from: the recovery point to check before a risky change.",
-		"backups", map[string]schema.Attribute{
-			"backup_id": idArgument("Only the backup set with this ID (`BackupId`).", "a backup ID"),
+		map[string]schema.Attribute{
+			"backup_mode": backupModeAttribute("backups"),
+			"backup_id":   idArgument("Only the backup set with this ID (`BackupId`).", "a backup ID"),
 			"backup_status": schema.StringAttribute{
 				MarkdownDescription: "Only backups with this status (`BackupStatus`): `Success` or `Failed`, case-sensitive.",
 				Optional:            true,
@@ -143,7 +145,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	r, ctx, cancel := d.startRead(ctx, model.readArguments, &resp.Diagnostics)
+	r, ctx, cancel := d.startRead(ctx, model.readArguments, model.backupFilters, &resp.Diagnostics)
 	if r == nil {
 		return
 	}
@@ -189,12 +191,9 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.Append(r.failed(err, goal)...)
 		return
 	}
-	state, diags := r.state(req.Config.Raw, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
+	r.respond(req.Config.Raw, resp, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
 		setBackups(attrs, types, read)
 	})
-	if resp.Diagnostics.Append(diags...); !diags.HasError() {
-		resp.State.Raw = state
-	}
 }
 
 // windowError is a window that cannot be read, found at read time: values
@@ -257,7 +256,7 @@ func backupValue(b *backupSet, typ tftypes.Type, words map[string]tftypes.Value)
 		"backup_level":    word(b.BackupsLevel),
 		"start_time":      stringValue(b.BackupStartTime),
 		"end_time":        stringValue(b.BackupEndTime),
-		"consistent_time": unlessEmpty(consistentTime(deref(b.ConsistentTime))),
+		"consistent_time": unlessEmpty(utcTime(deref(b.ConsistentTime))),
 		"size_bytes":      size,
 		"available":       available,
 		"comment":         unlessEmpty(b.Comment),

@@ -539,13 +539,14 @@ func TestAccBackups_identicalReadsShareARead(t *testing.T) {
 // read is null, not an error.
 func TestLiberalValues(t *testing.T) {
 	for in, want := range map[string]string{"1795140015": "2026-11-20T02:00:15Z", "1.795140015e9": "2026-11-20T02:00:15Z",
-		"2026-11-20T10:00:15+08:00": "2026-11-20T02:00:15Z", "": "<nil>", "0": "<nil>", "soon": "<nil>"} {
+		"2026-11-20T10:00:15+08:00": "2026-11-20T02:00:15Z", "2020-11-16T07:30Z": "2020-11-16T07:30:00Z", " 2020-11-16T15:30+08:00": "2020-11-16T07:30:00Z",
+		"": "<nil>", "0": "<nil>", "soon": "<nil>", "2020-11-16": "<nil>"} {
 		got := "<nil>"
-		if s := consistentTime(in); s != nil {
+		if s := utcTime(in); s != nil {
 			got = *s
 		}
 		if got != want {
-			t.Errorf("consistentTime(%q) = %s, want %s", in, got, want)
+			t.Errorf("utcTime(%q) = %s, want %s", in, got, want)
 		}
 	}
 	for in, want := range map[string]string{"1": "true true", "true": "true true", "0": "false true", "False": "false true", "": "false false", "2": "false false"} {

@@ -98,7 +98,9 @@ func withDetail(d diag.Diagnostic, more string) diag.Diagnostic {
 func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 	facts := apiErrorFacts(e)
 	switch code := e.Code; {
-	case code == "InvalidDBClusterId.NotFound":
+	// DescribeLocalAvailableRecoveryTime says InvalidDBCluster.NotFound (404)
+	// where the other operations say InvalidDBClusterId.NotFound (400).
+	case code == "InvalidDBClusterId.NotFound" || code == "InvalidDBCluster.NotFound":
 		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster not found",
 			fmt.Sprintf("No PolarDB cluster %q exists at endpoint %s%s. Check the cluster ID, and that the provider's "+
 				"`region` (or `endpoint`) is the cluster's region.\n\n%s", rc.clusterID, rc.endpoint, inRegion(rc.region), facts))

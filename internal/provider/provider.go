@@ -226,7 +226,7 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newBackupTasksDataSource, newBackupsDataSource}
+	return []func() datasource.DataSource{newBackupTasksDataSource, newBackupsDataSource, newRecoveryWindowDataSource}
 }
 
 func (p *polardbProvider) Actions(context.Context) []func() action.Action {

@@ -107,7 +107,7 @@ func startEmulator(t *testing.T, extra ...emulator.Cluster) *testEmulator {
 }
 
 // serveEmulator serves server over HTTP and HTTPS for one test.
-func serveEmulator(t *testing.T, server *emulator.Server) *testEmulator {
+func serveEmulator(t testing.TB, server *emulator.Server) *testEmulator {
 	t.Helper()
 	httpServer := httptest.NewServer(server)
 	t.Cleanup(httpServer.Close)

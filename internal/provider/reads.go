@@ -33,9 +33,9 @@ type dataSource struct {
 
 // readKind is what a data source reads.
 type readKind struct {
-	name      string // its type name after the provider's: "backup_tasks"
-	subject   string // in diagnostics: "PolarDB backup tasks"
-	operation string // the API operation it calls: "DescribeBackupTasks"
+	name       string   // its type name after the provider's: "backup_tasks"
+	subject    string   // in diagnostics: "PolarDB backup tasks"
+	operations []string // the API operations it calls: "DescribeBackupTasks"
 }
 
 func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -49,17 +49,22 @@ func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureReques
 // readArguments are the arguments every data source has, embedded in its
 // model.
 type readArguments struct {
-	ID         types.String   `tfsdk:"id"`
-	ClusterID  types.String   `tfsdk:"cluster_id"`
-	BackupMode types.String   `tfsdk:"backup_mode"`
-	WaitUntil  types.String   `tfsdk:"wait_until"`
-	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+	ID        types.String   `tfsdk:"id"`
+	ClusterID types.String   `tfsdk:"cluster_id"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// backupFilters are the arguments of the data sources that list backups
+// or their tasks, embedded in their models beside readArguments: the
+// schema's backup_mode (backupModeAttribute) and each one's wait_until.
+type backupFilters struct {
+	BackupMode types.String `tfsdk:"backup_mode"`
+	WaitUntil  types.String `tfsdk:"wait_until"`
 }
 
 // schemaOf is a data source's schema: its own attributes and those of
-// readArguments; what is the plural it lists, for backup_mode's
-// description.
-func (d *dataSource) schemaOf(ctx context.Context, description, what string, own map[string]schema.Attribute) schema.Schema {
+// readArguments.
+func (d *dataSource) schemaOf(ctx context.Context, description string, own map[string]schema.Attribute) schema.Schema {
 	attributes := map[string]schema.Attribute{
 		"id": schema.StringAttribute{MarkdownDescription: "The cluster ID.", Computed: true},
 		"cluster_id": schema.StringAttribute{
@@ -67,15 +72,20 @@ func (d *dataSource) schemaOf(ctx context.Context, description, what string, own
 			Required:            true,
 			Validators:          clusterIDValidators(),
 		},
-		"backup_mode": schema.StringAttribute{
-			MarkdownDescription: "Only " + what + " of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
-		},
 		"timeouts": timeoutsAttribute(ctx),
 	}
 	maps.Copy(attributes, own)
-	return schema.Schema{MarkdownDescription: withRAMAction(d.kind.operation, description), Attributes: attributes}
+	return schema.Schema{MarkdownDescription: withRAMAction(description, d.kind.operations...), Attributes: attributes}
+}
+
+// backupModeAttribute is backup_mode, of backupFilters; what is the plural
+// the data source lists.
+func backupModeAttribute(what string) schema.Attribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Only " + what + " of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
+		Optional:            true,
+		Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
+	}
 }
 
 // idArgument is an optional ID argument, such as backup_job_id; shape says
@@ -98,23 +108,24 @@ type dataSourceRead struct {
 	readKind
 	provider *providerData
 	args     readArguments
+	filters  backupFilters // none for a data source without them
 	timeout  time.Duration // timeouts.read, or its default
 }
 
-// startRead begins a read with args: its context bounded by timeouts.read
-// and with secrets masked. It is nil, with diagnostics, when nothing can
-// be read.
-func (d *dataSource) startRead(ctx context.Context, args readArguments, diags *diag.Diagnostics) (*dataSourceRead, context.Context, context.CancelFunc) {
+// startRead begins a read with args and filters: its context bounded by
+// timeouts.read and with secrets masked. It is nil, with diagnostics, when
+// nothing can be read.
+func (d *dataSource) startRead(ctx context.Context, args readArguments, filters backupFilters, diags *diag.Diagnostics) (*dataSourceRead, context.Context, context.CancelFunc) {
 	if d.provider == nil {
 		diags.Append(notConfigured(d.kind.subject + " cannot be read during this plan"))
 		return nil, ctx, nil
 	}
-	timeout, problems := args.Timeouts.Read(ctx, defaultTimeout(args.WaitUntil.ValueString()))
+	timeout, problems := args.Timeouts.Read(ctx, defaultTimeout(filters.WaitUntil.ValueString()))
 	if diags.Append(problems...); diags.HasError() {
 		return nil, ctx, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return &dataSourceRead{readKind: d.kind, provider: d.provider, args: args, timeout: timeout}, d.provider.masked(ctx), cancel
+	return &dataSourceRead{readKind: d.kind, provider: d.provider, args: args, filters: filters, timeout: timeout}, d.provider.masked(ctx), cancel
 }
 
 // waitGoal is what a wait_until waited for, for the diagnostic of a wait
@@ -126,13 +137,11 @@ type waitGoal struct {
 }
 
 // failed is the diagnostic of a read that err ended: a wait_until that
-// ended before goal, or a failed call.
+// ended before goal, or a failed call (callFailed).
 func (r *dataSourceRead) failed(err error, goal waitGoal) diag.Diagnostics {
 	var ended *waitEndedError
 	if !errors.As(err, &ended) {
-		rc := r.provider.readContext(r.operation, "Reading "+r.subject, r.args.ClusterID.ValueString(), r.timeout)
-		rc.backupMode = r.args.BackupMode.ValueString()
-		return readErrorDiagnostics(err, rc)
+		return r.callFailed(err)
 	}
 	lines := make([]string, 0, len(ended.held))
 	for _, h := range ended.held {
@@ -140,7 +149,7 @@ func (r *dataSourceRead) failed(err error, goal waitGoal) diag.Diagnostics {
 	}
 	held := strings.Join(lines, "\n")
 	waited := ended.waited.Round(time.Second)
-	mode := r.args.WaitUntil.ValueString()
+	mode := r.filters.WaitUntil.ValueString()
 	if errors.Is(ended.cause, context.Canceled) {
 		return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "Waiting for "+goal.subject+" was cancelled",
 			fmt.Sprintf("The read was interrupted after waiting %s for %s (wait_until = %q). Still holding it:\n%s", waited, goal.goal, mode, held))}
@@ -150,6 +159,28 @@ func (r *dataSourceRead) failed(err error, goal waitGoal) diag.Diagnostics {
 			"The wait is bounded by `timeouts.read` on the data source (%s; default %s when wait_until is set). "+
 			"Raise it, for example `timeouts = { read = \"2h\" }`, or run again later.",
 			waited, goal.goal, mode, held, durationText(r.timeout), durationText(defaultWaitTimeout)))}
+}
+
+// callFailed is the diagnostic of a read that a failed call ended: of the
+// operation a *failedCall names, else of the data source's first.
+func (r *dataSourceRead) callFailed(err error) diag.Diagnostics {
+	operation := r.operations[0]
+	var failed *failedCall
+	if errors.As(err, &failed) {
+		operation = failed.operation
+	}
+	rc := r.provider.readContext(operation, "Reading "+r.subject, r.args.ClusterID.ValueString(), r.timeout)
+	rc.backupMode = r.filters.BackupMode.ValueString()
+	return readErrorDiagnostics(err, rc)
+}
+
+// respond sets resp's state to the read's state (state) from the
+// configuration resp answers, or its diagnostics.
+func (r *dataSourceRead) respond(config tftypes.Value, resp *datasource.ReadResponse, set func(attrs map[string]tftypes.Value, types map[string]tftypes.Type)) {
+	state, diags := r.state(config, set)
+	if resp.Diagnostics.Append(diags...); !diags.HasError() {
+		resp.State.Raw = state
+	}
 }
 
 // state is the read's state: the configuration, with id set to the cluster

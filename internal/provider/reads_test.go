@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
 // configOf is a configuration of d with cluster_id set and every other
@@ -44,6 +46,15 @@ func TestStateIsTheSchemas(t *testing.T) {
 		{newBackupsDataSource(), func(a map[string]tftypes.Value, ty map[string]tftypes.Type) {
 			setBackups(a, ty, backupsRead{backups: []*backupSet{full}, total: 1})
 		}, &backupsModel{}},
+		{newRecoveryWindowDataSource(), func(a map[string]tftypes.Value, ty map[string]tftypes.Type) {
+			setRecoveryWindow(a, ty, recoveryAnswers{
+				window: &polardb.DescribeLocalAvailableRecoveryTimeResponseBody{RecoveryBeginTime: new("2026-11-20T02:00:15Z"), RecoveryEndTime: new("2026-11-27T08:56:45Z")},
+				policy: &polardb.DescribeBackupPolicyResponseBody{BackupRetentionPolicyOnClusterDeletion: new("LATEST"), BackupFrequency: new("Normal"),
+					PreferredBackupPeriod: new("Monday,Wednesday"), PreferredBackupTime: new("15:00Z-16:00Z"), PreferredNextBackupTime: new("2026-11-30T15:00Z"),
+					DataLevel1BackupRetentionPeriod: new("7"), DataLevel2BackupRetentionPeriod: new("-1"), BackupPolicyLevel: new("Normal")},
+				logPolicy: &polardb.DescribeLogBackupPolicyResponseBody{EnableBackupLog: new(int32(1)), LogBackupRetentionPeriod: new(int32(7))},
+			})
+		}, &recoveryWindowModel{}},
 	} {
 		config, schema := configOf(t, tt.dataSource)
 		raw, diags := (&dataSourceRead{}).state(config, tt.set)

@@ -43,16 +43,19 @@ func notConfigured(cannot string) diag.Diagnostic {
 }
 
 // withRAMAction is the description of a surface that calls the API
-// operation, followed by the RAM action its credentials need, and those of
-// the operations it waits with: the docs page shows it first (its template
-// splits the first paragraph off for the front matter), and the other
-// pages point there.
-func withRAMAction(operation, description string, waitsWith ...string) string {
-	if len(waitsWith) == 0 {
-		return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and no other."
+// operations, followed by the RAM actions its credentials need: the docs
+// page shows them first (its template splits the first paragraph off for
+// the front matter), and the other pages point there.
+func withRAMAction(description string, operations ...string) string {
+	actions := make([]string, len(operations))
+	for i, operation := range operations {
+		actions[i] = "`polardb:" + operation + "`"
 	}
-	return description + "\n\nThe credentials need the RAM action `polardb:" + operation + "` on the cluster, and to wait, `polardb:" +
-		strings.Join(waitsWith, "` and `polardb:") + "`."
+	if len(actions) == 1 {
+		return description + "\n\nThe credentials need the RAM action " + actions[0] + " on the cluster, and no other."
+	}
+	return description + "\n\nThe credentials need the RAM actions " + strings.Join(actions[:len(actions)-1], ", ") +
+		" and " + actions[len(actions)-1] + " on the cluster, and no other."
 }
 
 // clusterIDDescription describes the cluster_id argument of every surface.

@@ -12,12 +12,13 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-// deref is *s, or "" when the API sent none.
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// deref is *p, or the zero value ("" for a string) when the API sent none.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
 	}
-	return *s
+	return *p
 }
 
 // nullString is the value of a string the API did not send.
@@ -51,14 +52,19 @@ func availableOf(s *string) (available, ok bool) {
 	return false, false
 }
 
-// consistentTime is ConsistentTime, Unix seconds, as an RFC 3339
-// timestamp in UTC; an RFC 3339 timestamp is taken as it is; nil when it
-// is neither.
-func consistentTime(s string) *string {
+// utcTime is a time the API sends, as an RFC 3339 timestamp in UTC, the
+// form Terraform's timecmp and timeadd take: from Unix seconds
+// (ConsistentTime), RFC 3339, or RFC 3339 to the minute
+// (PreferredNextBackupTime: "2020-11-16T07:30Z"); nil when it is none of
+// them.
+func utcTime(s string) *string {
+	s = strings.TrimSpace(s)
 	var t time.Time
 	if n, ok := polardb.WholeNumber(s); ok && n > 0 {
 		t = time.Unix(n, 0)
-	} else if parsed, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
+	} else if parsed, err := time.Parse(time.RFC3339, s); err == nil {
+		t = parsed
+	} else if parsed, err := time.Parse(rfc3339Minutes, s); err == nil {
 		t = parsed
 	} else {
 		return nil
@@ -66,3 +72,6 @@ func consistentTime(s string) *string {
 	text := t.UTC().Format(time.RFC3339)
 	return &text
 }
+
+// rfc3339Minutes is RFC 3339 without seconds, as the API sends some times.
+const rfc3339Minutes = "2006-01-02T15:04Z07:00"

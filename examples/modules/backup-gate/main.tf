@@ -1,6 +1,8 @@
 # backup-gate: tells whether a PolarDB cluster is free of running backups, so
 # that a calling configuration can hold back changes (a resize, a
-# maintenance window, a restart) until every backup task has finished.
+# maintenance window, a restart) until every backup task has finished; and
+# to which points in time the cluster could be restored if the change went
+# wrong.
 #
 # The module configures no provider: the caller passes its "polardb"
 # provider (credentials, region, endpoint) as usual.
@@ -44,6 +46,10 @@ data "polardb_backup_tasks" "this" {
   }
 }
 
+data "polardb_recovery_window" "this" {
+  cluster_id = var.cluster_id
+}
+
 module "status" {
   source = "./modules/status"
 
@@ -81,4 +87,13 @@ output "running" {
 output "safe_to_change" {
   description = "True when every backup task of the cluster has finished (or there is none)."
   value       = module.status.safe_to_change
+}
+
+output "recovery_window" {
+  description = "The points in time the cluster can be restored to: earliest and latest (RFC 3339 in UTC; null when it has no restorable point yet), and whether log backup is on (without it, only the backups' own points)."
+  value = {
+    earliest           = data.polardb_recovery_window.this.earliest_restorable_time
+    latest             = data.polardb_recovery_window.this.latest_restorable_time
+    log_backup_enabled = data.polardb_recovery_window.this.log_backup_enabled
+  }
 }

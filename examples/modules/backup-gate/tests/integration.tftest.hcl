@@ -38,6 +38,17 @@ run "idle_cluster_is_safe" {
     condition     = data.polardb_backup_tasks.this.ids == tolist(["11111111"])
     error_message = "Unexpected tasks read: ${jsonencode(data.polardb_backup_tasks.this.ids)}."
   }
+
+  # From its one backup, restorable up to now: log backup is on.
+  assert {
+    condition     = output.recovery_window.earliest == "2024-05-20T02:00:28Z" && output.recovery_window.log_backup_enabled
+    error_message = "Unexpected recovery window: ${jsonencode(output.recovery_window)}."
+  }
+
+  assert {
+    condition     = timecmp(output.recovery_window.latest, timeadd(plantimestamp(), "-1h")) > 0
+    error_message = "With log backup on, the window must reach the present: ${jsonencode(output.recovery_window)}."
+  }
 }
 
 run "empty_cluster_is_safe" {
@@ -50,6 +61,11 @@ run "empty_cluster_is_safe" {
   assert {
     condition     = output.safe_to_change && length(data.polardb_backup_tasks.this.tasks) == 0
     error_message = "A cluster without tasks must be safe to change."
+  }
+
+  assert {
+    condition     = output.recovery_window.earliest == null && output.recovery_window.latest == null
+    error_message = "A cluster without backups has no restorable point: ${jsonencode(output.recovery_window)}."
   }
 }
 

@@ -18,6 +18,15 @@ mock_provider "polardb" {
       # tasks: left to the mock, which makes it an empty list.
     }
   }
+
+  # A cluster that has been restorable for a week, with log backup on.
+  mock_data "polardb_recovery_window" {
+    defaults = {
+      earliest_restorable_time = "2026-11-29T02:00:15Z"
+      latest_restorable_time   = "2026-12-06T08:56:45Z"
+      log_backup_enabled       = true
+    }
+  }
 }
 
 variables {
@@ -42,6 +51,33 @@ run "no_tasks_is_safe" {
   assert {
     condition     = length(terraform_data.gate) == 0
     error_message = "Without fail_if_running there is no gate."
+  }
+}
+
+run "recovery_window_is_passed_on" {
+  command = plan
+
+  assert {
+    condition     = output.recovery_window == { earliest = "2026-11-29T02:00:15Z", latest = "2026-12-06T08:56:45Z", log_backup_enabled = true }
+    error_message = "Unexpected recovery window: ${jsonencode(output.recovery_window)}."
+  }
+}
+
+run "no_restorable_point_is_null" {
+  command = plan
+
+  override_data {
+    target = data.polardb_recovery_window.this
+    values = {
+      earliest_restorable_time = null
+      latest_restorable_time   = null
+      log_backup_enabled       = false
+    }
+  }
+
+  assert {
+    condition     = output.recovery_window.earliest == null && output.recovery_window.latest == null && !output.recovery_window.log_backup_enabled
+    error_message = "Unexpected recovery window: ${jsonencode(output.recovery_window)}."
   }
 }
 

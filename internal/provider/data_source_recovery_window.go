@@ -1,0 +1,178 @@
+package provider
+
+// The polardb_recovery_window data source: the points in time a cluster
+// can be restored to (DescribeLocalAvailableRecoveryTime), and the
+// policies that keep that window (DescribeBackupPolicy,
+// DescribeLogBackupPolicy): three calls that go out together.
+
+import (
+	"cmp"
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+var _ datasource.DataSourceWithConfigure = &recoveryWindowDataSource{}
+
+func newRecoveryWindowDataSource() datasource.DataSource {
+	return &recoveryWindowDataSource{dataSource{kind: readKind{name: "recovery_window", subject: "the PolarDB recovery window",
+		operations: []string{"DescribeLocalAvailableRecoveryTime", "DescribeBackupPolicy", "DescribeLogBackupPolicy"}}}}
+}
+
+type recoveryWindowDataSource struct {
+	dataSource
+}
+
+type recoveryWindowModel struct {
+	readArguments
+	EarliestRestorableTime     types.String `tfsdk:"earliest_restorable_time"`
+	LatestRestorableTime       types.String `tfsdk:"latest_restorable_time"`
+	LogBackupEnabled           types.Bool   `tfsdk:"log_backup_enabled"`
+	LogBackupRetentionDays     types.Int64  `tfsdk:"log_backup_retention_days"`
+	BackupRetentionDays        types.Int64  `tfsdk:"backup_retention_days"`
+	Level2BackupRetentionDays  types.Int64  `tfsdk:"level2_backup_retention_days"`
+	BackupFrequency            types.String `tfsdk:"backup_frequency"`
+	PreferredBackupDays        types.List   `tfsdk:"preferred_backup_days"`
+	PreferredBackupTime        types.String `tfsdk:"preferred_backup_time"`
+	NextBackupTime             types.String `tfsdk:"next_backup_time"`
+	RetentionOnClusterDeletion types.String `tfsdk:"retention_on_cluster_deletion"`
+	BackupPolicyLevel          types.String `tfsdk:"backup_policy_level"`
+}
+
+func (d *recoveryWindowDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	number := func(description string) schema.Attribute {
+		return schema.Int64Attribute{MarkdownDescription: description, Computed: true}
+	}
+	resp.Schema = d.schemaOf(ctx, "The points in time a PolarDB cluster can be restored to (API `DescribeLocalAvailableRecoveryTime`), "+
+		"and the backup policies that keep them restorable (`DescribeBackupPolicy`, `DescribeLogBackupPolicy`): "+
+		"to check, before a risky change, to which point it could be undone. The three calls go out together.",
+		map[string]schema.Attribute{
+			"earliest_restorable_time": computedString("The earliest point a point-in-time restore can reach, RFC 3339 in UTC (`RecoveryBeginTime`); " +
+				"it is counted from level-1 backups. Null when the cluster has no restorable point yet."),
+			"latest_restorable_time": computedString("The latest point a point-in-time restore can reach, RFC 3339 in UTC (`RecoveryEndTime`): " +
+				"close to now while log backup is on, else the newest level-1 backup. Null when the cluster has no restorable point yet."),
+			"log_backup_enabled": schema.BoolAttribute{MarkdownDescription: "Whether log backup is on (`EnableBackupLog` is `1`): " +
+				"without it, only the backups' own points can be restored to. Null if the API does not say.", Computed: true},
+			"log_backup_retention_days": number("Days log backups are kept, `-1` for ever (`LogBackupRetentionPeriod`). Null if the API does not say."),
+			"backup_retention_days":     number("Days level-1 backups are kept, 3 to 14 (`DataLevel1BackupRetentionPeriod`). Null if the API does not say."),
+			"level2_backup_retention_days": number("Days level-2 backups (archived copies) are kept: `0` when they are off, `-1` for ever " +
+				"(`DataLevel2BackupRetentionPeriod`). Null if the API does not say."),
+			"backup_frequency": computedString("How often automatic backups are taken, as the API says: `Normal` (once a day), or `2/24H`, `3/24H`, `4/24H` " +
+				"(every 2, 3 or 4 hours) (`BackupFrequency`, else `DataLevel1BackupFrequency`). Null if the API does not say."),
+			"preferred_backup_days": schema.ListAttribute{MarkdownDescription: "The days of the week automatic backups are taken on, such as " +
+				"`[\"Monday\", \"Wednesday\"]` (`PreferredBackupPeriod`, else `DataLevel1BackupPeriod`). Null if the API does not say.",
+				ElementType: types.StringType, Computed: true},
+			"preferred_backup_time": computedString("The hour automatic backups start in, UTC, such as `15:00Z-16:00Z` " +
+				"(`PreferredBackupTime`, else `DataLevel1BackupTime`). Null if the API does not say."),
+			"next_backup_time": computedString("When the next automatic backup is due, RFC 3339 in UTC; the API sends it to the minute " +
+				"(`PreferredNextBackupTime`). Null if the API does not say."),
+			"retention_on_cluster_deletion": computedString("What is kept if the cluster is deleted (`BackupRetentionPolicyOnClusterDeletion`): " +
+				"`ALL` every backup, `LATEST` the last one, `NONE` nothing. Null if the API does not say."),
+			"backup_policy_level": computedString("`Normal`, or `Advanced` when the advanced backup policy is on (`BackupPolicyLevel`, PolarDB for MySQL): " +
+				"its rules then set when backups are taken and how long they are kept, and `backup_frequency`, `preferred_backup_days`, " +
+				"`preferred_backup_time` and the retention days may not tell it all. Null if the API does not say."),
+		})
+}
+
+func (d *recoveryWindowDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model recoveryWindowModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &model)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r, ctx, cancel := d.startRead(ctx, model.readArguments, backupFilters{}, &resp.Diagnostics)
+	if r == nil {
+		return
+	}
+	defer cancel()
+
+	answers, err := r.provider.readRecovery(ctx, model.ClusterID.ValueString())
+	if err != nil {
+		resp.Diagnostics.Append(r.failed(err, waitGoal{})...)
+		return
+	}
+	r.respond(req.Config.Raw, resp, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
+		setRecoveryWindow(attrs, types, answers)
+	})
+}
+
+// recoveryAnswers are the answers of the three calls of a read.
+type recoveryAnswers struct {
+	window    *polardb.DescribeLocalAvailableRecoveryTimeResponseBody
+	policy    *polardb.DescribeBackupPolicyResponseBody
+	logPolicy *polardb.DescribeLogBackupPolicyResponseBody
+}
+
+// readRecovery makes the three calls of a read of clusterID together: the
+// read takes one round trip of the API, not three. The first to fail
+// cancels the others, and its error, a *failedCall, is the read's: one
+// diagnostic, not three.
+func (p *providerData) readRecovery(ctx context.Context, clusterID string) (recoveryAnswers, error) {
+	var a recoveryAnswers
+	id := &clusterID
+	err := together(ctx,
+		func(ctx context.Context) (err error) {
+			a.window, err = logged(ctx, p, "DescribeLocalAvailableRecoveryTime", clusterID, p.client.DescribeLocalAvailableRecoveryTime,
+				&polardb.DescribeLocalAvailableRecoveryTimeRequest{DBClusterId: id})
+			return err
+		},
+		func(ctx context.Context) (err error) {
+			a.policy, err = logged(ctx, p, "DescribeBackupPolicy", clusterID, p.client.DescribeBackupPolicy,
+				&polardb.DescribeBackupPolicyRequest{DBClusterId: id})
+			return err
+		},
+		func(ctx context.Context) (err error) {
+			a.logPolicy, err = logged(ctx, p, "DescribeLogBackupPolicy", clusterID, p.client.DescribeLogBackupPolicy,
+				&polardb.DescribeLogBackupPolicyRequest{DBClusterId: id})
+			return err
+		})
+	return a, err
+}
+
+// setRecoveryWindow sets the computed attributes from the answers, of the
+// schema's types. What the API leaves out, sends empty or sends in a shape
+// that is not a time or a number is null.
+func setRecoveryWindow(attrs map[string]tftypes.Value, types map[string]tftypes.Type, a recoveryAnswers) {
+	window, policy, logPolicy := deref(a.window), deref(a.policy), deref(a.logPolicy) // none is nil after a read
+	attrs["earliest_restorable_time"] = unlessEmpty(utcTime(deref(window.RecoveryBeginTime)))
+	attrs["latest_restorable_time"] = unlessEmpty(utcTime(deref(window.RecoveryEndTime)))
+	attrs["log_backup_enabled"] = tftypes.NewValue(tftypes.Bool, nil)
+	if on := logPolicy.EnableBackupLog; on != nil && (*on == 0 || *on == 1) {
+		attrs["log_backup_enabled"] = tftypes.NewValue(tftypes.Bool, *on == 1)
+	}
+	attrs["log_backup_retention_days"] = tftypes.NewValue(tftypes.Number, nil)
+	if days := logPolicy.LogBackupRetentionPeriod; days != nil {
+		attrs["log_backup_retention_days"] = tftypes.NewValue(tftypes.Number, int64(*days))
+	}
+	attrs["backup_retention_days"] = days(policy.DataLevel1BackupRetentionPeriod)
+	attrs["level2_backup_retention_days"] = days(policy.DataLevel2BackupRetentionPeriod)
+	attrs["backup_frequency"] = unlessEmpty(new(cmp.Or(deref(policy.BackupFrequency), deref(policy.DataLevel1BackupFrequency))))
+	attrs["preferred_backup_time"] = unlessEmpty(new(cmp.Or(deref(policy.PreferredBackupTime), deref(policy.DataLevel1BackupTime))))
+	attrs["preferred_backup_days"] = tftypes.NewValue(types["preferred_backup_days"], nil)
+	if period := cmp.Or(deref(policy.PreferredBackupPeriod), deref(policy.DataLevel1BackupPeriod)); period != "" {
+		var list []tftypes.Value
+		for day := range strings.SplitSeq(period, ",") {
+			if day = strings.TrimSpace(day); day != "" {
+				list = append(list, tftypes.NewValue(tftypes.String, day))
+			}
+		}
+		attrs["preferred_backup_days"] = tftypes.NewValue(types["preferred_backup_days"], list)
+	}
+	attrs["next_backup_time"] = unlessEmpty(utcTime(deref(policy.PreferredNextBackupTime)))
+	attrs["retention_on_cluster_deletion"] = unlessEmpty(policy.BackupRetentionPolicyOnClusterDeletion)
+	attrs["backup_policy_level"] = unlessEmpty(policy.BackupPolicyLevel)
+}
+
+// days is a number of days the API sends as a string, null when it is
+// not a whole number.
+func days(s *string) tftypes.Value {
+	if n, ok := polardb.WholeNumber(deref(s)); ok {
+		return tftypes.NewValue(tftypes.Number, n)
+	}
+	return tftypes.NewValue(tftypes.Number, nil)
+}
