@@ -59,7 +59,7 @@ func (s *Server) describeLocalAvailableRecoveryTime(c *apiCall) (any, *apiError)
 	}
 	end := slices.MaxFunc(points, time.Time.Compare)
 	if *cl.logBackupPolicy.EnableBackupLog == 1 {
-		end = c.now.Truncate(time.Second)
+		end = c.now // to the second, as RFC 3339 is written
 	}
 	answer.RecoveryBeginTime = slices.MinFunc(points, time.Time.Compare).UTC().Format(time.RFC3339)
 	answer.RecoveryEndTime = end.UTC().Format(time.RFC3339)
