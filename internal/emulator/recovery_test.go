@@ -284,11 +284,7 @@ func TestRecoveryAnswerQuirks(t *testing.T) {
 // policies, as for the other reads; no cluster at all, MissingDBClusterId.
 // The generic checks apply: denied RAM actions, faults, both signatures.
 func TestRecoveryRefusals(t *testing.T) {
-	data := testData()
-	data.Credentials = append(data.Credentials, Credential{AccessKeyID: "LTAI5tNoPolicy00000001", AccessKeySecret: "no-policy-secret",
-		DeniedActions: []string{"DescribeBackupPolicy"}})
-	s := New(data)
-	endpoint := startHandler(t, s)
+	s, endpoint := startDenying(t, "DescribeBackupPolicy")
 	const message = "The DBClusterId provided does not exist in our records."
 	for _, m := range modes {
 		client := newClient(t, endpoint, clientConfig{ak: testAK, secret: testSecret, legacy: m.legacy})
@@ -310,7 +306,7 @@ func TestRecoveryRefusals(t *testing.T) {
 			mustCall(t, client, params, query("DBClusterId", clusterEmpty))
 		}
 	}
-	denied := newClient(t, endpoint, clientConfig{ak: "LTAI5tNoPolicy00000001", secret: "no-policy-secret"})
+	denied := newClient(t, endpoint, clientConfig{ak: deniedAK, secret: deniedSecret})
 	params := apiParams()
 	params.Action = dara.String("DescribeBackupPolicy")
 	_, err := call(t, denied, params, query("DBClusterId", clusterEmpty))
