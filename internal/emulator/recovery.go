@@ -79,7 +79,8 @@ func consistentPoint(b Backup) (time.Time, bool) {
 // describeBackupPolicy serves the API from the cluster's policy: every
 // field by its JSON name, a string as the API documents them all, and the
 // next backup at the start of the window's next day in the period after
-// the call, unless the data sets it.
+// the call, unless the data sets it. The answer is a map, not the policy
+// itself, whose omitempty would leave an empty field out.
 func (s *Server) describeBackupPolicy(c *apiCall) (any, *apiError) {
 	cl, apiErr := s.policyCluster(c)
 	if apiErr != nil {
