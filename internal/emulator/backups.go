@@ -126,7 +126,7 @@ func (s *Server) describeBackups(c *apiCall) (any, *apiError) {
 
 	matched := []Backup{}
 	var level2 int64
-	for _, b := range s.backupsAt(clusterID, cl, c.now) {
+	for _, b := range s.backupsAt(clusterID, cl, c.now, true) {
 		at, err := time.Parse(time.RFC3339, b.BackupStartTime)
 		switch {
 		case err != nil || at.Before(start) || at.After(end):
@@ -211,14 +211,17 @@ func parsePage(pageSize, pageNumber string) (size, number int, apiErr *apiError)
 
 // backupsAt is every backup of the cluster that a DescribeBackups call at
 // now lists, before the window, the filters and the paging: the data's
-// (counting the call for ListedFromCall), then one for each task that is
-// Finished by now and has no backup in the data. Like a DescribeBackupTasks
-// call, it starts the clock of the tasks it has not seen yet, so that a
-// client that waits only on DescribeBackups sees them finish.
-func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time) []Backup {
+// (counting the call for ListedFromCall when counted, which only
+// DescribeBackups is), then one for each task that is Finished by now and
+// has no backup in the data. Like a DescribeBackupTasks call, it starts the
+// clock of the tasks it has not seen yet, so that a client that waits only
+// on DescribeBackups sees them finish.
+func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time, counted bool) []Backup {
 	s.mu.Lock()
-	s.backupCalls[clusterID]++
-	call := s.backupCalls[clusterID]
+	call := s.backupCalls[clusterID] + 1
+	if counted {
+		s.backupCalls[clusterID] = call
+	}
 	s.mu.Unlock()
 
 	var out []Backup

@@ -127,11 +127,7 @@ func TestCreateBackupTokensAndLimit(t *testing.T) {
 // Through HTTP with the SDK: lost_answer acts on the call and resets the
 // connection, and a credential's denied_actions get Forbidden.RAM.
 func TestCreateBackupOverHTTP(t *testing.T) {
-	data := testData()
-	data.Credentials = append(data.Credentials, Credential{AccessKeyID: "LTAI5tReadOnly00000001", AccessKeySecret: "read-only-secret",
-		DeniedActions: []string{"CreateBackup"}})
-	s := New(data)
-	endpoint := startHandler(t, s)
+	s, endpoint := startDenying(t, "CreateBackup")
 	client := newClient(t, endpoint, clientConfig{ak: testAK, secret: testSecret})
 	create := apiParams()
 	create.Action = dara.String("CreateBackup")
@@ -154,7 +150,7 @@ func TestCreateBackupOverHTTP(t *testing.T) {
 		t.Errorf("CreateBackup calls recorded as %q, want the lost one then a success", codes)
 	}
 
-	readOnly := newClient(t, endpoint, clientConfig{ak: "LTAI5tReadOnly00000001", secret: "read-only-secret"})
+	readOnly := newClient(t, endpoint, clientConfig{ak: deniedAK, secret: deniedSecret})
 	_, err := call(t, readOnly, create, form("DBClusterId", clusterEmpty))
 	assertRefused(t, err, http.StatusForbidden, "Forbidden.RAM", errForbiddenRAM.message)
 	mustCall(t, readOnly, apiParams(), form("DBClusterId", clusterEmpty)) // reads stay allowed

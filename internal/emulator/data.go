@@ -2,13 +2,17 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -90,13 +94,109 @@ type Cluster struct {
 	// ListingDelay, when set, replaces the server's WithListingDelay for
 	// the cluster's tasks.
 	ListingDelay Duration `json:"listing_delay,omitempty"`
-	// AnswerQuirks reshape the cluster's DescribeBackupTasks and
-	// DescribeBackups answers as some answers of the cloud are shaped, for
-	// testing a client's decoding.
+	// AnswerQuirks reshape the cluster's PolarDB answers as some answers
+	// of the cloud are shaped, for testing a client's decoding.
 	AnswerQuirks []AnswerQuirk `json:"answer_quirks,omitempty"`
 	// Faults apply to the calls whose DBClusterId is ID, after the
 	// server's.
 	Faults *Faults `json:"faults,omitempty"`
+	// BackupPolicy and LogBackupPolicy are what DescribeBackupPolicy and
+	// DescribeLogBackupPolicy answer; nil, or a field left empty, is what
+	// a new cluster has.
+	BackupPolicy    *BackupPolicy    `json:"backup_policy,omitempty"`
+	LogBackupPolicy *LogBackupPolicy `json:"log_backup_policy,omitempty"`
+	// OmitFields are top-level fields the cluster's PolarDB answers leave
+	// out, whatever the operation, as some answers of the cloud do.
+	OmitFields []string `json:"omit_fields,omitempty"`
+}
+
+// BackupPolicy is a cluster's data backup policy, whose JSON names are the
+// API's. Every field is a string, numbers included, as the API sends them.
+type BackupPolicy struct {
+	BackupRetentionPolicyOnClusterDeletion string `json:"BackupRetentionPolicyOnClusterDeletion,omitempty"` // ALL, LATEST or NONE
+	BackupFrequency                        string `json:"BackupFrequency,omitempty"`
+	// PreferredBackupPeriod is English day names, comma-separated.
+	PreferredBackupPeriod string `json:"PreferredBackupPeriod,omitempty"`
+	// PreferredBackupTime is a window such as "15:00Z-16:00Z".
+	PreferredBackupTime string `json:"PreferredBackupTime,omitempty"`
+	// PreferredNextBackupTime, such as "2024-05-21T02:00Z", is the start of
+	// the next window when empty: the period's next day after the call.
+	PreferredNextBackupTime                      string `json:"PreferredNextBackupTime,omitempty"`
+	DataLevel1BackupRetentionPeriod              string `json:"DataLevel1BackupRetentionPeriod,omitempty"` // days, 3 to 14
+	DataLevel1BackupFrequency                    string `json:"DataLevel1BackupFrequency,omitempty"`
+	DataLevel1BackupPeriod                       string `json:"DataLevel1BackupPeriod,omitempty"` // PreferredBackupPeriod when empty
+	DataLevel1BackupTime                         string `json:"DataLevel1BackupTime,omitempty"`   // PreferredBackupTime when empty
+	DataLevel2BackupRetentionPeriod              string `json:"DataLevel2BackupRetentionPeriod,omitempty"`
+	DataLevel2BackupPeriod                       string `json:"DataLevel2BackupPeriod,omitempty"` // PreferredBackupPeriod when empty
+	DataLevel2BackupAnotherRegionRegion          string `json:"DataLevel2BackupAnotherRegionRegion,omitempty"`
+	DataLevel2BackupAnotherRegionRetentionPeriod string `json:"DataLevel2BackupAnotherRegionRetentionPeriod,omitempty"`
+	BackupPolicyLevel                            string `json:"BackupPolicyLevel,omitempty"`
+	AdvancedPolicyOption                         string `json:"AdvancedPolicyOption,omitempty"`
+}
+
+// defaultBackupPolicy is the policy of a new cluster: one backup a day
+// between 15:00 and 16:00 UTC, level-1 backups kept 7 days, no level-2
+// ones, nothing kept when the cluster is deleted.
+var defaultBackupPolicy = BackupPolicy{
+	BackupRetentionPolicyOnClusterDeletion:       "NONE",
+	BackupFrequency:                              "Normal",
+	PreferredBackupPeriod:                        "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+	PreferredBackupTime:                          "15:00Z-16:00Z",
+	DataLevel1BackupRetentionPeriod:              "7",
+	DataLevel1BackupFrequency:                    "Normal",
+	DataLevel2BackupRetentionPeriod:              "0",
+	DataLevel2BackupAnotherRegionRetentionPeriod: "0",
+	BackupPolicyLevel:                            "Normal",
+	AdvancedPolicyOption:                         "disable",
+}
+
+// withDefaults is p, nil for none, with each empty field the default's.
+func (p *BackupPolicy) withDefaults() BackupPolicy {
+	var out BackupPolicy
+	if p != nil {
+		out = *p
+	}
+	v, def := reflect.ValueOf(&out).Elem(), reflect.ValueOf(defaultBackupPolicy)
+	for i := range v.NumField() {
+		if v.Field(i).String() == "" {
+			v.Field(i).Set(def.Field(i))
+		}
+	}
+	out.DataLevel1BackupPeriod = cmp.Or(out.DataLevel1BackupPeriod, out.PreferredBackupPeriod)
+	out.DataLevel2BackupPeriod = cmp.Or(out.DataLevel2BackupPeriod, out.PreferredBackupPeriod)
+	out.DataLevel1BackupTime = cmp.Or(out.DataLevel1BackupTime, out.PreferredBackupTime)
+	return out
+}
+
+// LogBackupPolicy is a cluster's log backup policy, whose JSON names are
+// the API's.
+type LogBackupPolicy struct {
+	// EnableBackupLog is 1, log backup on (the default when nil), or 0.
+	EnableBackupLog *int `json:"EnableBackupLog,omitempty"`
+	// LogBackupRetentionPeriod is days, 3 to 7300, or -1 for ever; 0 is
+	// the default, 7.
+	LogBackupRetentionPeriod     int    `json:"LogBackupRetentionPeriod,omitempty"`
+	LogBackupAnotherRegionRegion string `json:"LogBackupAnotherRegionRegion,omitempty"`
+	// LogBackupAnotherRegionRetentionPeriod is "0" (off, the default when
+	// empty), days from 30 to 7300, or "-1" for ever.
+	LogBackupAnotherRegionRetentionPeriod string `json:"LogBackupAnotherRegionRetentionPeriod,omitempty"`
+}
+
+// withDefaults is p, nil for none, with the defaults of a new cluster
+// where it sets nothing, and its own EnableBackupLog.
+func (p *LogBackupPolicy) withDefaults() LogBackupPolicy {
+	var out LogBackupPolicy
+	if p != nil {
+		out = *p
+	}
+	enabled := 1
+	if out.EnableBackupLog != nil {
+		enabled = *out.EnableBackupLog
+	}
+	out.EnableBackupLog = &enabled
+	out.LogBackupRetentionPeriod = cmp.Or(out.LogBackupRetentionPeriod, 7)
+	out.LogBackupAnotherRegionRetentionPeriod = cmp.Or(out.LogBackupAnotherRegionRetentionPeriod, "0")
+	return out
 }
 
 // Data is everything the emulator serves.
@@ -166,10 +266,21 @@ func SampleData() Data {
 					sampleBackup("2198689384", jobModeManual, "2024-05-19T14:31:52Z", "2024-05-19T14:32:07Z", "", "0"),
 					sampleBackup("2198736415", jobModeAutomated, "2024-05-20T02:00:13Z", "2024-05-20T02:00:28Z", "1716170428", "4639948800"),
 				},
+				// Daily at 02:00 UTC, as its automated backups were taken;
+				// level-1 backups kept two weeks, level-2 ones 30 days, the
+				// last kept when the cluster is deleted.
+				BackupPolicy: &BackupPolicy{
+					BackupRetentionPolicyOnClusterDeletion: "LATEST",
+					PreferredBackupTime:                    "02:00Z-03:00Z",
+					DataLevel1BackupRetentionPeriod:        "14",
+					DataLevel2BackupRetentionPeriod:        "30",
+				},
+				LogBackupPolicy: &LogBackupPolicy{EnableBackupLog: new(1), LogBackupRetentionPeriod: 7},
 			},
 			{
-				ID:         "pc-2zedemo0000000002",
-				BackupJobs: []BackupJob{},
+				ID:              "pc-2zedemo0000000002",
+				BackupJobs:      []BackupJob{},
+				LogBackupPolicy: &LogBackupPolicy{EnableBackupLog: new(0)},
 			},
 		},
 	}
@@ -278,6 +389,12 @@ func (d Data) validate() error {
 		if err := validateBackups(c.ID, c.Backups); err != nil {
 			return fmt.Errorf("clusters[%d] (%s): %w", i, c.ID, err)
 		}
+		if err := validatePolicies(c.BackupPolicy, c.LogBackupPolicy); err != nil {
+			return fmt.Errorf("clusters[%d] (%s): %w", i, c.ID, err)
+		}
+		if k := slices.Index(c.OmitFields, ""); k >= 0 {
+			return fmt.Errorf("clusters[%d] (%s): omit_fields[%d] is empty", i, c.ID, k)
+		}
 		for k, job := range c.BackupJobs {
 			switch {
 			case job.BackupJobId == "":
@@ -326,6 +443,78 @@ func validateBackups(clusterID string, backups []Backup) error {
 		}
 	}
 	return nil
+}
+
+// backupTimePattern is the shape of a backup window: one hour on the hour.
+var backupTimePattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):00Z-([01][0-9]|2[0-3]):00Z$`)
+
+// validatePolicies checks the values the API documents for the fields of
+// the policies that are set, and those the answers are computed from.
+func validatePolicies(bp *BackupPolicy, lp *LogBackupPolicy) error {
+	type check struct {
+		name, value string
+		ok          bool
+		want        string
+	}
+	var checks []check
+	if bp != nil {
+		p := bp.withDefaults()
+		level1, err := strconv.Atoi(p.DataLevel1BackupRetentionPeriod)
+		const days, window, retention = "English day names, comma-separated, such as Monday,Thursday",
+			"a window of one hour on the hour such as 15:00Z-16:00Z", "0, -1 or 30 to 7300"
+		checks = append(checks,
+			check{"BackupRetentionPolicyOnClusterDeletion", p.BackupRetentionPolicyOnClusterDeletion,
+				slices.Contains([]string{"ALL", "LATEST", "NONE"}, p.BackupRetentionPolicyOnClusterDeletion), "ALL, LATEST or NONE"},
+			check{"PreferredBackupPeriod", p.PreferredBackupPeriod, isBackupPeriod(p.PreferredBackupPeriod), days},
+			check{"PreferredBackupTime", p.PreferredBackupTime, backupTimePattern.MatchString(p.PreferredBackupTime), window},
+			check{"PreferredNextBackupTime", p.PreferredNextBackupTime,
+				p.PreferredNextBackupTime == "" || windowPattern.MatchString(p.PreferredNextBackupTime), "a UTC time to the minute such as 2024-05-21T02:00Z"},
+			check{"DataLevel1BackupRetentionPeriod", p.DataLevel1BackupRetentionPeriod, err == nil && level1 >= 3 && level1 <= 14, "3 to 14"},
+			check{"DataLevel1BackupPeriod", p.DataLevel1BackupPeriod, isBackupPeriod(p.DataLevel1BackupPeriod), days},
+			check{"DataLevel1BackupTime", p.DataLevel1BackupTime, backupTimePattern.MatchString(p.DataLevel1BackupTime), window},
+			check{"DataLevel2BackupRetentionPeriod", p.DataLevel2BackupRetentionPeriod, isLongRetention(p.DataLevel2BackupRetentionPeriod), retention},
+			check{"DataLevel2BackupPeriod", p.DataLevel2BackupPeriod, isBackupPeriod(p.DataLevel2BackupPeriod), days},
+			check{"DataLevel2BackupAnotherRegionRetentionPeriod", p.DataLevel2BackupAnotherRegionRetentionPeriod,
+				isLongRetention(p.DataLevel2BackupAnotherRegionRetentionPeriod), retention},
+		)
+	}
+	for _, c := range checks {
+		if !c.ok {
+			return fmt.Errorf("backup_policy: %s %q is not %s", c.name, c.value, c.want)
+		}
+	}
+	if lp == nil {
+		return nil
+	}
+	p := lp.withDefaults()
+	switch {
+	case *p.EnableBackupLog != 0 && *p.EnableBackupLog != 1:
+		return fmt.Errorf("log_backup_policy: EnableBackupLog %d is not 0 or 1", *p.EnableBackupLog)
+	case p.LogBackupRetentionPeriod != -1 && (p.LogBackupRetentionPeriod < 3 || p.LogBackupRetentionPeriod > 7300):
+		return fmt.Errorf("log_backup_policy: LogBackupRetentionPeriod %d is not -1 or 3 to 7300", p.LogBackupRetentionPeriod)
+	case !isLongRetention(p.LogBackupAnotherRegionRetentionPeriod):
+		return fmt.Errorf("log_backup_policy: LogBackupAnotherRegionRetentionPeriod %q is not 0, -1 or 30 to 7300", p.LogBackupAnotherRegionRetentionPeriod)
+	}
+	return nil
+}
+
+// isBackupPeriod says whether period is English day names, comma-separated.
+func isBackupPeriod(period string) bool {
+	for day := range strings.SplitSeq(period, ",") {
+		if !slices.ContainsFunc(weekdays, func(d time.Weekday) bool { return d.String() == day }) {
+			return false
+		}
+	}
+	return true
+}
+
+var weekdays = []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday}
+
+// isLongRetention says whether days is a retention of level-2 or
+// cross-region copies: "0" none, "-1" for ever, or 30 to 7300 days.
+func isLongRetention(days string) bool {
+	n, err := strconv.Atoi(days)
+	return err == nil && (n == 0 || n == -1 || (n >= 30 && n <= 7300))
 }
 
 func validateRoles(roles []Role) error {

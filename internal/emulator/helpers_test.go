@@ -84,6 +84,22 @@ func startServer(t *testing.T, opts ...Option) (*Server, string) {
 	return s, startHandler(t, s)
 }
 
+// The access key of a RAM user whose policies deny an action: startDenying.
+const (
+	deniedAK     = "LTAI5tReadOnly00000001"
+	deniedSecret = "read-only-secret"
+)
+
+// startDenying is startServer with one more credential, deniedAK, that no
+// RAM policy allows action.
+func startDenying(t *testing.T, action string) (*Server, string) {
+	t.Helper()
+	data := testData()
+	data.Credentials = append(data.Credentials, Credential{AccessKeyID: deniedAK, AccessKeySecret: deniedSecret, DeniedActions: []string{action}})
+	s := New(data)
+	return s, startHandler(t, s)
+}
+
 func startHandler(t *testing.T, h http.Handler) string {
 	t.Helper()
 	ts := httptest.NewServer(h)

@@ -27,38 +27,44 @@ const (
 	// QuirkExtraFields adds a field the API does not document to the answer
 	// and to each element of its lists.
 	QuirkExtraFields AnswerQuirk = "extra_fields"
+	// QuirkNumberStrings sends every number the API documents as a JSON
+	// number as a string: "EnableBackupLog": "1".
+	QuirkNumberStrings AnswerQuirk = "number_strings"
 )
 
 // answerQuirks are the quirks above, the one list of them.
-var answerQuirks = []AnswerQuirk{QuirkNumbers, QuirkSingleObject, QuirkNulls, QuirkExtraFields}
+var answerQuirks = []AnswerQuirk{QuirkNumbers, QuirkSingleObject, QuirkNulls, QuirkExtraFields, QuirkNumberStrings}
 
-// numberFields are the fields of DescribeBackupTasks and DescribeBackups
-// answers that the API documents as strings holding numbers.
+// numberFields are the fields of the PolarDB answers that the API documents
+// as strings holding numbers.
 var numberFields = map[string]bool{
 	"TotalRecordCount": true, "PageNumber": true, "PageRecordCount": true, "TotalLevel2BackupSize": true,
 	"ConsistentTime": true, "BackupSetSize": true, "IsAvail": true, "Process": true,
+	"DataLevel1BackupRetentionPeriod": true, "DataLevel2BackupRetentionPeriod": true,
+	"DataLevel2BackupAnotherRegionRetentionPeriod": true, "LogBackupAnotherRegionRetentionPeriod": true,
 }
 
 // extraField is the field QuirkExtraFields adds.
 const extraField = "EmulatorUndocumentedField"
 
-// encodeAnswer encodes the successful answer of a call, with the quirks of
-// its cluster for a PolarDB API.
+// encodeAnswer encodes the successful answer of a call, with the quirks
+// and the omitted fields of its cluster for a PolarDB API.
 func (s *Server) encodeAnswer(rec RecordedRequest, result any) []byte {
 	body := jsonBody(result)
 	if operations[apiName{rec.Version, rec.Action}].product != "polardb" {
 		return body
 	}
 	cl, ok := s.clusters[rec.Params["DBClusterId"]]
-	if !ok || len(cl.quirks) == 0 {
+	if !ok || len(cl.quirks)+len(cl.omitFields) == 0 {
 		return body
 	}
-	return reshape(body, cl.quirks)
+	return reshape(body, cl.quirks, cl.omitFields)
 }
 
-// reshape applies quirks to an encoded answer. The answer's fields come
-// back in the order of their names, which JSON leaves free.
-func reshape(body []byte, quirks []AnswerQuirk) []byte {
+// reshape applies quirks to an encoded answer and leaves out its top-level
+// fields named in omit. The answer's fields come back in the order of
+// their names, which JSON leaves free.
+func reshape(body []byte, quirks []AnswerQuirk, omit []string) []byte {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var answer any
@@ -70,8 +76,13 @@ func reshape(body []byte, quirks []AnswerQuirk) []byte {
 		on[q] = true
 	}
 	answer = reshapeValue(answer, "", on)
-	if top, ok := answer.(map[string]any); ok && on[QuirkExtraFields] {
-		top[extraField] = "added by the emulator's extra_fields answer quirk"
+	if top, ok := answer.(map[string]any); ok {
+		if on[QuirkExtraFields] {
+			top[extraField] = "added by the emulator's extra_fields answer quirk"
+		}
+		for _, name := range omit {
+			delete(top, name)
+		}
 	}
 	return jsonBody(answer)
 }
@@ -86,6 +97,10 @@ func reshapeValue(v any, name string, on map[AnswerQuirk]bool) any {
 		}
 		if _, err := strconv.ParseInt(v, 10, 64); err == nil && on[QuirkNumbers] && numberFields[name] {
 			return json.Number(v)
+		}
+	case json.Number:
+		if on[QuirkNumberStrings] {
+			return v.String()
 		}
 	case map[string]any:
 		for k, x := range v {

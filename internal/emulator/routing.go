@@ -18,11 +18,14 @@ type operation struct {
 type apiName struct{ version, action string }
 
 var operations = map[apiName]operation{
-	{polardbVersion, "DescribeBackupTasks"}: {product: "polardb", serve: (*Server).describeBackupTasks},
-	{polardbVersion, "DescribeBackups"}:     {product: "polardb", serve: (*Server).describeBackups},
-	{polardbVersion, "CreateBackup"}:        {product: "polardb", serve: (*Server).createBackup},
-	{stsVersion, "AssumeRole"}:              {product: "Sts", serve: (*Server).assumeRole},
-	{stsVersion, "AssumeRoleWithOIDC"}:      {product: "Sts", anonymous: true, serve: (*Server).assumeRoleWithOIDC},
+	{polardbVersion, "DescribeBackupTasks"}:                {product: "polardb", serve: (*Server).describeBackupTasks},
+	{polardbVersion, "DescribeBackups"}:                    {product: "polardb", serve: (*Server).describeBackups},
+	{polardbVersion, "CreateBackup"}:                       {product: "polardb", serve: (*Server).createBackup},
+	{polardbVersion, "DescribeLocalAvailableRecoveryTime"}: {product: "polardb", serve: (*Server).describeLocalAvailableRecoveryTime},
+	{polardbVersion, "DescribeBackupPolicy"}:               {product: "polardb", serve: (*Server).describeBackupPolicy},
+	{polardbVersion, "DescribeLogBackupPolicy"}:            {product: "polardb", serve: (*Server).describeLogBackupPolicy},
+	{stsVersion, "AssumeRole"}:                             {product: "Sts", serve: (*Server).assumeRole},
+	{stsVersion, "AssumeRoleWithOIDC"}:                     {product: "Sts", anonymous: true, serve: (*Server).assumeRoleWithOIDC},
 }
 
 // apiCall is an accepted call, as an operation sees it.

@@ -1,10 +1,12 @@
 // Package emulator is a local stand-in for the Alibaba Cloud services the
 // provider talks to: the PolarDB API (version 2017-08-01), of which it serves
-// DescribeBackupTasks and DescribeBackups from data and CreateBackup over it,
-// and the sources of temporary credentials: STS (version 2015-04-01:
-// AssumeRole, AssumeRoleWithOIDC), the ECS instance metadata service and a
-// credentials URI. One handler serves them all: the metadata service and
-// the credentials URI by path, the APIs by Action and Version.
+// DescribeBackupTasks, DescribeBackups, DescribeLocalAvailableRecoveryTime,
+// DescribeBackupPolicy and DescribeLogBackupPolicy from data and
+// CreateBackup over it, and the sources of temporary credentials: STS
+// (version 2015-04-01: AssumeRole, AssumeRoleWithOIDC), the ECS instance
+// metadata service and a credentials URI. One handler serves them all: the
+// metadata service and the credentials URI by path, the APIs by Action and
+// Version.
 //
 // It checks requests the way the cloud does: both signature modes of the
 // darabonba SDK, STS tokens and their expiry, clock skew and nonce replay,
@@ -101,6 +103,10 @@ type cluster struct {
 	backups      []Backup
 	listingDelay Duration      // 0: the server's
 	quirks       []AnswerQuirk // of its answers
+	omitFields   []string      // of its answers
+	// The policies, with the defaults where the data sets nothing.
+	backupPolicy    BackupPolicy
+	logBackupPolicy LogBackupPolicy
 }
 
 // Option configures a Server.
@@ -177,6 +183,10 @@ func New(data Data, opts ...Option) *Server {
 			backups:      append([]Backup(nil), c.Backups...),
 			listingDelay: c.ListingDelay,
 			quirks:       append([]AnswerQuirk(nil), c.AnswerQuirks...),
+			omitFields:   append([]string(nil), c.OmitFields...),
+
+			backupPolicy:    c.BackupPolicy.withDefaults(),
+			logBackupPolicy: c.LogBackupPolicy.withDefaults(),
 		}
 		if c.Faults != nil {
 			s.clusterFaults[c.ID] = newFaultScope(*c.Faults)

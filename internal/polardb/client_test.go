@@ -15,6 +15,7 @@ import (
 
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
@@ -61,6 +62,24 @@ func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Dura
 		t.Fatal(err)
 	}
 	return client
+}
+
+// newEmulatedClient is a client, with retry, of an emulator serving
+// clusters to the matrix's access key, built with opts.
+func newEmulatedClient(t testing.TB, retry RetryPolicy, clusters []emulator.Cluster, opts ...emulator.Option) (*emulator.Server, *Client) {
+	t.Helper()
+	server := emulator.New(emulator.Data{
+		Credentials: []emulator.Credential{{AccessKeyID: matrixKeyID, AccessKeySecret: matrixSecret}},
+		Clusters:    clusters,
+	}, opts...)
+	ts := httptest.NewServer(server)
+	t.Cleanup(ts.Close)
+	client, err := NewClient(Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Protocol: "HTTP",
+		Credential: credentialFor(t, matrixKeyID, matrixSecret), Retry: retry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return server, client
 }
 
 // noWait is a RetryPolicy.Sleep that does not wait, for tests of what a

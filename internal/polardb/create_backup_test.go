@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,17 +30,7 @@ func TestCreateBackupStartsOneBackupThroughRetries(t *testing.T) {
 		{"3 answers lost after the backup started", emulator.Faults{Fault: emulator.FaultLostAnswer, First: 3}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			server := emulator.New(emulator.Data{
-				Credentials: []emulator.Credential{{AccessKeyID: matrixKeyID, AccessKeySecret: matrixSecret}},
-				Clusters:    []emulator.Cluster{{ID: matrixCluster}},
-			}, emulator.WithFaults(tt.faults))
-			ts := httptest.NewServer(server)
-			defer ts.Close()
-			client, err := NewClient(Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Protocol: "HTTP",
-				Credential: credentialFor(t, matrixKeyID, matrixSecret), Retry: DefaultRetryPolicy()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			server, client := newEmulatedClient(t, DefaultRetryPolicy(), []emulator.Cluster{{ID: matrixCluster}}, emulator.WithFaults(tt.faults))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			token := NewClientToken()

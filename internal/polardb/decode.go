@@ -159,9 +159,10 @@ func (r *reshaper) scalar(t reflect.Type, c byte) *shapeError {
 		return nil
 	}
 	got := "a number"
-	if c == '"' {
+	switch c {
+	case '"':
 		got = "a string"
-	} else if c == 't' || c == 'f' {
+	case 't', 'f':
 		got = "a boolean"
 	}
 	return &shapeError{Got: got, Want: scalarWant(t)}
