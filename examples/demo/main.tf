@@ -95,17 +95,6 @@ data "polardb_recovery_window" "this" {
 }
 
 output "recovery_window" {
-  description = "The points in time the cluster can be restored to, and its backup policies."
-  value = {
-    from                    = data.polardb_recovery_window.this.earliest_restorable_time
-    to                      = data.polardb_recovery_window.this.latest_restorable_time
-    log_backup_enabled      = data.polardb_recovery_window.this.log_backup_enabled
-    log_backup_kept_days    = data.polardb_recovery_window.this.log_backup_retention_days
-    backups_kept_days       = data.polardb_recovery_window.this.backup_retention_days
-    backup_frequency        = data.polardb_recovery_window.this.backup_frequency
-    backup_days             = data.polardb_recovery_window.this.preferred_backup_days
-    backup_time             = data.polardb_recovery_window.this.preferred_backup_time
-    next_backup             = data.polardb_recovery_window.this.next_backup_time
-    kept_if_cluster_deleted = data.polardb_recovery_window.this.retention_on_cluster_deletion
-  }
+  description = "The points in time the cluster can be restored to, and its backup policies: every attribute of the data source."
+  value       = data.polardb_recovery_window.this
 }

@@ -2,7 +2,6 @@ package polardb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -574,10 +573,8 @@ func TestDescribeAllBackupsDecodesLiberally(t *testing.T) {
 		`"Items":{"Backup":{"BackupId":11111111,"IsAvail":true,"ConsistentTime":1.588373788e9,"Comment":null,"ExpectExpireTime":""}}}`
 	s := &backupServer{list: always(nil), page: func(int, int) http.HandlerFunc { return answer(200, "application/json", body) }}
 	sets := readAllBackups(t, s)
-	got, _ := json.Marshal(sets)
-	want := `{"Backups":[{"BackupId":"11111111","ConsistentTime":"1.588373788e9","ExpectExpireTime":"","IsAvail":"true"}],` +
-		`"Total":1,"Pages":1,"Reads":1,"RequestID":"20240101","Short":0}`
-	if string(got) != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+	want := `[{"BackupId":"11111111","ConsistentTime":"1.588373788e9","ExpectExpireTime":"","IsAvail":"true"}]`
+	if got := jsonOf(t, sets.Backups); got != want || sets.Total != 1 || sets.Pages != 1 || sets.Reads != 1 || sets.RequestID != "20240101" || sets.Short != 0 {
+		t.Errorf("got  %s %+v\nwant %s, total, pages and reads 1, request ID 20240101", got, sets, want)
 	}
 }

@@ -18,8 +18,7 @@ type CreateBackupRequest struct {
 type CreateBackupResponse = Response[CreateBackupResponseBody]
 
 type CreateBackupResponseBody struct {
-	BackupJobId *string `json:"BackupJobId,omitempty" xml:"BackupJobId,omitempty"`
-	RequestId   *string `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
+	BackupJobId, RequestId *string
 }
 
 // CreateBackup starts a manual backup of a cluster. It is a write: unlike

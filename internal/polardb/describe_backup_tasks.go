@@ -13,21 +13,17 @@ type DescribeBackupTasksRequest struct {
 type DescribeBackupTasksResponse = Response[DescribeBackupTasksResponseBody]
 
 type DescribeBackupTasksResponseBody struct {
-	Items     *DescribeBackupTasksResponseBodyItems `json:"Items,omitempty" xml:"Items,omitempty" type:"Struct"`
-	RequestId *string                               `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
+	Items *DescribeBackupTasksResponseBodyItems
+
+	RequestId *string
 }
 
 type DescribeBackupTasksResponseBodyItems struct {
-	BackupJob []*DescribeBackupTasksResponseBodyItemsBackupJob `json:"BackupJob,omitempty" xml:"BackupJob,omitempty" type:"Repeated"`
+	BackupJob []*DescribeBackupTasksResponseBodyItemsBackupJob
 }
 
 type DescribeBackupTasksResponseBodyItemsBackupJob struct {
-	BackupJobId          *string `json:"BackupJobId,omitempty" xml:"BackupJobId,omitempty"`
-	BackupProgressStatus *string `json:"BackupProgressStatus,omitempty" xml:"BackupProgressStatus,omitempty"`
-	JobMode              *string `json:"JobMode,omitempty" xml:"JobMode,omitempty"`
-	Process              *string `json:"Process,omitempty" xml:"Process,omitempty"`
-	StartTime            *string `json:"StartTime,omitempty" xml:"StartTime,omitempty"`
-	TaskAction           *string `json:"TaskAction,omitempty" xml:"TaskAction,omitempty"`
+	BackupJobId, BackupProgressStatus, JobMode, Process, StartTime, TaskAction *string
 }
 
 // DescribeBackupTasks lists the backup tasks of a cluster. Identical

@@ -11,10 +11,7 @@ type DescribeLocalAvailableRecoveryTimeRequest struct {
 type DescribeLocalAvailableRecoveryTimeResponse = Response[DescribeLocalAvailableRecoveryTimeResponseBody]
 
 type DescribeLocalAvailableRecoveryTimeResponseBody struct {
-	DBClusterId       *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
-	RecoveryBeginTime *string `json:"RecoveryBeginTime,omitempty" xml:"RecoveryBeginTime,omitempty"`
-	RecoveryEndTime   *string `json:"RecoveryEndTime,omitempty" xml:"RecoveryEndTime,omitempty"`
-	RequestId         *string `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
+	DBClusterId, RecoveryBeginTime, RecoveryEndTime, RequestId *string
 }
 
 // GetRequestId is the answer's RequestId, as the SDK's getter is.

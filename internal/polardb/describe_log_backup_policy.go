@@ -14,27 +14,27 @@ type DescribeLogBackupPolicyResponse = Response[DescribeLogBackupPolicyResponseB
 // numbers are integers, the cross-region period a string. The decoder
 // takes either kind for both (decodeAnswer).
 type DescribeLogBackupPolicyResponseBody struct {
-	AdvancedLogPolicies                   *DescribeLogBackupPolicyResponseBodyAdvancedLogPolicies `json:"AdvancedLogPolicies,omitempty" xml:"AdvancedLogPolicies,omitempty" type:"Struct"`
-	EnableBackupLog                       *int32                                                  `json:"EnableBackupLog,omitempty" xml:"EnableBackupLog,omitempty"`
-	LogBackupAnotherRegionRegion          *string                                                 `json:"LogBackupAnotherRegionRegion,omitempty" xml:"LogBackupAnotherRegionRegion,omitempty"`
-	LogBackupAnotherRegionRetentionPeriod *string                                                 `json:"LogBackupAnotherRegionRetentionPeriod,omitempty" xml:"LogBackupAnotherRegionRetentionPeriod,omitempty"`
-	LogBackupRetentionPeriod              *int32                                                  `json:"LogBackupRetentionPeriod,omitempty" xml:"LogBackupRetentionPeriod,omitempty"`
-	RequestId                             *string                                                 `json:"RequestId,omitempty" xml:"RequestId,omitempty"`
+	AdvancedLogPolicies *DescribeLogBackupPolicyResponseBodyAdvancedLogPolicies
+
+	EnableBackupLog *int32
+
+	LogBackupAnotherRegionRegion, LogBackupAnotherRegionRetentionPeriod *string
+
+	LogBackupRetentionPeriod *int32
+
+	RequestId *string
 }
 
 type DescribeLogBackupPolicyResponseBodyAdvancedLogPolicies struct {
-	AdvancedLogPolicy []*DescribeLogBackupPolicyResponseBodyAdvancedLogPoliciesAdvancedLogPolicy `json:"AdvancedLogPolicy,omitempty" xml:"AdvancedLogPolicy,omitempty" type:"Repeated"`
+	AdvancedLogPolicy []*DescribeLogBackupPolicyResponseBodyAdvancedLogPoliciesAdvancedLogPolicy
 }
 
 type DescribeLogBackupPolicyResponseBodyAdvancedLogPoliciesAdvancedLogPolicy struct {
-	DestRegion        *string `json:"DestRegion,omitempty" xml:"DestRegion,omitempty"`
-	DestType          *string `json:"DestType,omitempty" xml:"DestType,omitempty"`
-	EnableLogBackup   *int32  `json:"EnableLogBackup,omitempty" xml:"EnableLogBackup,omitempty"`
-	LogRetentionType  *string `json:"LogRetentionType,omitempty" xml:"LogRetentionType,omitempty"`
-	LogRetentionValue *string `json:"LogRetentionValue,omitempty" xml:"LogRetentionValue,omitempty"`
-	PolicyId          *string `json:"PolicyId,omitempty" xml:"PolicyId,omitempty"`
-	SrcRegion         *string `json:"SrcRegion,omitempty" xml:"SrcRegion,omitempty"`
-	SrcType           *string `json:"SrcType,omitempty" xml:"SrcType,omitempty"`
+	DestRegion, DestType *string
+
+	EnableLogBackup *int32
+
+	LogRetentionType, LogRetentionValue, PolicyId, SrcRegion, SrcType *string
 }
 
 // GetRequestId is the answer's RequestId, as the SDK's getter is.

@@ -7,17 +7,19 @@ import (
 )
 
 // An operation of the API is one file: its request type and its response
-// types, named and tagged as the generated SDK names them, and a method of
-// Client that makes the call, through read when the operation only reads,
-// so that identical reads in flight share one call, else through call:
+// types, named as the generated SDK names them, and a method of Client that
+// makes the call, through read when the operation only reads, so that
+// identical reads in flight share one call, else through call:
 //
 //	func (c *Client) DescribeBackupPolicy(ctx context.Context, request *DescribeBackupPolicyRequest) (*DescribeBackupPolicyResponse, error) {
 //		return read[DescribeBackupPolicyResponseBody](ctx, c, "DescribeBackupPolicy", request)
 //	}
 //
 // The request's fields that are set are the call's parameters, by their
-// JSON names, as the SDK sends them (openapiutil.Query; nil fields are not
-// sent), and the answer is decoded into the response's Body (decodeAnswer).
+// JSON names, tagged as the SDK tags them (openapiutil.Query; nil fields are
+// not sent). The answer is decoded into the response's Body
+// (decodeAnswer), whose fields are the answer's keys: the SDK's tags would
+// repeat each name, so the fields go untagged, those of a type together.
 
 // read makes the call of the operation action for request, as call does,
 // sharing it with identical reads in flight (shared): module instances

@@ -28,7 +28,6 @@ type backupTasksDataSource struct {
 
 type backupTasksModel struct {
 	readArguments
-	backupFilters
 	BackupJobID types.String `tfsdk:"backup_job_id"`
 	IDs         types.List   `tfsdk:"ids"`
 	Tasks       types.List   `tfsdk:"tasks"`
@@ -72,7 +71,7 @@ func (d *backupTasksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	r, ctx, cancel := d.startRead(ctx, model.readArguments, model.backupFilters, &resp.Diagnostics)
+	r, ctx, cancel := d.startRead(ctx, model.readArguments, &resp.Diagnostics)
 	if r == nil {
 		return
 	}

@@ -34,7 +34,6 @@ type backupsDataSource struct {
 
 type backupsModel struct {
 	readArguments
-	backupFilters
 	BackupID        types.String `tfsdk:"backup_id"`
 	BackupStatus    types.String `tfsdk:"backup_status"`
 	BackupRegion    types.String `tfsdk:"backup_region"`
@@ -145,7 +144,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	r, ctx, cancel := d.startRead(ctx, model.readArguments, model.backupFilters, &resp.Diagnostics)
+	r, ctx, cancel := d.startRead(ctx, model.readArguments, &resp.Diagnostics)
 	if r == nil {
 		return
 	}

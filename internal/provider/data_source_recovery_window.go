@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -27,22 +28,6 @@ func newRecoveryWindowDataSource() datasource.DataSource {
 
 type recoveryWindowDataSource struct {
 	dataSource
-}
-
-type recoveryWindowModel struct {
-	readArguments
-	EarliestRestorableTime     types.String `tfsdk:"earliest_restorable_time"`
-	LatestRestorableTime       types.String `tfsdk:"latest_restorable_time"`
-	LogBackupEnabled           types.Bool   `tfsdk:"log_backup_enabled"`
-	LogBackupRetentionDays     types.Int64  `tfsdk:"log_backup_retention_days"`
-	BackupRetentionDays        types.Int64  `tfsdk:"backup_retention_days"`
-	Level2BackupRetentionDays  types.Int64  `tfsdk:"level2_backup_retention_days"`
-	BackupFrequency            types.String `tfsdk:"backup_frequency"`
-	PreferredBackupDays        types.List   `tfsdk:"preferred_backup_days"`
-	PreferredBackupTime        types.String `tfsdk:"preferred_backup_time"`
-	NextBackupTime             types.String `tfsdk:"next_backup_time"`
-	RetentionOnClusterDeletion types.String `tfsdk:"retention_on_cluster_deletion"`
-	BackupPolicyLevel          types.String `tfsdk:"backup_policy_level"`
 }
 
 func (d *recoveryWindowDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -81,17 +66,20 @@ func (d *recoveryWindowDataSource) Schema(ctx context.Context, _ datasource.Sche
 }
 
 func (d *recoveryWindowDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model recoveryWindowModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &model)...); resp.Diagnostics.HasError() {
+	// Its arguments are cluster_id and timeouts alone: read one by one,
+	// without a model.
+	var args readArguments
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("cluster_id"), &args.ClusterID)...)
+	if resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &args.Timeouts)...); resp.Diagnostics.HasError() {
 		return
 	}
-	r, ctx, cancel := d.startRead(ctx, model.readArguments, backupFilters{}, &resp.Diagnostics)
+	r, ctx, cancel := d.startRead(ctx, args, &resp.Diagnostics)
 	if r == nil {
 		return
 	}
 	defer cancel()
 
-	answers, err := r.provider.readRecovery(ctx, model.ClusterID.ValueString())
+	answers, err := r.provider.readRecovery(ctx, args.ClusterID.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(r.failed(err, waitGoal{})...)
 		return

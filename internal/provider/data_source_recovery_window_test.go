@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -175,7 +177,7 @@ func TestAccRecoveryWindow_refusals(t *testing.T) {
 	emu := startBackupsEmulator(t)
 	testSteps(t,
 		resource.TestStep{
-			Config:      emu.config(windowConfig(map[string]string{"this": "pc-2zeacc0000009999"})),
+			Config: emu.config(windowConfig(map[string]string{"this": "pc-2zeacc0000009999"})),
 			// Code: InvalidDBCluster.NotFound or InvalidDBClusterId.NotFound.
 			ExpectError: errorWith(`PolarDB cluster not found`, `No PolarDB cluster "pc-2zeacc0000009999" exists`, `Code: InvalidDBCluster`, `Request ID: `),
 		},
@@ -228,4 +230,65 @@ func TestRecoveryWindowCallsGoOutTogether(t *testing.T) {
 	if diags := read("pc-2zeacc0000009999"); len(diags) != 1 || diags[0].Summary != "PolarDB cluster not found" {
 		t.Errorf("a missing cluster gave %d diagnostics, want one:\n%s", len(diags), diagnosticsText(diags))
 	}
+}
+
+// The docs' check and precondition, as written, planned by the CLI: a
+// cluster restorable to the present over more than 7 days goes through
+// without a warning; one whose log backup is off, its newest backup 26
+// hours old, gets the check's warning and both preconditions' errors; one
+// with no restorable point gets the same messages naming none, not an
+// error about a null value.
+func TestAccRecoveryWindow_docsCheckAndPrecondition(t *testing.T) {
+	var examples string
+	for _, name := range []string{"data-source.tf", "check.tf", "precondition.tf"} {
+		examples += string(readExample(t, "data-sources/polardb_recovery_window/"+name))
+	}
+	const cluster = "pc-bp1example000000001" // the examples'
+	backup := func(ago time.Duration) emulator.Backup {
+		return emulator.Backup{BackupId: fmt.Sprint(ago.Hours()), BackupStatus: "Success", BackupMode: "Automated", BackupMethod: "Snapshot",
+			BackupType: "FullBackup", BackupsLevel: "Level-1", BackupSetSize: "4639948800", IsAvail: "1", StartedAgo: emulator.Duration(ago)}
+	}
+	for _, tt := range []struct {
+		name    string
+		cluster emulator.Cluster
+		wants   []string // in the plan's output; none: the plan goes through without a warning
+	}{
+		{"restorable for 8 days", emulator.Cluster{ID: cluster, Backups: []emulator.Backup{backup(192 * time.Hour), backup(2 * time.Hour)}}, nil},
+		{"log backup off", emulator.Cluster{ID: cluster, Backups: []emulator.Backup{backup(26 * time.Hour)}, LogBackupPolicy: logOff}, []string{
+			"Warning: Check block assertion failed", cluster + " cannot be restored to a point in the last 15 minutes: the latest restorable point is ",
+			", and log backup is off.", "Not upgrading " + cluster + ": log backup is off",
+			"Not upgrading " + cluster + ": it can be restored only to points from "}},
+		{"no restorable point", emulator.Cluster{ID: cluster}, []string{
+			"the latest restorable point is none (no backup to restore from yet).", "it can be restored only to points from none to none"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			emu := oneCluster(t, tt.cluster)
+			out, err := newCLIWorkdir(t, emu.config(examples)).command(context.Background(), "plan", "-input=false", "-no-color").CombinedOutput()
+			text := oneLine(string(out))
+			if tt.wants == nil {
+				if err != nil || strings.Contains(text, "Warning") {
+					t.Fatalf("the plan did not go through cleanly: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil || strings.Contains(text, "Invalid function argument") || strings.Contains(text, "Null value") {
+				t.Errorf("the plan must stop with the examples' messages, not an evaluation error: %v", err)
+			}
+			for _, want := range tt.wants {
+				if !strings.Contains(text, want) {
+					t.Errorf("the plan does not say %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
+// readExample is the file rel of the repository's examples/.
+func readExample(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -46,20 +46,16 @@ func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureReques
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// readArguments are the arguments every data source has, embedded in its
-// model.
+// readArguments are the arguments of a read, embedded in the model of
+// the data sources that list backups or their tasks. Every data source has
+// id, cluster_id and timeouts (schemaOf); those have backup_mode
+// (backupModeAttribute) and a wait_until of their own too.
 type readArguments struct {
-	ID        types.String   `tfsdk:"id"`
-	ClusterID types.String   `tfsdk:"cluster_id"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
-}
-
-// backupFilters are the arguments of the data sources that list backups
-// or their tasks, embedded in their models beside readArguments: the
-// schema's backup_mode (backupModeAttribute) and each one's wait_until.
-type backupFilters struct {
-	BackupMode types.String `tfsdk:"backup_mode"`
-	WaitUntil  types.String `tfsdk:"wait_until"`
+	ID         types.String   `tfsdk:"id"`
+	ClusterID  types.String   `tfsdk:"cluster_id"`
+	BackupMode types.String   `tfsdk:"backup_mode"`
+	WaitUntil  types.String   `tfsdk:"wait_until"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 // schemaOf is a data source's schema: its own attributes and those of
@@ -78,8 +74,8 @@ func (d *dataSource) schemaOf(ctx context.Context, description string, own map[s
 	return schema.Schema{MarkdownDescription: withRAMAction(description, d.kind.operations...), Attributes: attributes}
 }
 
-// backupModeAttribute is backup_mode, of backupFilters; what is the plural
-// the data source lists.
+// backupModeAttribute is backup_mode; what is the plural the data source
+// lists.
 func backupModeAttribute(what string) schema.Attribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Only " + what + " of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
@@ -108,24 +104,23 @@ type dataSourceRead struct {
 	readKind
 	provider *providerData
 	args     readArguments
-	filters  backupFilters // none for a data source without them
 	timeout  time.Duration // timeouts.read, or its default
 }
 
-// startRead begins a read with args and filters: its context bounded by
-// timeouts.read and with secrets masked. It is nil, with diagnostics, when
-// nothing can be read.
-func (d *dataSource) startRead(ctx context.Context, args readArguments, filters backupFilters, diags *diag.Diagnostics) (*dataSourceRead, context.Context, context.CancelFunc) {
+// startRead begins a read with args: its context bounded by timeouts.read
+// and with secrets masked. It is nil, with diagnostics, when nothing can
+// be read.
+func (d *dataSource) startRead(ctx context.Context, args readArguments, diags *diag.Diagnostics) (*dataSourceRead, context.Context, context.CancelFunc) {
 	if d.provider == nil {
 		diags.Append(notConfigured(d.kind.subject + " cannot be read during this plan"))
 		return nil, ctx, nil
 	}
-	timeout, problems := args.Timeouts.Read(ctx, defaultTimeout(filters.WaitUntil.ValueString()))
+	timeout, problems := args.Timeouts.Read(ctx, defaultTimeout(args.WaitUntil.ValueString()))
 	if diags.Append(problems...); diags.HasError() {
 		return nil, ctx, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return &dataSourceRead{readKind: d.kind, provider: d.provider, args: args, filters: filters, timeout: timeout}, d.provider.masked(ctx), cancel
+	return &dataSourceRead{readKind: d.kind, provider: d.provider, args: args, timeout: timeout}, d.provider.masked(ctx), cancel
 }
 
 // waitGoal is what a wait_until waited for, for the diagnostic of a wait
@@ -149,7 +144,7 @@ func (r *dataSourceRead) failed(err error, goal waitGoal) diag.Diagnostics {
 	}
 	held := strings.Join(lines, "\n")
 	waited := ended.waited.Round(time.Second)
-	mode := r.filters.WaitUntil.ValueString()
+	mode := r.args.WaitUntil.ValueString()
 	if errors.Is(ended.cause, context.Canceled) {
 		return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(path.Root("wait_until"), "Waiting for "+goal.subject+" was cancelled",
 			fmt.Sprintf("The read was interrupted after waiting %s for %s (wait_until = %q). Still holding it:\n%s", waited, goal.goal, mode, held))}
@@ -170,7 +165,7 @@ func (r *dataSourceRead) callFailed(err error) diag.Diagnostics {
 		operation = failed.operation
 	}
 	rc := r.provider.readContext(operation, "Reading "+r.subject, r.args.ClusterID.ValueString(), r.timeout)
-	rc.backupMode = r.filters.BackupMode.ValueString()
+	rc.backupMode = r.args.BackupMode.ValueString()
 	return readErrorDiagnostics(err, rc)
 }
 
