@@ -143,7 +143,6 @@ var defaultBackupPolicy = BackupPolicy{
 	PreferredBackupPeriod:                        "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
 	PreferredBackupTime:                          "15:00Z-16:00Z",
 	DataLevel1BackupRetentionPeriod:              "7",
-	DataLevel1BackupFrequency:                    "Normal",
 	DataLevel2BackupRetentionPeriod:              "0",
 	DataLevel2BackupAnotherRegionRetentionPeriod: "0",
 	BackupPolicyLevel:                            "Normal",
@@ -162,6 +161,7 @@ func (p *BackupPolicy) withDefaults() BackupPolicy {
 			v.Field(i).Set(def.Field(i))
 		}
 	}
+	out.DataLevel1BackupFrequency = cmp.Or(out.DataLevel1BackupFrequency, out.BackupFrequency)
 	out.DataLevel1BackupPeriod = cmp.Or(out.DataLevel1BackupPeriod, out.PreferredBackupPeriod)
 	out.DataLevel2BackupPeriod = cmp.Or(out.DataLevel2BackupPeriod, out.PreferredBackupPeriod)
 	out.DataLevel1BackupTime = cmp.Or(out.DataLevel1BackupTime, out.PreferredBackupTime)

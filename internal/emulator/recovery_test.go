@@ -98,8 +98,9 @@ func TestRecoveryWindow(t *testing.T) {
 		})
 	}
 
-	// A backup listed from the second DescribeBackups call counts once
-	// that call has been made, and a window read is not such a call.
+	// A window read is not a DescribeBackups call, and holds what the next
+	// one would list: a backup listed from the second call on counts once
+	// the first has been made.
 	s := New(backupData(Cluster{ID: cluster, Backups: append(backups[3:4:4], late), LogBackupPolicy: off}))
 	for range 2 {
 		if _, end := recoveryWindowAt(t, s, cluster, now); end != "2024-05-18T02:00:24Z" {

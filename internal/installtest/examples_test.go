@@ -215,7 +215,7 @@ func TestExamplesRefuseWithoutARecentBackup(t *testing.T) {
 		// The stale cluster's log backup is off: its window ends at its
 		// newest backup, 26 hours ago.
 		"data-sources/polardb_recovery_window": {"pc-bp1example000000001 cannot be restored to a point in the last 15 minutes: the latest restorable point is ",
-			", and log backup is off.", "Not upgrading pc-bp1example000000001: log backup is off"},
+			", and log backup is off.", "Not upgrading pc-bp1example000000001: log backup is not on"},
 	} {
 		t.Run(rel, func(t *testing.T) { ex.planStops(t, rel, env, wants...) })
 	}

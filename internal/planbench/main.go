@@ -9,8 +9,9 @@
 //
 //   - the Go benchmarks of ./internal/... (-benchmem, BENCH_COUNT counts,
 //     default 3), whose output it shows, and from the medians of their
-//     counts: the CPU per read beyond the HTTP round trip, and the time and
-//     memory to decode and build the state of 10,000 tasks (gobench.go);
+//     counts: the CPU per read beyond the HTTP round trip, the time and
+//     memory to decode and build the state of 10,000 tasks, and what an API
+//     answering in 1 s adds to a read of the recovery window (gobench.go);
 //   - the release binary's size, and its start-up time: to the plugin
 //     handshake, and to its schema served over gRPC (binary.go);
 //   - plans by the CLI at TF_ACC_TERRAFORM_PATH, with the release binary

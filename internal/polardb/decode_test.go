@@ -92,8 +92,8 @@ var logPolicyDecodeCases = []decodeCase{
 		`{"EnableBackupLog":"1","LogBackupRetentionPeriod":" -1 ","LogBackupAnotherRegionRetentionPeriod":30}`,
 		`{"EnableBackupLog":1,"LogBackupAnotherRegionRetentionPeriod":"30","LogBackupRetentionPeriod":-1}`, ""},
 	{"whole numbers in other notations, and booleans",
-		`{"EnableBackupLog":true,"LogBackupRetentionPeriod":7.0,"AdvancedLogPolicies":{"AdvancedLogPolicy":{"EnableLogBackup":"1e0"}}}`,
-		`{"AdvancedLogPolicies":{"AdvancedLogPolicy":[{"EnableLogBackup":1}]},"EnableBackupLog":1,"LogBackupRetentionPeriod":7}`, ""},
+		`{"EnableBackupLog":true,"LogBackupRetentionPeriod":7.0,"LogBackupAnotherRegionRetentionPeriod":"1e0"}`,
+		`{"EnableBackupLog":1,"LogBackupAnotherRegionRetentionPeriod":"1e0","LogBackupRetentionPeriod":7}`, ""},
 	{"empty strings and nulls for numbers", `{"EnableBackupLog":"","LogBackupRetentionPeriod":null,"RequestId":"R"}`, `{"RequestId":"R"}`, ""},
 	{"a word for a number", `{"EnableBackupLog":"on","RequestId":"R"}`, "", "EnableBackupLog: a string where a whole number is expected"},
 	{"a fraction for an integer", `{"LogBackupRetentionPeriod":7.5}`, "", "LogBackupRetentionPeriod: a number where a whole number is expected"},
@@ -107,11 +107,6 @@ var policyDecodeCases = []decodeCase{
 		`{"DataLevel1BackupRetentionPeriod":"7","PreferredNextBackupTime":"2020-11-16T07:30Z","RequestId":"R"}`, ""},
 	{"numbers keep their text", `{"DataLevel1BackupRetentionPeriod":7,"DataLevel2BackupRetentionPeriod":-1}`,
 		`{"DataLevel1BackupRetentionPeriod":"7","DataLevel2BackupRetentionPeriod":"-1"}`, ""},
-	{"booleans of either kind",
-		`{"AdvancedDataPolicies":{"AdvancedDataPolicy":[{"AutoCreated":"true","OnlyPreserveOneEachDay":0,"OnlyPreserveOneEachHour":false,"RetentionValue":30}]}}`,
-		`{"AdvancedDataPolicies":{"AdvancedDataPolicy":[{"AutoCreated":true,"OnlyPreserveOneEachDay":false,"OnlyPreserveOneEachHour":false,"RetentionValue":"30"}]}}`, ""},
-	{"a word for a boolean", `{"AdvancedDataPolicies":{"AdvancedDataPolicy":[{"AutoCreated":"yes"}]}}`, "",
-		"AdvancedDataPolicies.AdvancedDataPolicy[0].AutoCreated: a string where a boolean is expected"},
 }
 
 // jsonOf is v as JSON, with the keys in order and without the null and
@@ -149,6 +144,28 @@ func withoutEmpty(v any) any {
 		}
 	}
 	return v
+}
+
+// A boolean field, which no answer has yet, takes either kind too, and a
+// float one any number.
+func TestDecodeScalars(t *testing.T) {
+	type scalars struct {
+		On    *bool
+		Ratio *float64
+	}
+	for body, want := range map[string]string{
+		`{"On":"true","Ratio":"1.5"}`: `{"On":true,"Ratio":1.5}`,
+		`{"On":0,"Ratio":2}`:          `{"On":false,"Ratio":2}`,
+		`{"On":"","Ratio":null}`:      `{}`,
+		`{"On":"yes"}`:                "On: a string where a boolean is expected",
+		`{"Ratio":"1e999"}`:           "Ratio: a string where a number is expected",
+	} {
+		var got scalars
+		err := decodeAnswer([]byte(body), &got)
+		if err != nil && err.Error() != want || err == nil && jsonOf(t, got) != want {
+			t.Errorf("%s: %s %v, want %s", body, jsonOf(t, got), err, want)
+		}
+	}
 }
 
 // bodyOf decodes body as an answer of the operation whose response body is
@@ -294,8 +311,6 @@ func FuzzDecodeLiberally(f *testing.F) {
 	})
 }
 
-// An answer's error fields are read in a second pass only when it may have
-// a Code key, however encoding/json would match it.
 func TestWholeNumber(t *testing.T) {
 	for _, tt := range []struct {
 		in string
@@ -309,6 +324,8 @@ func TestWholeNumber(t *testing.T) {
 	}
 }
 
+// An answer's error fields are read in a second pass only when it may have
+// a Code key, however encoding/json would match it.
 func TestMayHaveCode(t *testing.T) {
 	for body, want := range map[string]bool{
 		`{"Code":"X"}`: true, `{"code":1}`: true, `{"CODE":1}`: true, `{"\u0043ode":"X"}`: true,

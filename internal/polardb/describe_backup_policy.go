@@ -13,28 +13,12 @@ type DescribeBackupPolicyResponse = Response[DescribeBackupPolicyResponseBody]
 // DescribeBackupPolicyResponseBody has every number as a string, as the
 // SDK types them and the API sends them.
 type DescribeBackupPolicyResponseBody struct {
-	AdvancedDataPolicies *DescribeBackupPolicyResponseBodyAdvancedDataPolicies
-
 	AdvancedPolicyOption, BackupFrequency, BackupPolicyLevel, BackupRetentionPolicyOnClusterDeletion,
 	DataLevel1BackupFrequency, DataLevel1BackupPeriod, DataLevel1BackupRetentionPeriod,
 	DataLevel1BackupTime, DataLevel2BackupAnotherRegionRegion,
 	DataLevel2BackupAnotherRegionRetentionPeriod, DataLevel2BackupPeriod,
 	DataLevel2BackupRetentionPeriod, PreferredBackupPeriod, PreferredBackupTime,
 	PreferredNextBackupTime, RequestId *string
-}
-
-type DescribeBackupPolicyResponseBodyAdvancedDataPolicies struct {
-	AdvancedDataPolicy []*DescribeBackupPolicyResponseBodyAdvancedDataPoliciesAdvancedDataPolicy
-}
-
-type DescribeBackupPolicyResponseBodyAdvancedDataPoliciesAdvancedDataPolicy struct {
-	AutoCreated *bool
-
-	BakType, DestRegion, DestType, DumpAction, FilterKey, FilterType, FilterValue *string
-
-	OnlyPreserveOneEachDay, OnlyPreserveOneEachHour *bool
-
-	PolicyId, RetentionType, RetentionValue, SrcRegion, SrcType, StorageClass *string
 }
 
 // GetRequestId is the answer's RequestId, as the SDK's getter is.

@@ -14,27 +14,9 @@ type DescribeLogBackupPolicyResponse = Response[DescribeLogBackupPolicyResponseB
 // numbers are integers, the cross-region period a string. The decoder
 // takes either kind for both (decodeAnswer).
 type DescribeLogBackupPolicyResponseBody struct {
-	AdvancedLogPolicies *DescribeLogBackupPolicyResponseBodyAdvancedLogPolicies
+	EnableBackupLog, LogBackupRetentionPeriod *int32
 
-	EnableBackupLog *int32
-
-	LogBackupAnotherRegionRegion, LogBackupAnotherRegionRetentionPeriod *string
-
-	LogBackupRetentionPeriod *int32
-
-	RequestId *string
-}
-
-type DescribeLogBackupPolicyResponseBodyAdvancedLogPolicies struct {
-	AdvancedLogPolicy []*DescribeLogBackupPolicyResponseBodyAdvancedLogPoliciesAdvancedLogPolicy
-}
-
-type DescribeLogBackupPolicyResponseBodyAdvancedLogPoliciesAdvancedLogPolicy struct {
-	DestRegion, DestType *string
-
-	EnableLogBackup *int32
-
-	LogRetentionType, LogRetentionValue, PolicyId, SrcRegion, SrcType *string
+	LogBackupAnotherRegionRegion, LogBackupAnotherRegionRetentionPeriod, RequestId *string
 }
 
 // GetRequestId is the answer's RequestId, as the SDK's getter is.

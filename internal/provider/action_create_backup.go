@@ -168,7 +168,7 @@ func (b *backupInProgress) createErrorDiagnostic(err error) diag.Diagnostic {
 				"and takes only so many backups a day. If it has %d manual backups, delete one that is no longer needed (in the console "+
 				"under Backup and Restore, or with the DeleteBackup API) and invoke the action again; if not, the day's backups are used up: "+
 				"invoke it again tomorrow. No backup was started.\n\n%s",
-				b.clusterID, manualBackupLimit, manualBackupLimit, apiErrorFacts(apiErr)))
+				b.clusterID, manualBackupLimit, manualBackupLimit, apiErrorFacts(apiErr, "CreateBackup")))
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		verb := "timed out"
 		if errors.Is(err, context.Canceled) {

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -81,7 +82,7 @@ func (d *recoveryWindowDataSource) Read(ctx context.Context, req datasource.Read
 
 	answers, err := r.provider.readRecovery(ctx, args.ClusterID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(r.failed(err, waitGoal{})...)
+		resp.Diagnostics.Append(r.callFailed(err)...)
 		return
 	}
 	r.respond(req.Config.Raw, resp, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
@@ -123,42 +124,61 @@ func (p *providerData) readRecovery(ctx context.Context, clusterID string) (reco
 }
 
 // setRecoveryWindow sets the computed attributes from the answers, of the
-// schema's types. What the API leaves out, sends empty or sends in a shape
-// that is not a time or a number is null.
+// schema's types. What the API leaves out, sends empty or blank, or sends
+// in a shape that is not a time or a number is null; an empty schedule
+// field is its level-1 counterpart.
 func setRecoveryWindow(attrs map[string]tftypes.Value, types map[string]tftypes.Type, a recoveryAnswers) {
 	window, policy, logPolicy := deref(a.window), deref(a.policy), deref(a.logPolicy) // none is nil after a read
-	attrs["earliest_restorable_time"] = unlessEmpty(utcTime(deref(window.RecoveryBeginTime)))
+	attrs["earliest_restorable_time"] = unlessEmpty(restorableFrom(deref(window.RecoveryBeginTime)))
 	attrs["latest_restorable_time"] = unlessEmpty(utcTime(deref(window.RecoveryEndTime)))
 	attrs["log_backup_enabled"] = tftypes.NewValue(tftypes.Bool, nil)
 	if on := logPolicy.EnableBackupLog; on != nil && (*on == 0 || *on == 1) {
 		attrs["log_backup_enabled"] = tftypes.NewValue(tftypes.Bool, *on == 1)
 	}
 	attrs["log_backup_retention_days"] = tftypes.NewValue(tftypes.Number, nil)
-	if days := logPolicy.LogBackupRetentionPeriod; days != nil {
-		attrs["log_backup_retention_days"] = tftypes.NewValue(tftypes.Number, int64(*days))
+	if kept := logPolicy.LogBackupRetentionPeriod; kept != nil {
+		attrs["log_backup_retention_days"] = tftypes.NewValue(tftypes.Number, int64(*kept))
 	}
-	attrs["backup_retention_days"] = days(policy.DataLevel1BackupRetentionPeriod)
-	attrs["level2_backup_retention_days"] = days(policy.DataLevel2BackupRetentionPeriod)
-	attrs["backup_frequency"] = unlessEmpty(new(cmp.Or(deref(policy.BackupFrequency), deref(policy.DataLevel1BackupFrequency))))
-	attrs["preferred_backup_time"] = unlessEmpty(new(cmp.Or(deref(policy.PreferredBackupTime), deref(policy.DataLevel1BackupTime))))
+	attrs["backup_retention_days"] = dayCount(policy.DataLevel1BackupRetentionPeriod)
+	attrs["level2_backup_retention_days"] = dayCount(policy.DataLevel2BackupRetentionPeriod)
+	attrs["backup_frequency"] = unlessEmpty(new(orLevel1(policy.BackupFrequency, policy.DataLevel1BackupFrequency)))
+	attrs["preferred_backup_time"] = unlessEmpty(new(orLevel1(policy.PreferredBackupTime, policy.DataLevel1BackupTime)))
 	attrs["preferred_backup_days"] = tftypes.NewValue(types["preferred_backup_days"], nil)
-	if period := cmp.Or(deref(policy.PreferredBackupPeriod), deref(policy.DataLevel1BackupPeriod)); period != "" {
-		var list []tftypes.Value
+	if period := orLevel1(policy.PreferredBackupPeriod, policy.DataLevel1BackupPeriod); period != "" {
+		var days []tftypes.Value
 		for day := range strings.SplitSeq(period, ",") {
 			if day = strings.TrimSpace(day); day != "" {
-				list = append(list, tftypes.NewValue(tftypes.String, day))
+				days = append(days, tftypes.NewValue(tftypes.String, day))
 			}
 		}
-		attrs["preferred_backup_days"] = tftypes.NewValue(types["preferred_backup_days"], list)
+		attrs["preferred_backup_days"] = tftypes.NewValue(types["preferred_backup_days"], days)
 	}
 	attrs["next_backup_time"] = unlessEmpty(utcTime(deref(policy.PreferredNextBackupTime)))
-	attrs["retention_on_cluster_deletion"] = unlessEmpty(policy.BackupRetentionPolicyOnClusterDeletion)
-	attrs["backup_policy_level"] = unlessEmpty(policy.BackupPolicyLevel)
+	attrs["retention_on_cluster_deletion"] = unlessEmpty(new(strings.TrimSpace(deref(policy.BackupRetentionPolicyOnClusterDeletion))))
+	attrs["backup_policy_level"] = unlessEmpty(new(strings.TrimSpace(deref(policy.BackupPolicyLevel))))
 }
 
-// days is a number of days the API sends as a string, null when it is
+// orLevel1 is a schedule field of the policy, trimmed, or its level-1
+// counterpart when it is empty or blank.
+func orLevel1(field, level1 *string) string {
+	return cmp.Or(strings.Trim(deref(field), " ,"), strings.Trim(deref(level1), " ,"))
+}
+
+// restorableFrom is RecoveryBeginTime as utcTime reads it, but a fraction
+// of a second rounds up, not down: the second before the window is not in
+// it.
+func restorableFrom(s string) *string {
+	parsed, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
+	if err != nil || parsed.Equal(parsed.Truncate(time.Second)) {
+		return utcTime(s)
+	}
+	up := parsed.Truncate(time.Second).Add(time.Second).UTC().Format(time.RFC3339)
+	return &up
+}
+
+// dayCount is a number of days the API sends as a string, null when it is
 // not a whole number.
-func days(s *string) tftypes.Value {
+func dayCount(s *string) tftypes.Value {
 	if n, ok := polardb.WholeNumber(deref(s)); ok {
 		return tftypes.NewValue(tftypes.Number, n)
 	}

@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
 // recoveryOperations are the calls of one read of polardb_recovery_window.
@@ -215,20 +217,41 @@ func TestRecoveryWindowCallsGoOutTogether(t *testing.T) {
 	t.Cleanup(held.Close)
 	together := &testEmulator{Server: emu.Server, endpoint: strings.TrimPrefix(held.URL, "http://")}
 
-	read := func(clusterID string) []*tfprotov6.Diagnostic {
-		server, configType := protocolServer(t, together, "polardb_recovery_window")
-		resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "polardb_recovery_window",
-			Config: protocolValue(t, configType, map[string]string{"cluster_id": clusterID})})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.Diagnostics
-	}
-	if diags := read("pc-2zeacc0000000131"); len(diags) > 0 {
+	if diags := readWindowOverTheProtocol(t, together, "pc-2zeacc0000000131"); len(diags) > 0 {
 		t.Fatalf("the read's calls were not in flight together: %s", diagnosticsText(diags))
 	}
-	if diags := read("pc-2zeacc0000009999"); len(diags) != 1 || diags[0].Summary != "PolarDB cluster not found" {
+	if diags := readWindowOverTheProtocol(t, together, "pc-2zeacc0000009999"); len(diags) != 1 || diags[0].Summary != "PolarDB cluster not found" {
 		t.Errorf("a missing cluster gave %d diagnostics, want one:\n%s", len(diags), diagnosticsText(diags))
+	}
+}
+
+// readWindowOverTheProtocol reads polardb_recovery_window of clusterID
+// from e as Terraform does, and returns the diagnostics.
+func readWindowOverTheProtocol(t *testing.T, e *testEmulator, clusterID string) []*tfprotov6.Diagnostic {
+	t.Helper()
+	server, configType := protocolServer(t, e, "polardb_recovery_window")
+	resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "polardb_recovery_window",
+		Config: protocolValue(t, configType, map[string]string{"cluster_id": clusterID})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Diagnostics
+}
+
+// When the credentials may not call one of the three operations, the one
+// diagnostic names that operation's RAM action.
+func TestRecoveryWindowNamesTheOperationRefused(t *testing.T) {
+	for _, op := range recoveryOperations {
+		t.Run(op, func(t *testing.T) {
+			e := serveEmulator(t, emulator.New(emulator.Data{
+				Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret, DeniedActions: []string{op}}},
+				Clusters:    []emulator.Cluster{{ID: clusterWithBackups, Backups: testBackups}},
+			}))
+			diags := readWindowOverTheProtocol(t, e, clusterWithBackups)
+			if len(diags) != 1 || diags[0].Summary != "Not authorized to call polardb:"+op || !strings.Contains(diags[0].Detail, "Operation: "+op) {
+				t.Errorf("got %d diagnostics, want one naming polardb:%s:\n%s", len(diags), op, diagnosticsText(diags))
+			}
+		})
 	}
 }
 
@@ -253,10 +276,11 @@ func TestAccRecoveryWindow_docsCheckAndPrecondition(t *testing.T) {
 		cluster emulator.Cluster
 		wants   []string // in the plan's output; none: the plan goes through without a warning
 	}{
-		{"restorable for 8 days", emulator.Cluster{ID: cluster, Backups: []emulator.Backup{backup(192 * time.Hour), backup(2 * time.Hour)}}, nil},
+		{"restorable for 8 days", emulator.Cluster{ID: cluster, Backups: []emulator.Backup{backup(192 * time.Hour), backup(2 * time.Hour)},
+			BackupPolicy: &emulator.BackupPolicy{DataLevel1BackupRetentionPeriod: "14"}, LogBackupPolicy: &emulator.LogBackupPolicy{LogBackupRetentionPeriod: 14}}, nil},
 		{"log backup off", emulator.Cluster{ID: cluster, Backups: []emulator.Backup{backup(26 * time.Hour)}, LogBackupPolicy: logOff}, []string{
 			"Warning: Check block assertion failed", cluster + " cannot be restored to a point in the last 15 minutes: the latest restorable point is ",
-			", and log backup is off.", "Not upgrading " + cluster + ": log backup is off",
+			", and log backup is off.", "Not upgrading " + cluster + ": log backup is not on",
 			"Not upgrading " + cluster + ": it can be restored only to points from "}},
 		{"no restorable point", emulator.Cluster{ID: cluster}, []string{
 			"the latest restorable point is none (no backup to restore from yet).", "it can be restored only to points from none to none"}},
@@ -291,4 +315,48 @@ func readExample(t *testing.T, rel string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// What the answers hold becomes the state's values: an empty or blank
+// schedule field is its level-1 counterpart, a blank or unreadable value
+// null, and a restorable window's start with a fraction of a second rounds
+// up, into the window.
+func TestRecoveryWindowValues(t *testing.T) {
+	config, _ := configOf(t, newRecoveryWindowDataSource())
+	state := func(a recoveryAnswers) map[string]tftypes.Value {
+		raw, diags := (&dataSourceRead{}).state(config, func(attrs map[string]tftypes.Value, types map[string]tftypes.Type) {
+			setRecoveryWindow(attrs, types, a)
+		})
+		var attrs map[string]tftypes.Value
+		if diags.HasError() || raw.As(&attrs) != nil {
+			t.Fatalf("state: %v", diags)
+		}
+		return attrs
+	}
+	got := state(recoveryAnswers{
+		window: &polardb.DescribeLocalAvailableRecoveryTimeResponseBody{RecoveryBeginTime: new("2026-11-20T02:00:15.250Z"), RecoveryEndTime: new("2026-11-27T16:56:45.750+08:00")},
+		policy: &polardb.DescribeBackupPolicyResponseBody{BackupFrequency: new(" "), DataLevel1BackupFrequency: new("Normal"),
+			PreferredBackupPeriod: new(" , "), DataLevel1BackupPeriod: new("Sunday"), PreferredBackupTime: new(""), DataLevel1BackupTime: new("15:00Z-16:00Z"),
+			DataLevel1BackupRetentionPeriod: new("7.5"), DataLevel2BackupRetentionPeriod: new(" 30 "), PreferredNextBackupTime: new("soon"),
+			BackupRetentionPolicyOnClusterDeletion: new(" "), BackupPolicyLevel: new("Normal")},
+		logPolicy: &polardb.DescribeLogBackupPolicyResponseBody{EnableBackupLog: new(int32(2))},
+	})
+	want := map[string]tftypes.Value{
+		"earliest_restorable_time": tftypes.NewValue(tftypes.String, "2026-11-20T02:00:16Z"),
+		"latest_restorable_time":   tftypes.NewValue(tftypes.String, "2026-11-27T08:56:45Z"),
+		"backup_frequency":         tftypes.NewValue(tftypes.String, "Normal"),
+		"preferred_backup_days":    tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "Sunday")}),
+		"preferred_backup_time":    tftypes.NewValue(tftypes.String, "15:00Z-16:00Z"), "backup_retention_days": tftypes.NewValue(tftypes.Number, nil),
+		"level2_backup_retention_days": tftypes.NewValue(tftypes.Number, 30), "next_backup_time": nullString,
+		"retention_on_cluster_deletion": nullString, "log_backup_enabled": tftypes.NewValue(tftypes.Bool, nil),
+		"log_backup_retention_days": tftypes.NewValue(tftypes.Number, nil),
+	}
+	for attr, w := range want {
+		if !got[attr].Equal(w) {
+			t.Errorf("%s = %v, want %v", attr, got[attr], w)
+		}
+	}
+	if none := state(recoveryAnswers{policy: &polardb.DescribeBackupPolicyResponseBody{PreferredBackupPeriod: new(",")}}); !none["preferred_backup_days"].IsNull() {
+		t.Errorf("preferred_backup_days = %v for no day, want null", none["preferred_backup_days"])
+	}
 }

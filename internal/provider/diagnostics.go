@@ -96,7 +96,7 @@ func withDetail(d diag.Diagnostic, more string) diag.Diagnostic {
 }
 
 func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
-	facts := apiErrorFacts(e)
+	facts := apiErrorFacts(e, rc.action)
 	switch code := e.Code; {
 	// DescribeLocalAvailableRecoveryTime says InvalidDBCluster.NotFound (404)
 	// where the other operations say InvalidDBClusterId.NotFound (400).
@@ -127,7 +127,8 @@ func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 			fmt.Sprintf("The API at %s refused the credentials from %s. %s\n\n%s", rc.endpoint, rc.describeCredentials(), hint, facts))
 	default:
 		return diag.NewErrorDiagnostic("PolarDB API error: "+e.Code,
-			fmt.Sprintf("%s for cluster %q at %s failed.\n\n%s", rc.action, rc.clusterID, rc.endpoint, facts))
+			fmt.Sprintf("%s for cluster %q at %s failed. Check the message for what the API refused; if it names nothing you can change, "+
+				"run again later, and if it persists, give Alibaba Cloud support the request ID.\n\n%s", rc.action, rc.clusterID, rc.endpoint, facts))
 	}
 }
 
@@ -169,9 +170,11 @@ func recommendLine(recommend string) string {
 	return "\nRecommend: " + recommend
 }
 
-// apiErrorFacts lists what the API said, for the user and for support.
-func apiErrorFacts(e *polardb.APIError) string {
+// apiErrorFacts lists what the API said to a call of operation, for the
+// user and for support.
+func apiErrorFacts(e *polardb.APIError, operation string) string {
 	lines := []string{
+		"Operation: " + operation,
 		"Code: " + e.Code,
 		"Message: " + e.Message,
 		"Request ID: " + e.RequestID,

@@ -29,6 +29,9 @@ func TestReadErrorDiagnostics(t *testing.T) {
 	}{
 		{"cluster not found", apiErr("InvalidDBClusterId.NotFound"), "PolarDB cluster not found", path.Root("cluster_id"),
 			[]string{`"pc-abc123"`, "polardb.aliyuncs.com", "region cn-hangzhou"}},
+		// DescribeLocalAvailableRecoveryTime's code for it.
+		{"cluster not found, said otherwise", apiErr("InvalidDBCluster.NotFound"), "PolarDB cluster not found", path.Root("cluster_id"),
+			[]string{`"pc-abc123"`, "polardb.aliyuncs.com", "region cn-hangzhou"}},
 		{"backup mode", apiErr("InvalidBackupMode.Malformed"), "Invalid backup mode", path.Root("backup_mode"),
 			[]string{`"Manual"`, `"Automated" or "Manual"`}},
 		{"Forbidden.RAM", apiErr("Forbidden.RAM"), "Not authorized to call polardb:DescribeBackupTasks", path.Empty(),
@@ -41,7 +44,7 @@ func TestReadErrorDiagnostics(t *testing.T) {
 		{"bad signature", apiErr("SignatureDoesNotMatch"), "PolarDB API refused the credentials", path.Empty(), []string{"secret_key"}},
 		{"incomplete signature", apiErr("IncompleteSignature"), "PolarDB API refused the credentials", path.Empty(), []string{"both set"}},
 		{"expired token", apiErr("InvalidSecurityToken.Expired"), "PolarDB API refused the credentials", path.Empty(), []string{"security_token"}},
-		{"other API error", apiErr("InternalError"), "PolarDB API error: InternalError", path.Empty(), []string{`"pc-abc123"`}},
+		{"other API error", apiErr("InternalError"), "PolarDB API error: InternalError", path.Empty(), []string{`"pc-abc123"`, "run again later", "request ID"}},
 		{"HTML page", &polardb.ResponseError{Host: "polardb.aliyuncs.com", StatusCode: 502, Problem: "body is not valid JSON", Excerpt: "502 Bad Gateway"},
 			"Unexpected answer from the PolarDB API", path.Empty(), []string{"HTTP 502", "502 Bad Gateway", "proxy"}},
 		{"unreadable answer", &polardb.ResponseError{Host: "polardb.aliyuncs.com", StatusCode: 200, WrongShape: true, RequestID: "REQ-7",
@@ -76,7 +79,7 @@ func TestReadErrorDiagnostics(t *testing.T) {
 			want := tt.contains
 			var apiErr *polardb.APIError
 			if errors.As(tt.err, &apiErr) {
-				want = append(want, "Code: "+apiErr.Code, "Message: message of "+apiErr.Code, "Request ID: REQ-42", "Host ID: polardb.aliyuncs.com", "HTTP status: 400",
+				want = append(want, "Operation: DescribeBackupTasks", "Code: "+apiErr.Code, "Message: message of "+apiErr.Code, "Request ID: REQ-42", "Host ID: polardb.aliyuncs.com", "HTTP status: 400",
 					"Recommend: https://example.invalid/r")
 			}
 			for _, s := range want {

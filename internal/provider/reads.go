@@ -58,8 +58,8 @@ type readArguments struct {
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
-// schemaOf is a data source's schema: its own attributes and those of
-// readArguments.
+// schemaOf is a data source's schema: its own attributes, and id,
+// cluster_id and timeouts, which every data source has.
 func (d *dataSource) schemaOf(ctx context.Context, description string, own map[string]schema.Attribute) schema.Schema {
 	attributes := map[string]schema.Attribute{
 		"id": schema.StringAttribute{MarkdownDescription: "The cluster ID.", Computed: true},
@@ -68,7 +68,7 @@ func (d *dataSource) schemaOf(ctx context.Context, description string, own map[s
 			Required:            true,
 			Validators:          clusterIDValidators(),
 		},
-		"timeouts": timeoutsAttribute(ctx),
+		"timeouts": timeoutsAttribute(ctx, own["wait_until"] != nil),
 	}
 	maps.Copy(attributes, own)
 	return schema.Schema{MarkdownDescription: withRAMAction(description, d.kind.operations...), Attributes: attributes}

@@ -32,18 +32,22 @@ func defaultTimeout(waitUntil string) time.Duration {
 
 // timeoutsAttribute is framework-timeouts' attribute with a validator whose
 // message names the attribute, which the package's does not, and which
-// refuses durations that are not positive. Should framework-timeouts change
-// the shape of its attribute, this is the package's attribute as it is,
-// and TestTimeoutsAttribute fails.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
+// refuses durations that are not positive; waits says whether the data
+// source has a wait_until, which changes the default. Should
+// framework-timeouts change the shape of its attribute, this is the
+// package's attribute as it is, and TestTimeoutsAttribute fails.
+func timeoutsAttribute(ctx context.Context, waits bool) schema.Attribute {
 	original := timeouts.AttributesWithOpts(ctx, timeouts.Opts{})
 	a, ok := original.(schema.SingleNestedAttribute)
 	read, readOK := a.Attributes["read"].(schema.StringAttribute)
 	if !ok || !readOK {
 		return original
 	}
-	read.MarkdownDescription = fmt.Sprintf("How long the whole read may take, retries and any wait included, such as `\"30s\"` or `\"2h\"`. "+
-		"Default: `%s`, or `%s` when `wait_until` is set.", durationText(defaultReadTimeout), durationText(defaultWaitTimeout))
+	included, defaults := "retries", fmt.Sprintf("`%s`", durationText(defaultReadTimeout))
+	if waits {
+		included, defaults = "retries and any wait", fmt.Sprintf("`%s`, or `%s` when `wait_until` is set", durationText(defaultReadTimeout), durationText(defaultWaitTimeout))
+	}
+	read.MarkdownDescription = "How long the whole read may take, " + included + " included, such as `\"30s\"` or `\"2h\"`. Default: " + defaults + "."
 	read.Validators = []validator.String{duration{}}
 	a.Attributes = map[string]schema.Attribute{"read": read}
 	return a

@@ -136,7 +136,7 @@ func TestRefusedSecretIsNotShown(t *testing.T) {
 // validator and description: a framework-timeouts whose attribute has
 // another shape fails here rather than leaving the validator out.
 func TestTimeoutsAttribute(t *testing.T) {
-	a, ok := timeoutsAttribute(context.Background()).(dsschema.SingleNestedAttribute)
+	a, ok := timeoutsAttribute(context.Background(), true).(dsschema.SingleNestedAttribute)
 	read, readOK := a.Attributes["read"].(dsschema.StringAttribute)
 	if !ok || !readOK || len(a.Attributes) != 1 {
 		t.Fatalf("timeouts attribute %#v, want a single nested attribute with only a string read", a)

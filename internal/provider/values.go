@@ -1,7 +1,8 @@
 package provider
 
 // The API's values as the state shows them: strings the API may leave out,
-// numbers it may write in any notation, times it sends as Unix seconds.
+// numbers it may write in any notation, times it sends as Unix seconds, RFC
+// 3339 or RFC 3339 to the minute.
 
 import (
 	"strings"
