@@ -50,7 +50,7 @@ func (p *providerData) readContext(action, doing, clusterID string, readTimeout 
 // fields: what was asked and answered. It runs in the read's context,
 // where secrets are masked.
 func (p *providerData) logCall(ctx context.Context, action string, started time.Time, fields map[string]any, err error) {
-	fields["action"] = action
+	ctx = ownFields(ctx, "action", action)
 	fields["endpoint"] = p.client.Endpoint()
 	fields["access_key_id"] = maskAccessKeyID(p.accessKeyID)
 	fields["credentials"] = p.credentialSource
@@ -66,13 +66,22 @@ func (p *providerData) logCall(ctx context.Context, action string, started time.
 // logRetry logs each retry at DEBUG, in the call's context, where secrets
 // are masked.
 func logRetry(ctx context.Context, r polardb.Retry) {
-	fields := map[string]any{"attempt": r.Attempt, "error": r.Err.Error(), "delay_ms": r.Delay.Milliseconds()}
+	fields := map[string]any{"error": r.Err.Error(), "delay_ms": r.Delay.Milliseconds()}
 	var apiErr *polardb.APIError
 	if errors.As(r.Err, &apiErr) {
 		fields["code"] = apiErr.Code
 		fields["request_id"] = apiErr.RequestID
 	}
-	tflog.Debug(ctx, "PolarDB API call retried", fields)
+	tflog.Debug(ownFields(ctx, "attempt", r.Attempt), "PolarDB API call retried", fields)
+}
+
+// ownFields is ctx with key set on its logger, which gives the logger a
+// copy of its fields of its own. terraform-plugin-log masks the secrets in
+// a logger's fields in place (LoggerOpts.ApplyMask), so calls that log at
+// the same time from one context, such as those run together or the pages
+// of one read, would write to the same map.
+func ownFields(ctx context.Context, key string, value any) context.Context {
+	return tflog.SetField(ctx, key, value)
 }
 
 // logged makes one call of the API operation for request through method
