@@ -30,20 +30,28 @@ type describeLocalAvailableRecoveryTimeResponse struct {
 	RecoveryEndTime   string `json:"RecoveryEndTime"`
 }
 
+// describeLogBackupPolicyResponse is the DescribeLogBackupPolicy answer,
+// which documents two numbers as such and the cross-region period as a
+// string.
+type describeLogBackupPolicyResponse struct {
+	RequestId                             string `json:"RequestId"`
+	EnableBackupLog                       int    `json:"EnableBackupLog"`
+	LogBackupRetentionPeriod              int    `json:"LogBackupRetentionPeriod"`
+	LogBackupAnotherRegionRegion          string `json:"LogBackupAnotherRegionRegion"`
+	LogBackupAnotherRegionRetentionPeriod string `json:"LogBackupAnotherRegionRetentionPeriod"`
+}
+
 // describeLocalAvailableRecoveryTime serves the API from the cluster's
 // usable level-1 backups that DescribeBackups would list at the call: the
 // window begins at the earliest one's consistent point and ends at the
 // latest one's, or, with log backup on, at the call, the logs reaching the
 // present.
 func (s *Server) describeLocalAvailableRecoveryTime(c *apiCall) (any, *apiError) {
+	cl, apiErr := s.namedCluster(c, errRecoveryNotFound)
+	if apiErr != nil {
+		return nil, apiErr
+	}
 	clusterID := c.params["DBClusterId"]
-	if clusterID == "" {
-		return nil, errMissingDBClusterID
-	}
-	cl, ok := s.clusters[clusterID]
-	if !ok {
-		return nil, errRecoveryNotFound
-	}
 	var points []time.Time
 	for _, b := range s.backupsAt(clusterID, cl, c.now, false) {
 		if b.BackupsLevel != "Level-1" || b.BackupStatus != backupSuccess || b.IsAvail != "1" {
@@ -82,7 +90,7 @@ func consistentPoint(b Backup) (time.Time, bool) {
 // the call, unless the data sets it. The answer is a map, not the policy
 // itself, whose omitempty would leave an empty field out.
 func (s *Server) describeBackupPolicy(c *apiCall) (any, *apiError) {
-	cl, apiErr := s.policyCluster(c)
+	cl, apiErr := s.namedCluster(c, errClusterNotFound)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -112,20 +120,9 @@ func nextBackupTime(period, window string, now time.Time) string {
 	return at.Format(windowLayout)
 }
 
-// describeLogBackupPolicyResponse is the DescribeLogBackupPolicy answer,
-// which documents two numbers as such and the cross-region period as a
-// string.
-type describeLogBackupPolicyResponse struct {
-	RequestId                             string `json:"RequestId"`
-	EnableBackupLog                       int    `json:"EnableBackupLog"`
-	LogBackupRetentionPeriod              int    `json:"LogBackupRetentionPeriod"`
-	LogBackupAnotherRegionRegion          string `json:"LogBackupAnotherRegionRegion"`
-	LogBackupAnotherRegionRetentionPeriod string `json:"LogBackupAnotherRegionRetentionPeriod"`
-}
-
 // describeLogBackupPolicy serves the API from the cluster's log policy.
 func (s *Server) describeLogBackupPolicy(c *apiCall) (any, *apiError) {
-	cl, apiErr := s.policyCluster(c)
+	cl, apiErr := s.namedCluster(c, errClusterNotFound)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -139,12 +136,17 @@ func (s *Server) describeLogBackupPolicy(c *apiCall) (any, *apiError) {
 	}, nil
 }
 
-// policyCluster is the cluster a policy read names, refused as the other
-// reads refuse it.
-func (s *Server) policyCluster(c *apiCall) (*cluster, *apiError) {
+// namedCluster is the cluster a recovery or policy read names, refused as
+// the other reads refuse it, but with notFound when there is none: each
+// operation's page has its own code for it.
+func (s *Server) namedCluster(c *apiCall, notFound *apiError) (*cluster, *apiError) {
 	clusterID := c.params["DBClusterId"]
 	if clusterID == "" {
 		return nil, errMissingDBClusterID
 	}
-	return s.readCluster(clusterID, "")
+	cl, apiErr := s.readCluster(clusterID, "")
+	if apiErr == errClusterNotFound {
+		return nil, notFound
+	}
+	return cl, apiErr
 }

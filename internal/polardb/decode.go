@@ -170,7 +170,7 @@ func (r *reshaper) scalar(t reflect.Type, c byte) *shapeError {
 
 // scalarLiteral is the JSON literal text stands for in a field of type t.
 func scalarLiteral(t reflect.Type, text string) (string, bool) {
-	v := reflect.New(t).Elem()
+	v := reflect.Zero(t)
 	switch t.Kind() {
 	case reflect.Bool:
 		b, err := strconv.ParseBool(text)
@@ -183,8 +183,11 @@ func scalarLiteral(t reflect.Type, text string) (string, bool) {
 		return strconv.FormatFloat(f, 'g', -1, 64), true
 	}
 	n, ok := WholeNumber(text)
-	if b, err := strconv.ParseBool(text); !ok && err == nil && (text == "true" || text == "false") {
-		n, ok = map[bool]int64{true: 1}[b], true
+	switch text {
+	case "true":
+		n, ok = 1, true
+	case "false":
+		n, ok = 0, true
 	}
 	switch {
 	case !ok:

@@ -30,9 +30,6 @@ const (
 // set.
 const defaultWindow = 7 * 24 * time.Hour
 
-// apiMinute is the API's time format: whole minutes in UTC.
-const apiMinute = "2006-01-02T15:04Z"
-
 // backupWindow is the time window a read asks for; apiWindow is the wider one
 // sent to the API, in whole minutes.
 type backupWindow struct {

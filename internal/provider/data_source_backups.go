@@ -238,10 +238,6 @@ func backupValue(b *backupSet, typ tftypes.Type, words map[string]tftypes.Value)
 		}
 		return v
 	}
-	size := tftypes.NewValue(tftypes.Number, nil)
-	if n, ok := polardb.WholeNumber(deref(b.BackupSetSize)); ok {
-		size = tftypes.NewValue(tftypes.Number, n)
-	}
 	available := tftypes.NewValue(tftypes.Bool, nil)
 	if v, ok := availableOf(b.IsAvail); ok {
 		available = tftypes.NewValue(tftypes.Bool, v)
@@ -256,7 +252,7 @@ func backupValue(b *backupSet, typ tftypes.Type, words map[string]tftypes.Value)
 		"start_time":      stringValue(b.BackupStartTime),
 		"end_time":        stringValue(b.BackupEndTime),
 		"consistent_time": unlessEmpty(utcTime(deref(b.ConsistentTime))),
-		"size_bytes":      size,
+		"size_bytes":      wholeNumberValue(b.BackupSetSize),
 		"available":       available,
 		"comment":         unlessEmpty(b.Comment),
 		"expire_time":     unlessEmpty(b.ExpectExpireTime),

@@ -139,8 +139,8 @@ func setRecoveryWindow(attrs map[string]tftypes.Value, types map[string]tftypes.
 	if kept := logPolicy.LogBackupRetentionPeriod; kept != nil {
 		attrs["log_backup_retention_days"] = tftypes.NewValue(tftypes.Number, int64(*kept))
 	}
-	attrs["backup_retention_days"] = dayCount(policy.DataLevel1BackupRetentionPeriod)
-	attrs["level2_backup_retention_days"] = dayCount(policy.DataLevel2BackupRetentionPeriod)
+	attrs["backup_retention_days"] = wholeNumberValue(policy.DataLevel1BackupRetentionPeriod)
+	attrs["level2_backup_retention_days"] = wholeNumberValue(policy.DataLevel2BackupRetentionPeriod)
 	attrs["backup_frequency"] = unlessEmpty(new(orLevel1(policy.BackupFrequency, policy.DataLevel1BackupFrequency)))
 	attrs["preferred_backup_time"] = unlessEmpty(new(orLevel1(policy.PreferredBackupTime, policy.DataLevel1BackupTime)))
 	attrs["preferred_backup_days"] = tftypes.NewValue(types["preferred_backup_days"], nil)
@@ -164,23 +164,16 @@ func orLevel1(field, level1 *string) string {
 	return cmp.Or(strings.Trim(deref(field), " ,"), strings.Trim(deref(level1), " ,"))
 }
 
-// restorableFrom is RecoveryBeginTime as utcTime reads it, but a fraction
+// restorableFrom is RecoveryBeginTime as utcTime gives it, but a fraction
 // of a second rounds up, not down: the second before the window is not in
 // it.
 func restorableFrom(s string) *string {
-	parsed, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
-	if err != nil || parsed.Equal(parsed.Truncate(time.Second)) {
-		return utcTime(s)
+	t, ok := apiTime(s)
+	if !ok {
+		return nil
 	}
-	up := parsed.Truncate(time.Second).Add(time.Second).UTC().Format(time.RFC3339)
-	return &up
-}
-
-// dayCount is a number of days the API sends as a string, null when it is
-// not a whole number.
-func dayCount(s *string) tftypes.Value {
-	if n, ok := polardb.WholeNumber(deref(s)); ok {
-		return tftypes.NewValue(tftypes.Number, n)
+	if whole := t.Truncate(time.Second); !whole.Equal(t) {
+		t = whole.Add(time.Second)
 	}
-	return tftypes.NewValue(tftypes.Number, nil)
+	return new(t.UTC().Format(time.RFC3339))
 }

@@ -53,26 +53,42 @@ func availableOf(s *string) (available, ok bool) {
 	return false, false
 }
 
-// utcTime is a time the API sends, as an RFC 3339 timestamp in UTC, the
-// form Terraform's timecmp and timeadd take: from Unix seconds
-// (ConsistentTime), RFC 3339, or RFC 3339 to the minute
-// (PreferredNextBackupTime: "2020-11-16T07:30Z"); nil when it is none of
-// them.
-func utcTime(s string) *string {
+// apiTime reads a time the API sends: Unix seconds (ConsistentTime), RFC
+// 3339, or RFC 3339 to the minute (PreferredNextBackupTime:
+// "2020-11-16T07:30Z"); ok is false when it is none of them.
+func apiTime(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
-	var t time.Time
 	if n, ok := polardb.WholeNumber(s); ok && n > 0 {
-		t = time.Unix(n, 0)
-	} else if parsed, err := time.Parse(time.RFC3339, s); err == nil {
-		t = parsed
-	} else if parsed, err := time.Parse(rfc3339Minutes, s); err == nil {
-		t = parsed
-	} else {
-		return nil
+		return time.Unix(n, 0), true
 	}
-	text := t.UTC().Format(time.RFC3339)
-	return &text
+	for _, layout := range []string{time.RFC3339, apiMinute} {
+		if parsed, err := time.Parse(layout, s); err == nil {
+			return parsed, true
+		}
+	}
+	return time.Time{}, false
 }
 
-// rfc3339Minutes is RFC 3339 without seconds, as the API sends some times.
-const rfc3339Minutes = "2006-01-02T15:04Z07:00"
+// utcTime is a time the API sends (apiTime) as an RFC 3339 timestamp in
+// UTC, to the second, the form Terraform's timecmp and timeadd take; nil
+// when it is not a time.
+func utcTime(s string) *string {
+	t, ok := apiTime(s)
+	if !ok {
+		return nil
+	}
+	return new(t.UTC().Format(time.RFC3339))
+}
+
+// wholeNumberValue is a number the API sends as a string, null when it is
+// not a whole number.
+func wholeNumberValue(s *string) tftypes.Value {
+	if n, ok := polardb.WholeNumber(deref(s)); ok {
+		return tftypes.NewValue(tftypes.Number, n)
+	}
+	return tftypes.NewValue(tftypes.Number, nil)
+}
+
+// apiMinute is the API's time to the minute, RFC 3339 without seconds:
+// "2020-11-16T07:30Z" for a UTC time, as it is sent and read.
+const apiMinute = "2006-01-02T15:04Z07:00"
