@@ -213,7 +213,8 @@ func parsePage(pageSize, pageNumber string) (size, number int, apiErr *apiError)
 // now lists, before the window, the filters and the paging: the data's
 // (counting the call for ListedFromCall when counted, which only
 // DescribeBackups is), then one for each task that is Finished by now and
-// has no backup in the data. Like a DescribeBackupTasks call, it starts the
+// has no backup in the data; none that DeleteBackup deleted, once the
+// delete delay is past. Like a DescribeBackupTasks call, it starts the
 // clock of the tasks it has not seen yet, so that a client that waits only
 // on DescribeBackups sees them finish.
 func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time, counted bool) []Backup {
@@ -222,6 +223,7 @@ func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time, counted
 	if counted {
 		s.backupCalls[clusterID] = call
 	}
+	gone := s.goneAt(cl, now)
 	s.mu.Unlock()
 
 	var out []Backup
@@ -230,7 +232,7 @@ func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time, counted
 		// Even a backup not listed yet keeps its task from being listed in
 		// its place.
 		inData[b.BackupId] = true
-		if b.ListedFromCall > call {
+		if b.ListedFromCall > call || gone[b.BackupId] {
 			continue
 		}
 		b.ListedFromCall = 0 // not the API's: omitted from the answer
@@ -245,7 +247,7 @@ func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time, counted
 	}
 	for _, job := range s.jobs(cl) {
 		answer := s.progressed(clusterID, job, now)
-		if answer.BackupProgressStatus != "Finished" || inData[job.BackupJobId] {
+		if answer.BackupProgressStatus != "Finished" || inData[job.BackupJobId] || gone[job.BackupJobId] {
 			continue
 		}
 		if b, ok := s.taskBackup(clusterID, job, now, delay); ok {

@@ -25,7 +25,6 @@ const maxManualBackups = 3
 // of backups per day is exceeded.".
 var (
 	errBackupTimesExceeded  = &apiError{http.StatusForbidden, "BackupTimesExceeded", "Exceeding the daily backup times of this DB cluster."}
-	errCreateNotFound       = &apiError{http.StatusNotFound, "InvalidDBClusterId.NotFound", errClusterNotFound.message} // 404 here, 400 for the reads
 	errClientTokenMalformed = &apiError{http.StatusBadRequest, "InvalidParameter", "The parameter ClientToken is not valid: at most 64 ASCII characters."}
 	errIdempotentMismatch   = &apiError{http.StatusBadRequest, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request."}
 )
@@ -69,7 +68,7 @@ func (s *Server) createBackup(c *apiCall) (any, *apiError) {
 	}
 	cl, ok := s.clusters[clusterID]
 	if !ok {
-		return nil, errCreateNotFound
+		return nil, errWriteClusterNotFound
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -103,8 +102,9 @@ func (s *Server) createBackup(c *apiCall) (any, *apiError) {
 }
 
 // manualBackups counts the cluster's manual backups, taken or being taken:
-// its Manual backup sets and its Manual tasks that have none. s.mu must be
-// held.
+// its Manual backup sets and its Manual tasks that have none, but none that
+// DeleteBackup deleted, whose slot is free from the call on, listed still
+// or not. s.mu must be held.
 func manualBackups(cl *cluster) int {
 	ids := map[string]bool{}
 	for _, b := range cl.backups {
@@ -116,6 +116,9 @@ func manualBackups(cl *cluster) int {
 		if job.JobMode == jobModeManual {
 			ids[job.BackupJobId] = true
 		}
+	}
+	for id := range cl.deleted {
+		delete(ids, id)
 	}
 	return len(ids)
 }

@@ -110,7 +110,7 @@ func TestCreateBackupTokensAndLimit(t *testing.T) {
 		want           *apiError
 	}{
 		{other, "tf-a", errIdempotentMismatch},
-		{"pc-bp1nosuchcluster1", "tf-c", errCreateNotFound},
+		{"pc-bp1nosuchcluster1", "tf-c", errWriteClusterNotFound},
 		{"", "tf-c", errMissingDBClusterID},
 		{other, strings.Repeat("x", 65), errClientTokenMalformed},
 		{other, "tf-é", errClientTokenMalformed},

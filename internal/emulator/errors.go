@@ -50,6 +50,10 @@ var (
 	errClusterNotFound     = &apiError{http.StatusBadRequest, "InvalidDBClusterId.NotFound", "The DBClusterId provided does not exist in our records."}
 	errBackupModeMalformed = &apiError{http.StatusBadRequest, "InvalidBackupMode.Malformed", "The specified parameter BackupMode is not valid."}
 
+	// The writes' refusal of a cluster that does not exist (CreateBackup's
+	// and DeleteBackup's pages): 404, where the reads answer 400.
+	errWriteClusterNotFound = &apiError{http.StatusNotFound, errClusterNotFound.code, errClusterNotFound.message}
+
 	// DescribeBackups. Its page documents only InvalidDBClusterId.Malformed;
 	// these are the codes and messages that the DescribeBackups pages of
 	// ApsaraDB for Redis and MongoDB and PolarDB's other paged APIs document

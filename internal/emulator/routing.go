@@ -21,6 +21,7 @@ var operations = map[apiName]operation{
 	{polardbVersion, "DescribeBackupTasks"}:                {product: "polardb", serve: (*Server).describeBackupTasks},
 	{polardbVersion, "DescribeBackups"}:                    {product: "polardb", serve: (*Server).describeBackups},
 	{polardbVersion, "CreateBackup"}:                       {product: "polardb", serve: (*Server).createBackup},
+	{polardbVersion, "DeleteBackup"}:                       {product: "polardb", serve: (*Server).deleteBackup},
 	{polardbVersion, "DescribeLocalAvailableRecoveryTime"}: {product: "polardb", serve: (*Server).describeLocalAvailableRecoveryTime},
 	{polardbVersion, "DescribeBackupPolicy"}:               {product: "polardb", serve: (*Server).describeBackupPolicy},
 	{polardbVersion, "DescribeLogBackupPolicy"}:            {product: "polardb", serve: (*Server).describeLogBackupPolicy},

@@ -2,11 +2,11 @@
 // provider talks to: the PolarDB API (version 2017-08-01), of which it serves
 // DescribeBackupTasks, DescribeBackups, DescribeLocalAvailableRecoveryTime,
 // DescribeBackupPolicy and DescribeLogBackupPolicy from data and
-// CreateBackup over it, and the sources of temporary credentials: STS
-// (version 2015-04-01: AssumeRole, AssumeRoleWithOIDC), the ECS instance
-// metadata service and a credentials URI. One handler serves them all: the
-// metadata service and the credentials URI by path, the APIs by Action and
-// Version.
+// CreateBackup and DeleteBackup over it, and the sources of temporary
+// credentials: STS (version 2015-04-01: AssumeRole, AssumeRoleWithOIDC), the
+// ECS instance metadata service and a credentials URI. One handler serves
+// them all: the metadata service and the credentials URI by path, the APIs
+// by Action and Version.
 //
 // It checks requests the way the cloud does: both signature modes of the
 // darabonba SDK, STS tokens and their expiry, clock skew and nonce replay,
@@ -72,6 +72,7 @@ type Server struct {
 	seed           int64  // of rng
 	finishAfter    time.Duration
 	listingDelay   time.Duration
+	deleteDelay    time.Duration
 
 	mu       sync.Mutex // guards what follows
 	nonces   nonceCache
@@ -104,6 +105,9 @@ type cluster struct {
 	listingDelay Duration      // 0: the server's
 	quirks       []AnswerQuirk // of its answers
 	omitFields   []string      // of its answers
+	// deleted is when DeleteBackup deleted each of its backups, by ID;
+	// guarded by Server.mu.
+	deleted map[string]time.Time
 	// The policies, with the defaults where the data sets nothing.
 	backupPolicy    BackupPolicy
 	logBackupPolicy LogBackupPolicy
@@ -144,6 +148,13 @@ func WithListingDelay(d time.Duration) Option {
 	return func(s *Server) { s.listingDelay = max(d, 0) }
 }
 
+// WithDeleteDelay keeps a backup that DeleteBackup deleted listed by
+// DescribeBackups, unchanged, for d after the call, as a deletion the
+// service does in the background would. The default is 0: gone at once.
+func WithDeleteDelay(d time.Duration) Option {
+	return func(s *Server) { s.deleteDelay = max(d, 0) }
+}
+
 // WithIMDSv2Required makes the metadata service refuse requests without an
 // IMDSv2 token, as on an instance whose metadata access is set to
 // token-only.
@@ -181,6 +192,7 @@ func New(data Data, opts ...Option) *Server {
 		s.clusters[c.ID] = &cluster{
 			jobs:         append([]BackupJob(nil), c.BackupJobs...),
 			backups:      append([]Backup(nil), c.Backups...),
+			deleted:      map[string]time.Time{},
 			listingDelay: c.ListingDelay,
 			quirks:       append([]AnswerQuirk(nil), c.AnswerQuirks...),
 			omitFields:   append([]string(nil), c.OmitFields...),

@@ -185,6 +185,7 @@ var decodeTargets = []func() any{
 	func() any { return new(DescribeBackupsResponseBody) },
 	func() any { return new(DescribeBackupTasksResponseBody) },
 	func() any { return new(CreateBackupResponseBody) },
+	func() any { return new(DeleteBackupResponseBody) },
 	func() any { return new(DescribeLocalAvailableRecoveryTimeResponseBody) },
 	func() any { return new(DescribeBackupPolicyResponseBody) },
 	func() any { return new(DescribeLogBackupPolicyResponseBody) },

@@ -2,7 +2,8 @@
 //
 //	polardb-emulator [--data FILE] [--listen 127.0.0.1:0] [--allow-remote] [--tls [--cert-out FILE]]
 //	                 [--latency D] [--jitter D] [--rate-limit N] [--fault KIND [--fault-first N] [--fault-fraction F]]
-//	                 [--clock-skew D] [--seed N] [--finish-after D] [--listing-delay D] [--stats FILE]
+//	                 [--clock-skew D] [--seed N] [--finish-after D] [--listing-delay D] [--delete-delay D]
+//	                 [--stats FILE]
 //
 // Its first line on stdout is POLARDB_ENDPOINT=host:port. With --tls it
 // serves HTTPS with a fresh self-signed certificate, written to --cert-out
@@ -51,11 +52,11 @@ func main() {
 
 // options are the command's flags.
 type options struct {
-	dataPath, listen, certOut, statsPath string
-	allowRemote, useTLS                  bool
-	faults                               emulator.Faults
-	seed                                 int64
-	finishAfter, listingDelay            time.Duration
+	dataPath, listen, certOut, statsPath   string
+	allowRemote, useTLS                    bool
+	faults                                 emulator.Faults
+	seed                                   int64
+	finishAfter, listingDelay, deleteDelay time.Duration
 }
 
 // parseFlags reads and checks the command line.
@@ -78,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	flags.Int64Var(&o.seed, "seed", 1, "seed of the random choices of --fault-fraction and --jitter")
 	flags.DurationVar(&o.finishAfter, "finish-after", 0, "make every unfinished backup task without finishes_after of its own progress, from its first listing, until it is Finished this much later")
 	flags.DurationVar(&o.listingDelay, "listing-delay", 0, "make DescribeBackups list the backup set of a task this long after it progressed to Finished, as the service does about a minute late, on every cluster without listing_delay of its own")
+	flags.DurationVar(&o.deleteDelay, "delete-delay", 0, "make DescribeBackups list a backup that DeleteBackup deleted, unchanged, this long after the call")
 	flags.StringVar(&o.statsPath, "stats", "", "on exit, write the TCP connections, TLS handshakes and requests accepted to this file, as JSON")
 	if err := flags.Parse(args); err != nil {
 		return o, err
@@ -97,6 +99,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("--finish-after %s is negative", o.finishAfter)
 	case o.listingDelay < 0:
 		return o, fmt.Errorf("--listing-delay %s is negative", o.listingDelay)
+	case o.deleteDelay < 0:
+		return o, fmt.Errorf("--delete-delay %s is negative", o.deleteDelay)
 	}
 	return o, nil
 }
@@ -150,7 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	logger := log.New(stderr, "polardb-emulator: ", log.LstdFlags)
 	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithSeed(o.seed), emulator.WithFinishAfter(o.finishAfter),
-		emulator.WithListingDelay(o.listingDelay)}
+		emulator.WithListingDelay(o.listingDelay), emulator.WithDeleteDelay(o.deleteDelay)}
 	if o.faults != (emulator.Faults{}) {
 		opts = append(opts, emulator.WithFaults(o.faults))
 	}

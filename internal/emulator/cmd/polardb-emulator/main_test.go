@@ -279,6 +279,7 @@ func TestRunRefuses(t *testing.T) {
 		{"bad duration", []string{"--jitter", "soon"}, `invalid value "soon" for flag -jitter`},
 		{"negative --finish-after", []string{"--finish-after", "-1s"}, "--finish-after -1s is negative"},
 		{"negative --listing-delay", []string{"--listing-delay", "-1s"}, "--listing-delay -1s is negative"},
+		{"negative --delete-delay", []string{"--delete-delay", "-1s"}, "--delete-delay -1s is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,114 @@
+package emulator
+
+// DeleteBackup: manual backup sets deleted, listed a while longer if the
+// server has a delete delay.
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The refusals of DeleteBackup. InvalidBackupSetID.NotFound is its page's,
+// with the 404 of errWriteClusterNotFound; the page has no code for an
+// automatic backup or for one not in Success: OperationDenied.BackupMode
+// is a guess, IncorrectBackupSetState the code of PolarDB's restore
+// operations for a backup set in the wrong state. MissingBackupId follows
+// the gateway's MissingDBClusterId.
+var (
+	errMissingBackupID      = &apiError{http.StatusBadRequest, "MissingBackupId", "BackupId is mandatory for this action."}
+	errBackupSetNotFound    = &apiError{http.StatusBadRequest, "InvalidBackupSetID.NotFound", "The specified parameter BackupId is not valid."}
+	errAutomatedNotDeleted  = &apiError{http.StatusForbidden, "OperationDenied.BackupMode", "Automatic backups cannot be deleted manually: they are kept for the retention period of the backup policy."}
+	errBackupSetStateDenied = &apiError{http.StatusBadRequest, "IncorrectBackupSetState", "Current backup set state does not support operations."}
+)
+
+// deleteBackupResponse is the DeleteBackup answer: nothing in it says when
+// the deletion is done.
+type deleteBackupResponse struct {
+	RequestId string `json:"RequestId"`
+}
+
+// deleteBackup deletes the backup sets that BackupId names, one ID or
+// several joined by commas, all of them or, if one cannot be deleted,
+// none. A deleted backup is listed unchanged for the delete delay, during
+// which deleting it again is answered as the first call was and changes
+// nothing; then it is gone, and not found.
+func (s *Server) deleteBackup(c *apiCall) (any, *apiError) {
+	clusterID, ids := c.params["DBClusterId"], c.params["BackupId"]
+	switch {
+	case clusterID == "":
+		return nil, errMissingDBClusterID
+	case ids == "":
+		return nil, errMissingBackupID
+	}
+	cl, ok := s.clusters[clusterID]
+	if !ok {
+		return nil, errWriteClusterNotFound
+	}
+	listed := map[string]Backup{}
+	for _, b := range s.backupsAt(clusterID, cl, c.now, false) {
+		listed[b.BackupId] = b
+	}
+	names := strings.Split(ids, ",")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range names {
+		if apiErr := deletable(cl, listed, id); apiErr != nil {
+			return nil, apiErr
+		}
+	}
+	for _, id := range names {
+		if _, ok := cl.deleted[id]; !ok { // a repeat does not restart the delay
+			cl.deleted[id] = c.now
+		}
+	}
+	return &deleteBackupResponse{RequestId: c.requestID}, nil
+}
+
+// deletable is why the backup id of the cluster cannot be deleted, or nil:
+// DescribeBackups must list it (a task's that it does not list yet is
+// still being taken), as a Manual backup in Success. listed is what it
+// lists at the call; s.mu must be held.
+func deletable(cl *cluster, listed map[string]Backup, id string) *apiError {
+	b, ok := listed[id]
+	_, deleted := cl.deleted[id]
+	switch {
+	case !ok && !deleted && slices.ContainsFunc(cl.jobs, func(job BackupJob) bool { return job.BackupJobId == id }):
+		return errBackupSetStateDenied
+	case !ok:
+		return errBackupSetNotFound
+	case b.BackupMode != jobModeManual:
+		return errAutomatedNotDeleted
+	case b.BackupStatus != backupSuccess:
+		return errBackupSetStateDenied
+	}
+	return nil
+}
+
+// goneAt is the IDs of the cluster's backups that DeleteBackup deleted and
+// that are no longer listed at now, the delete delay past. s.mu must be
+// held.
+func (s *Server) goneAt(cl *cluster, now time.Time) map[string]bool {
+	gone := map[string]bool{}
+	for id, at := range cl.deleted {
+		if !now.Before(at.Add(s.deleteDelay)) {
+			gone[id] = true
+		}
+	}
+	return gone
+}
+
+// DeletedBackups returns the IDs of the backups that DeleteBackup deleted
+// on a cluster, listed still or not, sorted: for tests that count the
+// deletions.
+func (s *Server) DeletedBackups(clusterID string) []string {
+	cl, ok := s.clusters[clusterID]
+	if !ok {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(cl.deleted))
+}

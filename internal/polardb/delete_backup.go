@@ -1,0 +1,48 @@
+package polardb
+
+import (
+	"context"
+	"errors"
+)
+
+// DeleteBackupRequest is the request of DeleteBackup. Nil fields are not
+// sent.
+type DeleteBackupRequest struct {
+	// BackupId is one backup set ID, or several joined by commas, as
+	// DescribeBackups gives them.
+	BackupId    *string `json:"BackupId,omitempty" xml:"BackupId,omitempty"`
+	DBClusterId *string `json:"DBClusterId,omitempty" xml:"DBClusterId,omitempty"`
+}
+
+type DeleteBackupResponse = Response[DeleteBackupResponseBody]
+
+// DeleteBackupResponseBody is all the answer holds: nothing says when the
+// deletion is done, which only DescribeBackups no longer listing the
+// backup tells.
+type DeleteBackupResponseBody struct {
+	RequestId *string
+}
+
+// GetRequestId is the answer's RequestId, as the SDK's getter is.
+func (s *DeleteBackupResponseBody) GetRequestId() *string { return s.RequestId }
+
+// CodeBackupNotFound is the API's code for a backup set ID the cluster
+// does not have: unknown, or already deleted.
+const CodeBackupNotFound = "InvalidBackupSetID.NotFound"
+
+// DeleteBackup deletes manual backup sets of a cluster. It is a write,
+// never shared with another caller. The API takes no ClientToken: a retry
+// of an attempt the service acted on but whose answer was lost (a dropped
+// connection, a 5xx from a gateway after the service) finds the backup
+// gone and is answered CodeBackupNotFound, which a caller deleting one
+// backup counts as done (BackupGone).
+func (c *Client) DeleteBackup(ctx context.Context, request *DeleteBackupRequest) (*DeleteBackupResponse, error) {
+	return call[DeleteBackupResponseBody](ctx, c, "DeleteBackup", request)
+}
+
+// BackupGone reports whether err is the API's answer that the backup set
+// is not found (CodeBackupNotFound), after any retries.
+func BackupGone(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == CodeBackupNotFound
+}
