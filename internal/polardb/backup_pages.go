@@ -8,23 +8,26 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 )
 
 // BackupSets are the backups of a DescribeBackups request, every page of
-// it read.
+// it read, or, when Partial, its first pages.
 type BackupSets struct {
-	Backups   []*DescribeBackupsResponseBodyItemsBackup // every backup, de-duplicated, in the API's order
+	Backups   []*DescribeBackupsResponseBodyItemsBackup // every backup of the pages read, de-duplicated, in the API's order
 	Total     int                                       // TotalRecordCount of the read that was kept (len(Backups) when the API sent none)
 	Pages     int                                       // pages read in the kept read
-	Reads     int                                       // how many times all pages were read (1 unless the list changed)
+	Reads     int                                       // how many times the pages were read (1 unless the list changed)
 	RequestID string                                    // RequestId of the first page of the kept read
-	// Short is how many fewer distinct backups than Total the kept read
-	// listed, when every read came short though its pages agreed on the
-	// total: the API's count disagrees with its items, and the backups
-	// listed are returned all the same. 0 otherwise.
+	Partial   bool                                      // only the first pages were read: the API lists newest first, and they hold the newest asked for
+	// Short is how many fewer distinct backups than Total (when Partial,
+	// than its pages hold) the kept read listed, when every read came short
+	// though its pages agreed on the total: the API's count disagrees with
+	// its items, and the backups listed are returned all the same. 0
+	// otherwise.
 	Short int
 }
 
@@ -74,18 +77,43 @@ func (e *ChangingListError) Error() string {
 // reads of an operation share a call (read); the answer is shared too, and
 // must not be changed. A failed page fails the read.
 func (c *Client) DescribeAllBackups(ctx context.Context, request *DescribeBackupsRequest) (*BackupSets, error) {
+	return c.describeBackupPages(ctx, request, 0)
+}
+
+// DescribeNewestBackups reads the pages of the backups request asks for
+// that hold its n newest by BackupStartTime, for a list that shows only
+// the newest n: the caller chooses them from BackupSets.Backups. The API
+// does not document its order, so the pages are read as DescribeAllBackups
+// reads them, but at first only pages 1 to ceil(n/100): if these list
+// their backups newest first, the API does, they hold the n newest, and
+// the rest are left unread (BackupSets.Partial). If not, the other pages
+// are read too, together, and the newest n may be on any of them. n <= 0
+// means all: DescribeAllBackups. Without a total, every page is read.
+func (c *Client) DescribeNewestBackups(ctx context.Context, request *DescribeBackupsRequest, n int) (*BackupSets, error) {
+	return c.describeBackupPages(ctx, request, (max(0, n)+backupsPageSize-1)/backupsPageSize)
+}
+
+// describeBackupPages is a shared read of request's backups, of its first
+// pages when newest is not 0 (readBackupPages). Reads of other newest pages
+// do not share: their answers differ. Different n of as many pages share,
+// as their answers are the same.
+func (c *Client) describeBackupPages(ctx context.Context, request *DescribeBackupsRequest, newest int) (*BackupSets, error) {
 	unpaged := *request
 	unpaged.PageNumber, unpaged.PageSize = nil, nil // ignored, so not in the key
-	key := sharedKey("DescribeAllBackups", openapiutil.Query(&unpaged))
+	action := "DescribeAllBackups"
+	if newest > 0 {
+		action = "DescribeNewestBackups/" + strconv.Itoa(newest)
+	}
+	key := sharedKey(action, openapiutil.Query(&unpaged))
 	return shared(ctx, c, key, func(ctx context.Context) (*BackupSets, error) {
-		return c.describeAllBackups(ctx, request)
+		return c.describeBackupSets(ctx, request, newest)
 	})
 }
 
-func (c *Client) describeAllBackups(ctx context.Context, request *DescribeBackupsRequest) (*BackupSets, error) {
+func (c *Client) describeBackupSets(ctx context.Context, request *DescribeBackupsRequest, newest int) (*BackupSets, error) {
 	var totals []int
 	for read := 1; ; read++ {
-		pages, err := c.readBackupPages(ctx, request)
+		pages, err := c.readBackupPages(ctx, request, newest)
 		if err != nil {
 			return nil, err
 		}
@@ -104,8 +132,9 @@ func (c *Client) describeAllBackups(ctx context.Context, request *DescribeBackup
 // backupPages are the pages of one read, in order.
 type backupPages []*DescribeBackupsResponseBody
 
-// readBackupPages reads every page once.
-func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRequest) (backupPages, error) {
+// readBackupPages reads every page once; or, when newest is not 0, pages 1
+// to newest, and the others only if those do not list newest first.
+func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRequest, newest int) (backupPages, error) {
 	first, err := c.describeBackups(ctx, backupsPage(request, 1))
 	if err != nil {
 		return nil, err
@@ -121,7 +150,25 @@ func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRe
 	}
 	pages := make(backupPages, count)
 	pages[0] = first.Body
+	read := 1 // pages read so far
+	if newest > 0 && newest < count {
+		if err := c.readBackupPagesTogether(ctx, request, pages[:newest], read); err != nil {
+			return nil, err
+		}
+		if pages[:newest].newestFirst() {
+			return pages[:newest], nil
+		}
+		read = newest
+	}
+	if err := c.readBackupPagesTogether(ctx, request, pages, read); err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
 
+// readBackupPagesTogether reads pages read+1 to len(pages), each into its
+// place, backupsPagesInFlight at a time.
+func (c *Client) readBackupPagesTogether(ctx context.Context, request *DescribeBackupsRequest, pages backupPages, read int) error {
 	// A failed page cancels the others: the read has failed.
 	pagesCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -131,12 +178,12 @@ func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRe
 		failOnce sync.Once
 		failed   error
 	)
-	next.Store(1)
-	for range min(backupsPagesInFlight, count-1) {
+	next.Store(int32(read))
+	for range min(backupsPagesInFlight, len(pages)-read) {
 		wg.Go(func() {
 			for {
 				n := int(next.Add(1))
-				if n > count || pagesCtx.Err() != nil {
+				if n > len(pages) || pagesCtx.Err() != nil {
 					return
 				}
 				page, err := c.describeBackups(pagesCtx, backupsPage(request, n))
@@ -151,13 +198,13 @@ func (c *Client) readBackupPages(ctx context.Context, request *DescribeBackupsRe
 	wg.Wait()
 	switch {
 	case failed != nil:
-		return nil, failed
+		return failed
 	case ctx.Err() != nil:
 		// Pages were left unread: not a list that changed, but a read
 		// that ended, told as Client.call tells one.
-		return nil, &NetworkError{Host: c.endpoint, Err: context.Cause(ctx)}
+		return &NetworkError{Host: c.endpoint, Err: context.Cause(ctx)}
 	}
-	return pages, nil
+	return nil
 }
 
 // readBackupPagesInTurn reads the pages after first one after another,
@@ -179,8 +226,10 @@ func (c *Client) readBackupPagesInTurn(ctx context.Context, request *DescribeBac
 }
 
 // backupSets joins the pages' backups, and says whether their totals
-// agree; BackupSets.Short is how many fewer backups than the total came
-// (some were shifted past the pages read, or the count is wrong).
+// agree; BackupSets.Short is how many fewer backups than the pages should
+// hold came (some were shifted past the pages read, or the count is
+// wrong): the total, or, when the pages are only the first (Partial), as
+// many as fill them.
 func (pages backupPages) backupSets() (sets *BackupSets, totalsAgree bool) {
 	first := pages[0]
 	sets = &BackupSets{Pages: len(pages), RequestID: dara.StringValue(first.RequestId)}
@@ -209,13 +258,34 @@ func (pages backupPages) backupSets() (sets *BackupSets, totalsAgree bool) {
 		sets.Total = len(sets.Backups)
 		return sets, true
 	}
-	sets.Total, sets.Short = total, max(0, total-listed)
+	held := min(total, len(pages)*backupsPageSize)
+	sets.Total, sets.Short, sets.Partial = total, max(0, held-listed), held < total
 	for _, page := range pages[1:] {
 		if t, ok := totalOf(page); ok && t != total {
 			return sets, false
 		}
 	}
 	return sets, true
+}
+
+// newestFirst says whether the pages list their backups newest first:
+// each BackupStartTime (RFC 3339) no later than the one before it. A
+// backup without a start time that reads could be anywhere: it says no.
+func (pages backupPages) newestFirst() bool {
+	var last time.Time
+	for _, page := range pages {
+		for _, backup := range backupsOf(page) {
+			if backup == nil || backup.BackupStartTime == nil {
+				return false
+			}
+			at, err := time.Parse(time.RFC3339, *backup.BackupStartTime)
+			if err != nil || (!last.IsZero() && at.After(last)) {
+				return false
+			}
+			last = at
+		}
+	}
+	return true
 }
 
 // totals appends to seen the totals of the pages it lacks, in order.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/alibabacloud-go/tea/dara"
 
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
@@ -576,5 +577,201 @@ func TestDescribeAllBackupsDecodesLiberally(t *testing.T) {
 	want := `[{"BackupId":"11111111","ConsistentTime":"1.588373788e9","ExpectExpireTime":"","IsAvail":"true"}]`
 	if got := jsonOf(t, sets.Backups); got != want || sets.Total != 1 || sets.Pages != 1 || sets.Reads != 1 || sets.RequestID != "20240101" || sets.Short != 0 {
 		t.Errorf("got  %s %+v\nwant %s, total, pages and reads 1, request ID 20240101", got, sets, want)
+	}
+}
+
+// emulatedBackups are the backups ids name, stored in that order, each
+// "B<n>" started n minutes after backupsRequest's StartTime: backupIDs
+// are newest first.
+func emulatedBackups(ids []string) []emulator.Backup {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	backups := make([]emulator.Backup, len(ids))
+	for i, id := range ids {
+		minutes, _ := strconv.Atoi(id[1:])
+		at := start.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339)
+		backups[i] = emulator.Backup{BackupId: id, BackupStatus: "Success", BackupMode: "Automated", BackupStartTime: at, BackupEndTime: at}
+	}
+	return backups
+}
+
+// oldestFirst are ids in the other order.
+func oldestFirst(ids []string) []string {
+	slices.Reverse(ids)
+	return ids
+}
+
+// roundTrips counts the round trips of the calls its handler answers: a
+// call that arrives while none is in flight starts one. With a latency,
+// the calls made together overlap, however slow the test runs.
+type roundTrips struct {
+	http.Handler
+
+	mu       sync.Mutex
+	inFlight int
+	count    int
+}
+
+func (r *roundTrips) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	if r.inFlight == 0 {
+		r.count++
+	}
+	r.inFlight++
+	r.mu.Unlock()
+	// Before the answer is flushed: a call made once it arrived comes after.
+	defer func() {
+		r.mu.Lock()
+		r.inFlight--
+		r.mu.Unlock()
+	}()
+	r.Handler.ServeHTTP(w, req)
+}
+
+// readNewestBackups reads the newest n of backupsRequest's backups from an
+// emulator storing backups, answering each call after pagingLatency. It
+// returns what was read, the page numbers asked for, in order, and the
+// round trips the read took.
+func readNewestBackups(t *testing.T, backups []emulator.Backup, n int) (sets *BackupSets, pages []int, rounds int) {
+	t.Helper()
+	server := newMatrixEmulator([]emulator.Cluster{{ID: "pc-abc", Backups: backups}},
+		emulator.WithFaults(emulator.Faults{Latency: emulator.Duration(pagingLatency)}))
+	counted := &roundTrips{Handler: server}
+	sets, err := newMatrixClient(t, DefaultRetryPolicy(), counted).DescribeNewestBackups(context.Background(), backupsRequest, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range server.Requests() {
+		number, _ := strconv.Atoi(r.Params["PageNumber"])
+		pages = append(pages, number)
+	}
+	slices.Sort(pages)
+	return sets, pages, counted.count
+}
+
+// pagesUpTo are the page numbers 1 to n.
+func pagesUpTo(n int) []int {
+	pages := make([]int, n)
+	for i := range pages {
+		pages[i] = i + 1
+	}
+	return pages
+}
+
+// An API that lists newest first costs the pages that hold the newest n;
+// one that does not, every page, the rest read together once the first
+// pages showed it.
+func TestDescribeNewestBackupsReadsThePagesItNeeds(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		stored  []string // the emulator's order
+		n       int
+		pages   int // pages read
+		rounds  int
+		partial bool
+	}{
+		{"newest first, the newest 100", backupIDs(1, 1000), 100, 1, 1, true},
+		{"newest first, the newest 250", backupIDs(1, 1000), 250, 3, 2, true},
+		{"newest first, the newest 1000", backupIDs(1, 1000), 1000, 10, 2, false},
+		{"newest first, more than there are", backupIDs(1, 1000), 5000, 10, 2, false},
+		{"newest first, all", backupIDs(1, 1000), 0, 10, 2, false},
+		{"oldest first, the newest 100", oldestFirst(backupIDs(1, 1000)), 100, 10, 2, false},
+		{"oldest first, the newest 250", oldestFirst(backupIDs(1, 1000)), 250, 10, 3, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sets, pages, rounds := readNewestBackups(t, emulatedBackups(tt.stored), tt.n)
+			want := tt.stored[:min(len(tt.stored), tt.pages*backupsPageSize)]
+			if got := idsOf(sets); !slices.Equal(got, want) {
+				t.Errorf("got %d backups (%v…), want the %d of the pages read (%v…)", len(got), got[:3], len(want), want[:3])
+			}
+			if sets.Total != 1000 || sets.Pages != tt.pages || sets.Partial != tt.partial || sets.Reads != 1 || sets.Short != 0 {
+				t.Errorf("total %d, %d pages, partial %t, %d reads, short %d; want total 1000, %d pages, partial %t, one read, none short",
+					sets.Total, sets.Pages, sets.Partial, sets.Reads, sets.Short, tt.pages, tt.partial)
+			}
+			if !slices.Equal(pages, pagesUpTo(tt.pages)) || rounds != tt.rounds {
+				t.Errorf("pages %v in %d round trips, want pages 1 to %d in %d", pages, rounds, tt.pages, tt.rounds)
+			}
+		})
+	}
+}
+
+// A backup taken while the first pages are read shifts them: as
+// DescribeAllBackups, the read is read again, here whether or not the
+// pages list newest first.
+func TestDescribeNewestBackupsReadsAgainWhenTheListChanges(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		stored  []string // B1001, taken after the first call, included
+		pages   []int
+		partial bool
+	}{
+		{"newest first", backupIDs(1, 1001), append(pagesUpTo(3), pagesUpTo(3)...), true},
+		{"oldest first", oldestFirst(backupIDs(1, 1001)), append(pagesUpTo(10), pagesUpTo(11)...), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			backups := emulatedBackups(tt.stored)
+			backups[slices.IndexFunc(backups, func(b emulator.Backup) bool { return b.BackupId == "B1001" })].ListedFromCall = 2
+			sets, pages, _ := readNewestBackups(t, backups, 250)
+			slices.Sort(tt.pages)
+			if sets.Reads != 2 || sets.Total != 1001 || sets.Partial != tt.partial || !slices.Equal(pages, tt.pages) {
+				t.Errorf("%d reads, total %d, partial %t, pages %v; want 2 reads, total 1001, partial %t, pages %v",
+					sets.Reads, sets.Total, sets.Partial, pages, tt.partial, tt.pages)
+			}
+			if tt.partial && !slices.Equal(idsOf(sets), tt.stored[:300]) {
+				t.Errorf("got %v…, want the newest 300 of the second read", idsOf(sets)[:3])
+			}
+		})
+	}
+}
+
+func TestBackupPagesNewestFirst(t *testing.T) {
+	backup := func(start string) *DescribeBackupsResponseBodyItemsBackup {
+		return &DescribeBackupsResponseBodyItemsBackup{BackupStartTime: dara.String(start)}
+	}
+	page := func(backups ...*DescribeBackupsResponseBodyItemsBackup) *DescribeBackupsResponseBody {
+		return &DescribeBackupsResponseBody{Items: &DescribeBackupsResponseBodyItems{Backup: backups}}
+	}
+	const newer, older = "2026-01-01T02:00:00Z", "2026-01-01T01:00:00+00:00"
+	for _, tt := range []struct {
+		name  string
+		pages backupPages
+		want  bool
+	}{
+		{"newest first", backupPages{page(backup(newer), backup(newer)), page(backup(older))}, true},
+		{"older first on the next page", backupPages{page(backup(older)), page(backup(newer))}, false},
+		{"no start time", backupPages{page(backup(newer), &DescribeBackupsResponseBodyItemsBackup{}, backup(older))}, false},
+		{"a start time that does not read", backupPages{page(backup(newer), backup("yesterday"), backup(older))}, false},
+		{"a null entry", backupPages{page(backup(newer), nil, backup(older))}, false},
+	} {
+		if got := tt.pages.newestFirst(); got != tt.want {
+			t.Errorf("%s: %t, want %t", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Reads of as many first pages share a read, as all does with
+// DescribeAllBackups; reads of other pages do not.
+func TestDescribeNewestBackupsSharesIdenticalReads(t *testing.T) {
+	release := make(chan struct{})
+	s := &backupServer{list: always(backupIDs(1, 250)), page: func(_, pageNumber int) http.HandlerFunc {
+		if pageNumber == 1 {
+			<-release
+		}
+		return nil
+	}}
+	client := newBackupsClient(t, s)
+	read := func(ctx context.Context, n int) (*BackupSets, error) {
+		if n < 0 {
+			return client.DescribeAllBackups(ctx, backupsRequest)
+		}
+		return client.DescribeNewestBackups(ctx, backupsRequest, n)
+	}
+	// 150 and 200 are 2 pages, 100 one; 0 is all.
+	sets := readTogether(t, client, release, []int{150, 200, 100, 0, -1}, read)
+	if sets[0] != sets[1] || sets[3] != sets[4] || sets[1] == sets[2] || sets[2] == sets[3] || sets[3] == sets[0] {
+		t.Errorf("answers %p %p %p %p %p, want 2 pages shared, 1 page alone, all shared", sets[0], sets[1], sets[2], sets[3], sets[4])
+	}
+	// Without start times the order is unknown: each read reads all 3 pages.
+	if calls, _ := s.stats(); calls != 9 {
+		t.Errorf("%d calls, want three reads of 3 pages", calls)
 	}
 }

@@ -68,18 +68,31 @@ func newTestClient(t testing.TB, handler http.HandlerFunc, readTimeout time.Dura
 // clusters to the matrix's access key, built with opts.
 func newEmulatedClient(t testing.TB, retry RetryPolicy, clusters []emulator.Cluster, opts ...emulator.Option) (*emulator.Server, *Client) {
 	t.Helper()
-	server := emulator.New(emulator.Data{
+	server := newMatrixEmulator(clusters, opts...)
+	return server, newMatrixClient(t, retry, server)
+}
+
+// newMatrixEmulator is an emulator serving clusters to the matrix's access
+// key, built with opts.
+func newMatrixEmulator(clusters []emulator.Cluster, opts ...emulator.Option) *emulator.Server {
+	return emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{{AccessKeyID: matrixKeyID, AccessKeySecret: matrixSecret}},
 		Clusters:    clusters,
 	}, opts...)
-	ts := httptest.NewServer(server)
+}
+
+// newMatrixClient is a client, with retry and the matrix's access key, of
+// handler served over HTTP.
+func newMatrixClient(t testing.TB, retry RetryPolicy, handler http.Handler) *Client {
+	t.Helper()
+	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	client, err := NewClient(Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Protocol: "HTTP",
 		Credential: credentialFor(t, matrixKeyID, matrixSecret), Retry: retry})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return server, client
+	return client
 }
 
 // noWait is a RetryPolicy.Sleep that does not wait, for tests of what a
