@@ -3,8 +3,10 @@
 // PolarDB emulator command on loopback with its demo data and credentials,
 // and runs `init` and `apply` of examples/demo with the CLI that
 // TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
-// choose it), printing the sample cluster's backup tasks and backups; then
-// it invokes the action of examples/demo/backup.tf, taking a backup, with
+// choose it), printing the sample cluster's backup tasks and backups and
+// taking a backup with the polardb_backup resource, which it then destroys,
+// deleting the backup (the cluster has 3 manual backups at most); then it
+// invokes the action of examples/demo/backup.tf, taking a backup, with
 // the CLI that runs actions (testsupport.ActionsCLI: that one, or, if it
 // has none, Terraform 1.15.9 from the shared tools, as it says). No cloud
 // account is used, the caller's credentials and CLI settings stay out
@@ -74,13 +76,14 @@ func run() error {
 	return runCLIs(runs, filepath.Join(home, "work"), env)
 }
 
-// cliRuns are the demo's runs: init and apply of main.tf with cli, the
-// CLI under test, then the invocation of backup.tf's action with the CLI
+// cliRuns are the demo's runs: init, apply and the backup's destroy of
+// main.tf with cli, the CLI under test, then the invocation of backup.tf's action with the CLI
 // that runs actions, if there is one; it says which, or why there is none.
 func cliRuns(cli string) []cliRun {
 	runs := []cliRun{
 		{cli, []string{"main.tf"}, []string{"init", "-input=false"}},
 		{cli, nil, []string{"apply", "-auto-approve", "-input=false"}},
+		{cli, nil, []string{"destroy", "-target=polardb_backup.demo", "-auto-approve", "-input=false"}},
 	}
 	actionsCLI, _, note := testsupport.ActionsCLI()
 	if actionsCLI == "" {

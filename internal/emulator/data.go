@@ -419,10 +419,11 @@ func validateBackups(clusterID string, backups []Backup) error {
 		if b.BackupId == "" {
 			return fmt.Errorf("backups[%d]: BackupId is empty", k)
 		}
-		if j, dup := ids[b.BackupId]; dup {
-			return fmt.Errorf("backups[%d]: BackupId %q is already used by backups[%d]", k, b.BackupId, j)
+		// A level-2 copy carries the ID of its level-1 set.
+		if j, dup := ids[b.BackupId+"/"+b.BackupsLevel]; dup {
+			return fmt.Errorf("backups[%d]: BackupId %q of level %q is already used by backups[%d]", k, b.BackupId, b.BackupsLevel, j)
 		}
-		ids[b.BackupId] = k
+		ids[b.BackupId+"/"+b.BackupsLevel] = k
 		// The filters match exactly and the window is on BackupStartTime:
 		// any other value would put the backup out of their reach.
 		switch {

@@ -148,7 +148,7 @@ var loadDataErrorCases = []loadDataErrorCase{
 		"clusters[0] (pc-x): backups[1]: BackupId is empty"},
 	{"duplicate backup id", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [` + dataBackup("1", "Success", "Manual", "2024-05-20T02:00:00Z") + `,` +
 		dataBackup("2", "Success", "Manual", "2024-05-20T02:00:00Z") + `,` + dataBackup("1", "Failed", "Manual", "2024-05-20T02:00:00Z") + `]}]}`,
-		`clusters[0] (pc-x): backups[2]: BackupId "1" is already used by backups[0]`},
+		`clusters[0] (pc-x): backups[2]: BackupId "1" of level "" is already used by backups[0]`},
 	{"backup of another cluster", `{` + dataCred + `, "clusters": [{"id": "pc-x", "backups": [{"BackupId": "7", "DBClusterId": "pc-y", "BackupStatus": "Success",
 	    "BackupMode": "Manual", "BackupStartTime": "2024-05-20T02:00:00Z"}]}]}`,
 		`clusters[0] (pc-x): backups[0] (7): DBClusterId "pc-y" is not the cluster's`},

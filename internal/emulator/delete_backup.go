@@ -4,6 +4,7 @@ package emulator
 // server has a delete delay.
 
 import (
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -49,7 +50,9 @@ func (s *Server) deleteBackup(c *apiCall) (any, *apiError) {
 	}
 	listed := map[string]Backup{}
 	for _, b := range s.backupsAt(clusterID, cl, c.now, false) {
-		listed[b.BackupId] = b
+		if prev, ok := listed[b.BackupId]; !ok || prev.BackupsLevel == "Level-2" { // the level-1 set, not its copy
+			listed[b.BackupId] = b
+		}
 	}
 	names := strings.Split(ids, ",")
 	s.mu.Lock()
@@ -111,4 +114,24 @@ func (s *Server) DeletedBackups(clusterID string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Sorted(maps.Keys(cl.deleted))
+}
+
+// DeleteBackupSet deletes a backup as the console would, outside the
+// record of API calls, with DeleteBackup's rules: for tests of a backup
+// deleted outside Terraform.
+func (s *Server) DeleteBackupSet(clusterID, id string) error {
+	if _, apiErr := s.deleteBackup(&apiCall{now: s.now(), params: map[string]string{"DBClusterId": clusterID, "BackupId": id}}); apiErr != nil {
+		return errors.New(apiErr.code + ": " + apiErr.message)
+	}
+	return nil
+}
+
+// Backups returns the backup sets DescribeBackups lists now for a
+// cluster, in its order: for tests of what is left.
+func (s *Server) Backups(clusterID string) []Backup {
+	cl, ok := s.clusters[clusterID]
+	if !ok {
+		return nil
+	}
+	return s.backupsAt(clusterID, cl, s.now(), false)
 }

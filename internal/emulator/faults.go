@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -72,6 +73,9 @@ type Faults struct {
 	Fault    FaultKind `json:"fault,omitempty"`
 	First    int       `json:"first,omitempty"`
 	Fraction float64   `json:"fraction,omitempty"`
+	// Operation, when set, limits the faults to the calls of that API
+	// operation, such as "DeleteBackup": the others pass untouched.
+	Operation string `json:"operation,omitempty"`
 	// ClockSkew sets the server clock this far ahead (negative: behind) for
 	// the signature and token checks: past 15 minutes, every call gets
 	// InvalidTimeStamp.Expired.
@@ -93,6 +97,9 @@ func (f Faults) Validate() error {
 		return fmt.Errorf("fraction %v is not between 0 and 1", f.Fraction)
 	case f.Fault == "" && (f.First > 0 || f.Fraction > 0):
 		return errors.New("first and fraction need a fault")
+	}
+	if f.Operation != "" && !slices.ContainsFunc(slices.Collect(maps.Keys(operations)), func(n apiName) bool { return n.action == f.Operation }) {
+		return fmt.Errorf("operation %q is not an operation the emulator serves", f.Operation)
 	}
 	if f.Fault != "" && !slices.Contains(faultKinds, f.Fault) {
 		return fmt.Errorf("fault %q is not one of %v", f.Fault, faultKinds)
@@ -216,22 +223,24 @@ type fault struct {
 	rateLimit string
 }
 
-// faultScopes returns the scopes of a call to clusterID, the server's
-// first. s.mu must be held.
-func (s *Server) faultScopes(clusterID string) []*faultScope {
+// faultScopes returns the scopes of a call of action to clusterID, the
+// server's first, without those limited to another operation. s.mu must be
+// held.
+func (s *Server) faultScopes(clusterID, action string) []*faultScope {
+	scopes := []*faultScope{s.faults}
 	if sc, ok := s.clusterFaults[clusterID]; ok {
-		return []*faultScope{s.faults, sc}
+		scopes = append(scopes, sc)
 	}
-	return []*faultScope{s.faults}
+	return slices.DeleteFunc(scopes, func(sc *faultScope) bool { return sc.Operation != "" && sc.Operation != action })
 }
 
 // injectFaults applies the faults of the server and of the cluster to a
 // PolarDB API call, in the order Faults describes. It returns the fault to
 // answer, or nil and the skew of the server clock.
-func (s *Server) injectFaults(ctx context.Context, clusterID string) (*fault, time.Duration) {
+func (s *Server) injectFaults(ctx context.Context, clusterID, action string) (*fault, time.Duration) {
 	s.mu.Lock()
 	var delay time.Duration
-	for _, sc := range s.faultScopes(clusterID) {
+	for _, sc := range s.faultScopes(clusterID, action) {
 		delay += time.Duration(sc.Latency)
 		if sc.Jitter > 0 {
 			delay += time.Duration(s.rng.Int64N(int64(sc.Jitter)))
@@ -246,7 +255,7 @@ func (s *Server) injectFaults(ctx context.Context, clusterID string) (*fault, ti
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Looked up again: a test may have changed them during the latency.
-	scopes := s.faultScopes(clusterID)
+	scopes := s.faultScopes(clusterID, action)
 	for _, sc := range scopes {
 		if wait, ok := sc.take(now); !ok {
 			return &fault{kind: faultRateLimited, rateLimit: rateLimitHeader(sc.burst(), wait, now)}, 0

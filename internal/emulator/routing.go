@@ -113,7 +113,7 @@ func (s *Server) handle(r *http.Request, rec *RecordedRequest, requestID string)
 	var lost *fault // FaultLostAnswer: handled, then not answered
 	if op.product == "polardb" {
 		var f *fault
-		if f, skew = s.injectFaults(r.Context(), rec.Params["DBClusterId"]); f != nil && f.kind != FaultLostAnswer {
+		if f, skew = s.injectFaults(r.Context(), rec.Params["DBClusterId"], rec.Action); f != nil && f.kind != FaultLostAnswer {
 			return f, nil
 		}
 		lost = f

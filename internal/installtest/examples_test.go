@@ -126,7 +126,8 @@ func (ex *examples) plan(dir string, env []string) (string, error) {
 const dataSourceExamples = "data-sources/polardb_backup_tasks"
 
 // TestExamplesPlan: each example of the docs (examples/provider,
-// examples/data-sources/*, examples/actions/*, examples/guides/*) plans as
+// examples/data-sources/*, examples/resources/*, examples/actions/*,
+// examples/guides/*) plans as
 // written against an idle cluster (those with an action block only where
 // the CLI has actions); and with TF_LOG=DEBUG the framework's requests
 // still reach the log (main.go turns the SDKs' logs off only without
@@ -135,7 +136,7 @@ func TestExamplesPlan(t *testing.T) {
 	ex := newExamples(t)
 	_, env := ex.startEmulator(t, "examples-emulator.json")
 	dirs := []string{"provider"}
-	for _, pattern := range []string{"data-sources/*", "actions/*", "guides/*"} {
+	for _, pattern := range []string{"data-sources/*", "resources/*", "actions/*", "guides/*"} {
 		matches, _ := filepath.Glob(filepath.Join(ex.dir, pattern))
 		for _, m := range matches {
 			rel, _ := filepath.Rel(ex.dir, m)
@@ -273,4 +274,28 @@ func TestExamplesTakeABackup(t *testing.T) {
 				created(emu), backedUp, modifying, out)
 		}
 	})
+}
+
+// TestExamplesTakeABackupWithTheResource: the guide's example for every
+// CLI. The first apply takes a backup; an apply that changes the node
+// class takes a new one, available before the resize, and deletes the
+// previous one only after it.
+func TestExamplesTakeABackupWithTheResource(t *testing.T) {
+	ex := newExamples(t)
+	emu, env := ex.startEmulator(t, "examples-emulator.json", "--finish-after", "1s", "--listing-delay", "1s")
+	count := func(action string) int { return strings.Count(emu.Log(), `action="`+action+`"`) }
+	dir := ex.initialised(t, "guides/take-a-backup-before-a-change")
+	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	ex.fx.mustRun(dir, env, apply...)
+	if count("CreateBackup") != 1 {
+		t.Fatalf("the first apply made %d CreateBackup calls, want 1:\n%s", count("CreateBackup"), emu.Log())
+	}
+	out := oneLine(ex.fx.mustRun(dir, env, append(apply, "-var=node_class=polar.mysql.x8.large")...))
+	backedUp := strings.Index(out, "polardb_backup.before_resize: Creation complete")
+	modifying := strings.Index(out, "terraform_data.resize: Modifying")
+	deleted := strings.Index(out, "Destruction complete")
+	if count("CreateBackup") != 2 || count("DeleteBackup") != 1 || backedUp < 0 || modifying < backedUp || deleted < modifying {
+		t.Errorf("%d CreateBackup and %d DeleteBackup calls, want 2 and 1, and the new backup (at %d in the output) before the resize (at %d), "+
+			"the old one deleted (at %d) after it:\n%s", count("CreateBackup"), count("DeleteBackup"), backedUp, modifying, deleted, out)
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -19,8 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
 // manualBackupLimit is how many manual backups PolarDB keeps per cluster.
@@ -95,7 +92,7 @@ func (a *createBackupAction) Invoke(ctx context.Context, req action.InvokeReques
 	ctx, cancel := context.WithTimeout(a.provider.masked(ctx), timeout)
 	defer cancel()
 
-	b := &backupInProgress{waitUntil: waitUntil, timeout: timeout, newBackup: newBackup{provider: a.provider, clusterID: model.ClusterID.ValueString(),
+	b := &backupInProgress{waitUntil: waitUntil, newBackup: newBackup{provider: a.provider, clusterID: model.ClusterID.ValueString(), surface: actionSurface, timeout: timeout,
 		progress: func(message string) {
 			if resp.SendProgress != nil {
 				resp.SendProgress(action.InvokeProgressEvent{Message: message})
@@ -109,8 +106,10 @@ func (a *createBackupAction) Invoke(ctx context.Context, req action.InvokeReques
 type backupInProgress struct {
 	newBackup
 	waitUntil string
-	timeout   time.Duration
 }
+
+// actionSurface is the action, as its diagnostics name it.
+var actionSurface = backupSurface{timeoutSetting: "`timeout` on the action", again: "invoke the action"}
 
 // run takes the backup and waits as wait_until says.
 func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
@@ -122,7 +121,7 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 	}
 	err := b.waitForTask(ctx)
 	if err == nil && b.waitUntil == waitAvailable {
-		err = b.waitUntilAvailable(ctx)
+		_, err = b.waitUntilAvailable(ctx)
 	}
 	if err == nil {
 		return nil
@@ -151,48 +150,6 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 	diags := readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))
 	return diag.Diagnostics{withDetail(diags[0], fmt.Sprintf("\n\nBackup job %s of %s was started (CreateBackup request ID %s) and keeps running: "+
 		"follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID, b.clusterID, b.requestID, b.jobID))}
-}
-
-// createErrorDiagnostic explains a CreateBackup that failed: the refusals
-// a user can act on by name, the rest as a read's.
-func (b *backupInProgress) createErrorDiagnostic(err error) diag.Diagnostic {
-	var apiErr *polardb.APIError
-	switch {
-	case errors.Is(err, errNoJobID):
-		return diag.NewErrorDiagnostic("PolarDB backup started without a job ID",
-			fmt.Sprintf("CreateBackup answered (request ID %s) without a BackupJobId, so the new backup of %s cannot be followed. "+
-				"It may be running: see the polardb_backup_tasks data source with backup_mode = \"Manual\".", b.requestID, b.clusterID))
-	case errors.As(err, &apiErr) && (apiErr.Code == "BackupTimesExceeded" || strings.Contains(apiErr.Message, "daily backup times")):
-		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster has its maximum of manual backups",
-			fmt.Sprintf("PolarDB refused a new backup of %s: a cluster keeps at most %d manual backups (automated backups do not count), "+
-				"and takes only so many backups a day. If it has %d manual backups, delete one that is no longer needed (in the console "+
-				"under Backup and Restore, or with the DeleteBackup API) and invoke the action again; if not, the day's backups are used up: "+
-				"invoke it again tomorrow. No backup was started.\n\n%s",
-				b.clusterID, manualBackupLimit, manualBackupLimit, apiErrorFacts(apiErr, "CreateBackup")))
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
-		verb := "timed out"
-		if errors.Is(err, context.Canceled) {
-			verb = "was cancelled"
-		}
-		return diag.NewErrorDiagnostic("Starting a PolarDB backup "+verb,
-			fmt.Sprintf("CreateBackup for %s got no answer before the action %s (%v). The service may have started the backup all the same: "+
-				"check the polardb_backup_tasks data source (backup_mode = \"Manual\") before invoking the action again. "+
-				"The action may take %s (`timeout`).", b.clusterID, verb, err, durationText(b.timeout)))
-	}
-	d := readErrorDiagnostics(err, b.readContext("CreateBackup", "Starting a PolarDB backup"))[0]
-	if polardb.Retryable(err) { // the last attempt's answer may have been lost after the service acted
-		d = withDetail(d, fmt.Sprintf("\n\nThe service may have started the backup all the same: check the polardb_backup_tasks data source "+
-			"(backup_mode = \"Manual\") for a backup of %s started since %s before invoking the action again.",
-			b.clusterID, b.started.UTC().Format(time.RFC3339)))
-	}
-	return d
-}
-
-// readContext is the context of a failed call, for its diagnostic.
-func (b *backupInProgress) readContext(operation, doing string) readContext {
-	rc := b.provider.readContext(operation, doing, b.clusterID, b.timeout)
-	rc.timeoutSetting = "`timeout` on the action"
-	return rc
 }
 
 // waitEndedDiagnostic tells where the backup was when the wait ended (by

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
@@ -25,6 +26,9 @@ const (
 	backupSuccess = "Success"
 	backupFailed  = "Failed"
 )
+
+// backupLevel2 is the BackupsLevel of an archived copy of a backup set.
+const backupLevel2 = "Level-2"
 
 // defaultWindow is how far back the window reaches when start_time is not
 // set.
@@ -94,19 +98,26 @@ type backupsRead struct {
 // readBackups reads the backups request asks for in window w (which sets
 // its StartTime and EndTime), every page, newest first.
 func (p *providerData) readBackups(ctx context.Context, request polardb.DescribeBackupsRequest, w backupWindow) (backupsRead, error) {
+	return p.readNewestBackups(ctx, request, w, 0)
+}
+
+// readNewestBackups is readBackups of the n newest backups (all for 0),
+// reading no more pages than they need when the API lists newest first.
+func (p *providerData) readNewestBackups(ctx context.Context, request polardb.DescribeBackupsRequest, w backupWindow, n int) (backupsRead, error) {
 	start, end := w.apiWindow()
 	request.StartTime, request.EndTime = &start, &end
-	sets, err := p.describeBackups(ctx, &request)
+	sets, err := p.describeBackups(ctx, &request, n)
 	if err != nil {
 		return backupsRead{}, err
 	}
 	return backupsRead{backups: newestFirst(sets.Backups, w), total: sets.Total}, nil
 }
 
-// describeBackups reads every page of request and logs the read at DEBUG.
-func (p *providerData) describeBackups(ctx context.Context, request *polardb.DescribeBackupsRequest) (*polardb.BackupSets, error) {
+// describeBackups reads the pages of request that hold its n newest
+// backups (every page for 0) and logs the read at DEBUG.
+func (p *providerData) describeBackups(ctx context.Context, request *polardb.DescribeBackupsRequest, n int) (*polardb.BackupSets, error) {
 	started := time.Now()
-	sets, err := p.client.DescribeAllBackups(ctx, request)
+	sets, err := p.client.DescribeNewestBackups(ctx, request, n)
 	fields := map[string]any{"cluster_id": deref(request.DBClusterId), "start_time": deref(request.StartTime), "end_time": deref(request.EndTime)}
 	if err == nil {
 		fields["request_id"], fields["backups"], fields["total"], fields["pages"], fields["reads"] =
@@ -176,18 +187,55 @@ func (e *backupFailedError) Error() string { return "backup " + e.id + " failed"
 // restored from: pending until it is listed as Success and usable; failed
 // when it is listed as Failed.
 func availability(id string, read backupsRead) polled[backupsRead] {
-	for _, b := range read.backups {
-		if deref(b.BackupId) != id {
-			continue
-		}
-		switch status := deref(b.BackupStatus); {
-		case status == backupFailed:
-			return polled[backupsRead]{state: stateFailed, answer: read, err: &backupFailedError{id: id}}
-		case restorable(b):
-			return pendingUnless(read, nil)
-		default:
-			return pendingUnless(read, []string{"backup " + id + " is listed as " + status + ", not available"})
+	b := levelOne(read.backups, id)
+	if b == nil {
+		return pendingUnless(read, []string{"backup " + id + " is not listed yet"})
+	}
+	switch status := deref(b.BackupStatus); {
+	case status == backupFailed:
+		return polled[backupsRead]{state: stateFailed, answer: read, err: &backupFailedError{id: id}}
+	case restorable(b):
+		return pendingUnless(read, nil)
+	default:
+		return pendingUnless(read, []string{"backup " + id + " is listed as " + status + ", not available"})
+	}
+}
+
+// levelOne is the level-1 backup set with ID id in backups, nil if none
+// is: a level-2 copy, archived, may carry the same ID, and is another set.
+// A set whose level the API does not tell is taken for level 1.
+func levelOne(backups []*backupSet, id string) *backupSet {
+	for _, b := range backups {
+		if deref(b.BackupId) == id && deref(b.BackupsLevel) != backupLevel2 {
+			return b
 		}
 	}
-	return pendingUnless(read, []string{"backup " + id + " is not listed yet"})
+	return nil
+}
+
+// backupField is an attribute of one backup: in polardb_backups' lists,
+// and of the polardb_backup resource unless listOnly.
+type backupField struct {
+	name, description string
+	kind              tftypes.Type // tftypes.String, Number (an integer) or Bool
+	listOnly          bool
+}
+
+// backupFields are the attributes of one backup, with the same names and
+// meanings wherever a backup is shown.
+var backupFields = []backupField{
+	{name: "backup_id", description: "ID of the backup set (`BackupId`).", kind: tftypes.String},
+	{name: "backup_status", description: "`Success` or `Failed` (`BackupStatus`).", kind: tftypes.String},
+	{name: "backup_mode", description: "`Automated` or `Manual` (`BackupMode`).", kind: tftypes.String},
+	{name: "backup_method", description: "How it was taken, such as `Snapshot` (`BackupMethod`).", kind: tftypes.String},
+	{name: "backup_type", description: "Such as `FullBackup` (`BackupType`).", kind: tftypes.String},
+	{name: "backup_level", description: "`Level-1`, a snapshot in the cluster's region, or `Level-2`, an archived copy (`BackupsLevel`).", kind: tftypes.String},
+	{name: "start_time", description: "When the backup started, RFC 3339 in UTC such as `2026-05-01T22:56:28Z` (`BackupStartTime`).", kind: tftypes.String},
+	{name: "end_time", description: "When the backup ended, RFC 3339 in UTC (`BackupEndTime`).", kind: tftypes.String},
+	{name: "consistent_time", description: "The point in time the backup restores to, RFC 3339 in UTC; the API sends Unix seconds (`ConsistentTime`). Null if the API sends none.", kind: tftypes.String},
+	{name: "size_bytes", description: "Size of the backup set in bytes, a number (`BackupSetSize`). Null if the API sends none.", kind: tftypes.Number},
+	{name: "available", description: "Whether the backup can be restored from (`IsAvail` is `1`). Null if the API does not say.", kind: tftypes.Bool},
+	{name: "comment", description: "The backup's comment (`Comment`); null when it has none.", kind: tftypes.String, listOnly: true},
+	{name: "expire_time", description: "When a sparse backup expires (`ExpectExpireTime`); null when not set.", kind: tftypes.String, listOnly: true},
+	{name: "expire_type", description: "How a sparse backup expires (`ExpectExpireType`); null when not set.", kind: tftypes.String, listOnly: true},
 }

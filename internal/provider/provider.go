@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -21,7 +22,10 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-var _ provider.ProviderWithActions = &polardbProvider{}
+var (
+	_ provider.ProviderWithActions       = &polardbProvider{}
+	_ provider.ProviderWithListResources = &polardbProvider{}
+)
 
 // New returns a constructor of the provider, as providerserver.Serve expects.
 func New(version string) func() provider.Provider {
@@ -222,7 +226,7 @@ func (p *polardbProvider) Configure(ctx context.Context, req provider.ConfigureR
 		accessKeyID:      creds.AccessKeyID,
 		credentialSource: creds.Source,
 	}
-	resp.DataSourceData, resp.ActionData = data, data
+	resp.DataSourceData, resp.ActionData, resp.ResourceData, resp.ListResourceData = data, data, data, data
 }
 
 func (p *polardbProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -234,5 +238,9 @@ func (p *polardbProvider) Actions(context.Context) []func() action.Action {
 }
 
 func (p *polardbProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{newBackupResource}
+}
+
+func (p *polardbProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newBackupListResource}
 }

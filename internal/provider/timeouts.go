@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	resourcetimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -50,6 +52,33 @@ func timeoutsAttribute(ctx context.Context, waits bool) schema.Attribute {
 	read.MarkdownDescription = "How long the whole read may take, " + included + " included, such as `\"30s\"` or `\"2h\"`. Default: " + defaults + "."
 	read.Validators = []validator.String{duration{}}
 	a.Attributes = map[string]schema.Attribute{"read": read}
+	return a
+}
+
+// resourceTimeoutsAttribute is framework-timeouts' attribute of create and
+// delete, with timeoutsAttribute's validator and descriptions that say what
+// each bounds; the package's as it is if its shape changes.
+func resourceTimeoutsAttribute(ctx context.Context) resourceschema.Attribute {
+	original := resourcetimeouts.Attributes(ctx, resourcetimeouts.Opts{Create: true, Delete: true})
+	a, ok := original.(resourceschema.SingleNestedAttribute)
+	if !ok {
+		return original
+	}
+	descriptions := map[string]string{
+		"create": "How long a create may take, retries and the wait until the backup is available included, such as `\"2h\"`. Default: `" + durationText(defaultWaitTimeout) + "`. " +
+			"At the timeout the backup, still being taken, is recorded in the state and tainted.",
+		"delete": "How long a delete may take, retries and the wait until the backup is no longer listed included. Default: `" + durationText(defaultDeleteTimeout) + "`.",
+	}
+	attributes := map[string]resourceschema.Attribute{}
+	for name, description := range descriptions {
+		s, ok := a.Attributes[name].(resourceschema.StringAttribute)
+		if !ok {
+			return original
+		}
+		s.MarkdownDescription, s.Validators = description, []validator.String{duration{}}
+		attributes[name] = s
+	}
+	a.Attributes = attributes
 	return a
 }
 

@@ -5,9 +5,11 @@ package provider
 // 3339 or RFC 3339 to the minute.
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
@@ -92,3 +94,25 @@ func wholeNumberValue(s *string) tftypes.Value {
 // apiMinute is the API's time to the minute, RFC 3339 without seconds:
 // "2020-11-16T07:30Z" for a UTC time, as it is sent and read.
 const apiMinute = "2006-01-02T15:04Z07:00"
+
+// withAttributes is base, an object of a surface's schema (typeName), with
+// the attributes set changes, which is given their types, the schema's.
+// It builds the Terraform value directly: the framework's
+// reflection-based State.Set costs about 1 ms for 10 tasks and 850 ms and
+// 370 MB for 10,000, a hundred times this.
+func withAttributes(typeName string, base tftypes.Value, set func(attrs map[string]tftypes.Value, types map[string]tftypes.Type)) (state tftypes.Value, diags diag.Diagnostics) {
+	// A value that is not of its attribute's type makes tftypes panic:
+	// told as the bug it is, not as a crash of the provider.
+	defer func() {
+		if p := recover(); p != nil {
+			diags.AddError("Cannot build the state of "+typeName, fmt.Sprintf("%v\n\nThis is a bug in the provider; please report it.", p))
+		}
+	}()
+	var attrs map[string]tftypes.Value
+	object, ok := base.Type().(tftypes.Object)
+	if err := base.As(&attrs); err != nil || !ok {
+		panic(fmt.Sprintf("the value %s is not an object: %v", base.Type(), err))
+	}
+	set(attrs, object.AttributeTypes)
+	return tftypes.NewValue(object, attrs), nil
+}

@@ -1,0 +1,153 @@
+package provider
+
+// The polardb_backup list resource, for terraform query: a cluster's
+// level-1 backup sets in a window, newest first, each with its identity and, with
+// include_resource, as the polardb_backup resource would hold it.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+type backupListResource struct {
+	configured
+}
+
+var (
+	_ list.ListResourceWithConfigure      = (*backupListResource)(nil)
+	_ list.ListResourceWithValidateConfig = (*backupListResource)(nil)
+)
+
+func newBackupListResource() list.ListResource { return &backupListResource{} }
+
+// backupListModel is the configuration of a list block.
+type backupListModel struct {
+	ClusterID  types.String `tfsdk:"cluster_id"`
+	StartTime  types.String `tfsdk:"start_time"`
+	EndTime    types.String `tfsdk:"end_time"`
+	BackupMode types.String `tfsdk:"backup_mode"`
+}
+
+func (l *backupListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backup"
+}
+
+func (l *backupListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: withRAMAction("Lists the backup sets of a PolarDB cluster within a time window (API `DescribeBackups`), newest first, "+
+			"for `terraform query` (Terraform 1.14 or later): each with its identity, to import it as a `polardb_backup`, "+
+			"and with `include_resource = true` every attribute the resource has.", "DescribeBackups"),
+		Attributes: map[string]schema.Attribute{
+			"cluster_id": schema.StringAttribute{MarkdownDescription: clusterIDDescription, Required: true, Validators: clusterIDValidators()},
+			"start_time": schema.StringAttribute{
+				MarkdownDescription: "Beginning of the window, an RFC 3339 timestamp. Default: 7 days before `end_time`. A backup is in the window when it started within it.",
+				Optional:            true,
+				Validators:          []validator.String{timestamp{}},
+			},
+			"end_time": schema.StringAttribute{
+				MarkdownDescription: "End of the window, an RFC 3339 timestamp, not before `start_time`. Default: the time of the query.",
+				Optional:            true,
+				Validators:          []validator.String{timestamp{}},
+			},
+			"backup_mode": schema.StringAttribute{
+				MarkdownDescription: "Only backups of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
+			},
+		},
+	}
+}
+
+func (l *backupListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateListResourceConfig refuses a window that ends before it starts.
+func (l *backupListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
+	var config backupListModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() || config.StartTime.IsUnknown() || config.EndTime.IsUnknown() {
+		return
+	}
+	if _, problem := windowOf(config.StartTime.ValueString(), config.EndTime.ValueString(), time.Now()); problem != nil {
+		resp.Diagnostics.Append(problem)
+	}
+}
+
+// List reads the limit newest backups of the window (no more pages than
+// they need) when Terraform asks for the results: the calls are made in
+// the results' iterator, which outlives List.
+func (l *backupListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config backupListModel
+	diags := req.Config.Get(ctx, &config)
+	if l.provider == nil {
+		diags.Append(notConfigured("no backup can be listed"))
+	}
+	w, problem := windowOf(config.StartTime.ValueString(), config.EndTime.ValueString(), time.Now())
+	if problem != nil {
+		diags.Append(problem)
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel := context.WithTimeout(l.provider.masked(ctx), defaultReadTimeout)
+		defer cancel()
+		clusterID := config.ClusterID.ValueString()
+		read, err := l.provider.readNewestBackups(ctx, polardb.DescribeBackupsRequest{DBClusterId: &clusterID,
+			BackupMode: optionalString(config.BackupMode)}, w, int(req.Limit))
+		if err != nil {
+			rc := l.provider.readContext("DescribeBackups", "Listing PolarDB backups", clusterID, defaultReadTimeout)
+			rc.backupMode, rc.timeoutSetting = config.BackupMode.ValueString(), "the fixed limit of a query"
+			push(list.ListResult{Diagnostics: readErrorDiagnostics(err, rc)})
+			return
+		}
+		listed := int64(0)
+		for _, b := range read.backups {
+			if deref(b.BackupsLevel) == backupLevel2 { // a copy of a set, which is the resource
+				continue
+			}
+			if listed++; listed > req.Limit {
+				return
+			}
+			result := req.NewListResult(ctx)
+			result.DisplayName = fmt.Sprintf("%s %s backup %s of %s, %s", deref(b.BackupStatus), deref(b.BackupMode), deref(b.BackupId), clusterID, deref(b.BackupStartTime))
+			result.Diagnostics.Append(result.Identity.Set(ctx, backupIdentity{ClusterID: config.ClusterID, BackupID: types.StringPointerValue(b.BackupId)})...)
+			if req.IncludeResource {
+				result.Resource.Raw, diags = resourceOf(result.Resource.Raw.Type(), clusterID, b)
+				result.Diagnostics.Append(diags...)
+			}
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// resourceOf is backup b of clusterID as a polardb_backup of type typ
+// holds it once imported: retain_on_destroy false, no triggers or
+// timeouts, no job ID.
+func resourceOf(typ tftypes.Type, clusterID string, b *backupSet) (tftypes.Value, diag.Diagnostics) {
+	object, _ := typ.(tftypes.Object)
+	attrs := make(map[string]tftypes.Value, len(object.AttributeTypes))
+	for name, t := range object.AttributeTypes {
+		attrs[name] = tftypes.NewValue(t, nil)
+	}
+	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, clusterID)
+	attrs["retain_on_destroy"] = tftypes.NewValue(tftypes.Bool, false)
+	return withAttributes("polardb_backup", tftypes.NewValue(typ, attrs), func(attrs map[string]tftypes.Value, _ map[string]tftypes.Type) {
+		setBackupAttributes(attrs, b, nil)
+	})
+}

@@ -1,0 +1,510 @@
+package provider
+
+// The polardb_backup resource: one manual backup set, taken as the action
+// takes one (new_backup.go), found by its ID, deleted at most once in
+// effect, imported by "cluster:backup" or by identity.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
+)
+
+// defaultDeleteTimeout bounds a delete and its wait when timeouts.delete is
+// not set; a create's default is defaultWaitTimeout, the action's.
+const defaultDeleteTimeout = 30 * time.Minute
+
+// importWindow is how far back a backup imported by its ID is looked for:
+// the longest that PolarDB keeps a level-1 backup.
+const importWindow = 14 * 24 * time.Hour
+
+// resourceSurface is the resource, as the diagnostics of its create name it.
+var resourceSurface = backupSurface{
+	timeoutSetting: "`timeouts = { create = \"...\" }` on the resource",
+	again:          "apply",
+	atLimit: " With create_before_destroy, a replacement takes its new backup before it deletes the old one, " +
+		"so the backup it would replace is kept: delete another manual backup first, or apply without create_before_destroy once.",
+}
+
+type backupResource struct {
+	configured
+}
+
+var (
+	_ resource.ResourceWithConfigure   = (*backupResource)(nil)
+	_ resource.ResourceWithImportState = (*backupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*backupResource)(nil)
+)
+
+func newBackupResource() resource.Resource { return &backupResource{} }
+
+// backupModel is the resource's state and plan. The state is written with
+// the schema's types (backupState); the model reads it.
+type backupModel struct {
+	ID              types.String   `tfsdk:"id"`
+	ClusterID       types.String   `tfsdk:"cluster_id"`
+	Triggers        types.Map      `tfsdk:"triggers"`
+	RetainOnDestroy types.Bool     `tfsdk:"retain_on_destroy"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	BackupID        types.String   `tfsdk:"backup_id"`
+	BackupJobID     types.String   `tfsdk:"backup_job_id"`
+	BackupStatus    types.String   `tfsdk:"backup_status"`
+	BackupMode      types.String   `tfsdk:"backup_mode"`
+	BackupMethod    types.String   `tfsdk:"backup_method"`
+	BackupType      types.String   `tfsdk:"backup_type"`
+	BackupLevel     types.String   `tfsdk:"backup_level"`
+	StartTime       types.String   `tfsdk:"start_time"`
+	EndTime         types.String   `tfsdk:"end_time"`
+	ConsistentTime  types.String   `tfsdk:"consistent_time"`
+	SizeBytes       types.Int64    `tfsdk:"size_bytes"`
+	Available       types.Bool     `tfsdk:"available"`
+}
+
+// backupIdentity is the resource's identity: the backup set, and the
+// cluster it is of.
+type backupIdentity struct {
+	ClusterID types.String `tfsdk:"cluster_id"`
+	BackupID  types.String `tfsdk:"backup_id"`
+}
+
+func (r *backupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backup"
+}
+
+func (r *backupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"cluster_id": identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the PolarDB cluster."},
+		"backup_id":  identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the backup set."},
+	}}
+}
+
+func (r *backupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	kept := stringplanmodifier.UseStateForUnknown()
+	attributes := map[string]schema.Attribute{
+		"id": schema.StringAttribute{MarkdownDescription: "The backup set's ID, as `backup_id`.", Computed: true,
+			PlanModifiers: []planmodifier.String{kept}},
+		"cluster_id": schema.StringAttribute{
+			MarkdownDescription: clusterIDDescription + " Changing it takes a backup of the other cluster, and deletes this one.",
+			Required:            true,
+			Validators:          clusterIDValidators(),
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"triggers": schema.MapAttribute{
+			MarkdownDescription: "Values that, when one changes, take a new backup in place of this one, such as " +
+				"`{ engine = var.engine_version }`: the value a risky change changes. Set for the first time (on an imported backup, say) " +
+				"or removed, they are recorded without a new backup.",
+			ElementType: types.StringType,
+			Optional:    true,
+			Validators: []validator.Map{
+				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), text{max: maxNameLength}),
+				mapvalidator.ValueStringsAre(text{max: maxPolicyLength}),
+			},
+			PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(knownTriggersChanged,
+				"A change of known triggers takes a new backup.", "A change of known triggers takes a new backup.")},
+		},
+		"retain_on_destroy": schema.BoolAttribute{
+			MarkdownDescription: "`true` keeps the backup in PolarDB when Terraform destroys or replaces the resource: no `DeleteBackup` is sent, " +
+				"and Terraform forgets it. Default: `false`, the backup is deleted. Changing it sends no call.",
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(false),
+		},
+		"timeouts": resourceTimeoutsAttribute(ctx),
+		"backup_job_id": schema.StringAttribute{MarkdownDescription: "ID of the backup job that `CreateBackup` started (`BackupJobId`); " +
+			"null for an imported backup.", Computed: true, PlanModifiers: []planmodifier.String{kept}},
+	}
+	for _, f := range backupFields {
+		switch {
+		case f.listOnly:
+		case f.kind.Is(tftypes.Number):
+			attributes[f.name] = schema.Int64Attribute{MarkdownDescription: f.description, Computed: true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
+		case f.kind.Is(tftypes.Bool):
+			attributes[f.name] = schema.BoolAttribute{MarkdownDescription: f.description, Computed: true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+		default:
+			attributes[f.name] = schema.StringAttribute{MarkdownDescription: f.description, Computed: true,
+				PlanModifiers: []planmodifier.String{kept}}
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: withRAMAction("A manual backup of a PolarDB cluster, taken when the resource is created (API `CreateBackup`), "+
+			"waited for until it is listed as `Success` and available, and deleted when it is destroyed (`DeleteBackup`) unless `retain_on_destroy` is set. "+
+			"It works under every CLI, OpenTofu included: the backup before a risky change, taken again when `triggers` change.",
+			"CreateBackup", "DescribeBackupTasks", "DescribeBackups", "DeleteBackup"),
+		Attributes: attributes,
+	}
+}
+
+// knownTriggersChanged replaces the backup when triggers that were known
+// change; triggers set for the first time, or removed, do not.
+func knownTriggersChanged(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull()
+}
+
+func (r *backupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create takes the backup and waits until it is listed as Success and
+// available. A backup that fails leaves nothing in state; one still being
+// taken at the timeout is recorded, and Terraform marks it tainted, so that
+// no backup is lost track of.
+func (r *backupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan backupModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if r.provider == nil {
+		resp.Diagnostics.Append(notConfigured("no backup can be taken"))
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.provider.masked(ctx), timeout)
+	defer cancel()
+	b := &newBackup{provider: r.provider, clusterID: plan.ClusterID.ValueString(), surface: resourceSurface, timeout: timeout,
+		progress: func(message string) { tflog.Info(ctx, message) }}
+	if err := b.create(ctx); err != nil {
+		resp.Diagnostics.Append(b.createErrorDiagnostic(err))
+		return
+	}
+	err := b.waitForTask(ctx)
+	var set *backupSet
+	if err == nil {
+		set, err = b.waitUntilAvailable(ctx)
+	}
+	var failed *backupFailedError
+	if errors.As(err, &failed) {
+		resp.Diagnostics.AddError("PolarDB backup failed",
+			fmt.Sprintf("Backup %s of %s (CreateBackup request ID %s) is listed with status Failed: it will never be available to restore from, "+
+				"and is not kept in the state. Apply again to take a new backup.", b.jobID, b.clusterID, b.requestID))
+		return
+	}
+	if set == nil { // not listed yet: what is known of it
+		set = &backupSet{BackupId: &b.jobID}
+	}
+	r.save(ctx, req.Plan.Raw, set, &b.jobID, resp.Identity, &resp.State, &resp.Diagnostics)
+	if err != nil {
+		resp.Diagnostics.Append(b.unfinishedDiagnostic(err))
+	}
+}
+
+// unfinishedDiagnostic explains a create whose wait err ended: the backup
+// is in the state, and Terraform marks it tainted.
+func (b *newBackup) unfinishedDiagnostic(err error) diag.Diagnostic {
+	kept := fmt.Sprintf("\n\nBackup %s of %s (CreateBackup request ID %s) keeps being taken in PolarDB, and is recorded in the state; "+
+		"Terraform marks it tainted, so the next apply deletes it once it is done and takes a new one. "+
+		"To keep it instead: terraform untaint, once it is listed as Success.", b.jobID, b.clusterID, b.requestID)
+	var ended *waitEndedError
+	if errors.As(err, &ended) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return diag.NewErrorDiagnostic("PolarDB backup not done at the create timeout",
+			fmt.Sprintf("Waited %s for the backup to be listed as Success and available; last seen: %s. "+
+				"The wait is bounded by %s (%s; default %s).%s", time.Since(b.started).Round(time.Second), b.lastSeen,
+				b.surface.timeoutSetting, durationText(b.timeout), durationText(defaultWaitTimeout), kept))
+	}
+	operation := "DescribeBackupTasks"
+	var readErr *backupsReadError
+	if errors.As(err, &readErr) {
+		operation, err = "DescribeBackups", readErr.err
+	}
+	return withDetail(readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))[0], kept)
+}
+
+// save sets state to base with the backup set's attributes (null where
+// not known), and the identity.
+func (r *backupResource) save(ctx context.Context, base tftypes.Value, set *backupSet, jobID *string, identity *tfsdk.ResourceIdentity, state *tfsdk.State, diags *diag.Diagnostics) {
+	value, problems := withAttributes("polardb_backup", base, func(attrs map[string]tftypes.Value, _ map[string]tftypes.Type) {
+		setBackupAttributes(attrs, set, jobID)
+	})
+	if diags.Append(problems...); problems.HasError() {
+		return
+	}
+	state.Raw = value
+	var clusterID types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("cluster_id"), &clusterID)...)
+	diags.Append(identity.Set(ctx, backupIdentity{ClusterID: clusterID, BackupID: types.StringPointerValue(set.BackupId)})...)
+}
+
+// setBackupAttributes sets a polardb_backup's attributes from the backup
+// set, and backup_job_id from jobID unless it is nil; what is not known
+// is null, not unknown.
+func setBackupAttributes(attrs map[string]tftypes.Value, set *backupSet, jobID *string) {
+	for name, v := range backupFieldValues(set, map[string]tftypes.Value{}) {
+		if _, ok := attrs[name]; ok {
+			attrs[name] = v
+		}
+	}
+	attrs["id"] = attrs["backup_id"]
+	if jobID != nil {
+		attrs["backup_job_id"] = stringValue(jobID)
+	}
+	for name, v := range attrs {
+		if !v.IsKnown() {
+			attrs[name] = tftypes.NewValue(v.Type(), nil)
+		}
+	}
+}
+
+// Read finds the backup by its ID. A backup no longer listed is removed from
+// the state, so that the next plan takes a new one; the identity is set
+// first, from the state, as the framework wants it even then.
+func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state backupModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, backupIdentity{ClusterID: state.ClusterID, BackupID: state.BackupID})...)
+	if r.provider == nil {
+		resp.Diagnostics.Append(notConfigured("the backup cannot be read"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.provider.masked(ctx), defaultReadTimeout)
+	defer cancel()
+	found, w, err := r.find(ctx, state)
+	switch {
+	case clusterGone(err):
+		resp.Diagnostics.Append(clusterGoneWarning(state))
+		resp.State.RemoveResource(ctx)
+		return
+	case err != nil:
+		resp.Diagnostics.Append(r.callFailed(err, "DescribeBackups", "Reading the PolarDB backup", state, defaultReadTimeout, "")...)
+		return
+	case found != nil:
+		r.save(ctx, req.State.Raw, found, nil, resp.Identity, &resp.State, &resp.Diagnostics)
+		return
+	}
+	// Not listed: gone, unless it was never listed (an import, or a create
+	// that timed out while the backup was being taken).
+	switch {
+	case state.BackupStatus.ValueString() != "":
+		tflog.Warn(ctx, "The PolarDB backup is no longer listed: removed from the state", map[string]any{
+			"cluster_id": state.ClusterID.ValueString(), "backup_id": state.BackupID.ValueString()})
+		resp.State.RemoveResource(ctx)
+	case state.BackupJobID.ValueString() != "":
+		running, err := r.taskListed(ctx, state)
+		if err != nil {
+			resp.Diagnostics.Append(r.callFailed(err, "DescribeBackupTasks", "Reading the PolarDB backup", state, defaultReadTimeout, "")...)
+		} else if !running {
+			resp.State.RemoveResource(ctx)
+		}
+	default:
+		start, end := w.apiWindow()
+		resp.Diagnostics.AddAttributeError(path.Root("backup_id"), "PolarDB backup not found",
+			fmt.Sprintf("DescribeBackups lists no level-1 backup set %s of %s between %s and %s, the last %d days: the longest PolarDB keeps one. "+
+				"Check the backup ID (in the console under Backup and Restore, or with the polardb_backups data source), and that it is not a level-2 copy.",
+				state.BackupID.ValueString(), state.ClusterID.ValueString(), start, end, int(importWindow.Hours()/24)))
+	}
+}
+
+// find looks the backup up by its ID, in a window around its start time,
+// or the last importWindow when that is not known: one DescribeBackups call.
+func (r *backupResource) find(ctx context.Context, state backupModel) (*backupSet, backupWindow, error) {
+	now := time.Now()
+	w := backupWindow{start: now.Add(-importWindow - backupClockSkew), end: now.Add(backupClockSkew)}
+	if started, err := time.Parse(time.RFC3339, state.StartTime.ValueString()); err == nil {
+		w = backupWindow{start: started.Add(-backupClockSkew), end: started.Add(backupClockSkew)}
+	}
+	read, err := r.provider.readBackups(ctx, polardb.DescribeBackupsRequest{DBClusterId: state.ClusterID.ValueStringPointer(),
+		BackupId: state.BackupID.ValueStringPointer()}, w)
+	if err != nil {
+		return nil, w, err
+	}
+	return levelOne(read.backups, state.BackupID.ValueString()), w, nil
+}
+
+// taskListed says whether the backup's job is still listed as a task: a
+// backup being taken, not yet listed as a backup set.
+func (r *backupResource) taskListed(ctx context.Context, state backupModel) (bool, error) {
+	tasks, err := r.provider.describeTasks(ctx, &polardb.DescribeBackupTasksRequest{DBClusterId: state.ClusterID.ValueStringPointer(),
+		BackupJobId: state.BackupJobID.ValueStringPointer()})
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(jobsOf(tasks), func(j *backupJob) bool {
+		return j != nil && deref(j.BackupJobId) == state.BackupJobID.ValueString()
+	}), nil
+}
+
+// Update changes only what sends no call: retain_on_destroy, timeouts, and
+// triggers set for the first time or removed.
+func (r *backupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan backupModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.State.Raw = req.Plan.Raw
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, backupIdentity{ClusterID: plan.ClusterID, BackupID: plan.BackupID})...)
+}
+
+// Delete deletes the backup, unless retain_on_destroy: a backup still being
+// taken is waited for first; DeleteBackup is sent until it is answered, a
+// backup already gone counting as deleted (a retry after a lost answer
+// meets that), then the wait until it is no longer listed.
+func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state backupModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	id, clusterID := state.BackupID.ValueString(), state.ClusterID.ValueString()
+	switch {
+	case state.RetainOnDestroy.ValueBool():
+		tflog.Info(ctx, "retain_on_destroy: the PolarDB backup is kept, and forgotten", map[string]any{"cluster_id": clusterID, "backup_id": id})
+		return
+	case state.BackupMode.ValueString() == "Automated":
+		resp.Diagnostics.Append(automatedDiagnostic(state, ""))
+		return
+	case r.provider == nil:
+		resp.Diagnostics.Append(notConfigured("the backup cannot be deleted"))
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.provider.masked(ctx), timeout)
+	defer cancel()
+	failed := func(err error, operation string) diag.Diagnostics {
+		return r.callFailed(err, operation, "Deleting the PolarDB backup", state, timeout, "`timeouts = { delete = \"...\" }` on the resource")
+	}
+
+	if state.BackupStatus.ValueString() != backupSuccess { // tainted, still being taken: DeleteBackup takes only a Success
+		b := &newBackup{provider: r.provider, clusterID: clusterID, jobID: id, started: time.Now().Add(-importWindow),
+			progress: func(message string) { tflog.Info(ctx, message) }}
+		if started, err := time.Parse(time.RFC3339, state.StartTime.ValueString()); err == nil {
+			b.started = started
+		}
+		var failedBackup *backupFailedError
+		switch _, err := b.waitUntilAvailable(ctx); {
+		case errors.As(err, &failedBackup):
+			resp.Diagnostics.AddWarning("PolarDB backup failed: nothing to delete",
+				fmt.Sprintf("Backup %s of %s is listed with status Failed: it restores nothing, and PolarDB deletes only backups in status Success. "+
+					"Terraform forgets it.", id, clusterID))
+			return
+		case err != nil:
+			resp.Diagnostics.Append(failed(err, "DescribeBackups")...)
+			return
+		}
+	}
+
+	started := time.Now()
+	_, err := r.provider.client.DeleteBackup(ctx, &polardb.DeleteBackupRequest{DBClusterId: &clusterID, BackupId: &id})
+	r.provider.logCall(ctx, "DeleteBackup", started, map[string]any{"cluster_id": clusterID, "backup_id": id}, err)
+	var apiErr *polardb.APIError
+	switch {
+	case polardb.BackupGone(err): // deleted already: by the attempt whose answer was lost, or outside Terraform
+	case clusterGone(err):
+		resp.Diagnostics.Append(clusterGoneWarning(state))
+		return
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 403 && apiErr.Code != "Forbidden.RAM" && apiErr.Code != "NoPermission":
+		// The code of the refusal of an automated backup is not documented.
+		resp.Diagnostics.Append(automatedDiagnostic(state, "\n\n"+apiErrorFacts(apiErr, "DeleteBackup")))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(failed(err, "DeleteBackup")...)
+		return
+	}
+	tflog.Info(ctx, "Deleting PolarDB backup "+id+" of "+clusterID+": waiting until it is no longer listed")
+	_, err = waiter[*backupSet]{subject: "the PolarDB backup's deletion", field: "backup", until: stateGone,
+		poll: func(ctx context.Context) (polled[*backupSet], error) {
+			found, _, err := r.find(ctx, state)
+			if found == nil {
+				return polled[*backupSet]{state: stateGone}, err
+			}
+			return polled[*backupSet]{state: statePending, answer: found, held: []string{"backup " + id + " is still listed as " + deref(found.BackupStatus)}}, err
+		}}.wait(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(failed(err, "DescribeBackups")...)
+	}
+}
+
+// callFailed is the diagnostic of a failed call of the resource's.
+func (r *backupResource) callFailed(err error, operation, doing string, state backupModel, timeout time.Duration, setting string) diag.Diagnostics {
+	rc := r.provider.readContext(operation, doing, state.ClusterID.ValueString(), timeout)
+	if setting != "" {
+		rc.timeoutSetting = setting
+	}
+	var ended *waitEndedError
+	if errors.As(err, &ended) {
+		return diag.Diagnostics{diag.NewErrorDiagnostic(doing+" timed out",
+			fmt.Sprintf("Waited %s; still holding it: %s. The wait is bounded by %s (%s). Raise it, or apply again later: "+
+				"a backup already deleted counts as deleted.", ended.waited.Round(time.Second), strings.Join(ended.held, "; "), rc.timeoutSetting, durationText(timeout)))}
+	}
+	return readErrorDiagnostics(err, rc)
+}
+
+// clusterGone says whether err is the API's "no such cluster".
+func clusterGone(err error) bool {
+	var apiErr *polardb.APIError
+	return errors.As(err, &apiErr) && (apiErr.Code == "InvalidDBClusterId.NotFound" || apiErr.Code == "InvalidDBCluster.NotFound")
+}
+
+// clusterGoneWarning tells that a backup's cluster no longer exists: the
+// backup is out of the resource's reach, and forgotten.
+func clusterGoneWarning(state backupModel) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("PolarDB cluster no longer exists: backup forgotten",
+		fmt.Sprintf("Cluster %s no longer exists, so its backup %s is out of this resource's reach: Terraform forgets it. "+
+			"Backups a deleted cluster keeps (see its backup policy's retention on deletion) are in the console's Cluster Recycle Bin.",
+			state.ClusterID.ValueString(), state.BackupID.ValueString()))
+}
+
+// automatedDiagnostic refuses to delete an automated backup, which PolarDB
+// does not delete by hand; facts are the API's refusal, if there was one.
+func automatedDiagnostic(state backupModel, facts string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("retain_on_destroy"), "Automated PolarDB backups cannot be deleted",
+		fmt.Sprintf("Backup %s of %s is an automated backup: it expires at the end of the backup policy's retention period, when PolarDB deletes it, "+
+			"and PolarDB refuses to delete it by hand. Set retain_on_destroy = true and apply: then Terraform forgets it when it is destroyed.%s",
+			state.BackupID.ValueString(), state.ClusterID.ValueString(), facts))
+}
+
+// ImportState takes "pc-xxx:BACKUP_ID", or the identity; Read then finds
+// the backup in the last importWindow.
+func (r *backupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var id backupIdentity
+	given := fmt.Sprintf("The import ID %q is", req.ID)
+	if req.ID != "" {
+		clusterID, backupID, _ := strings.Cut(req.ID, ":")
+		id = backupIdentity{ClusterID: types.StringValue(clusterID), BackupID: types.StringValue(backupID)}
+	} else if resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...); resp.Diagnostics.HasError() {
+		return
+	} else {
+		given = fmt.Sprintf("The identity (cluster_id = %q, backup_id = %q) is", id.ClusterID.ValueString(), id.BackupID.ValueString())
+	}
+	if !clusterIDPattern.MatchString(id.ClusterID.ValueString()) || !backupIDPattern.MatchString(id.BackupID.ValueString()) {
+		resp.Diagnostics.AddError("Invalid PolarDB backup to import",
+			given+" not a cluster ID and a backup ID: import with the two joined by a colon, such as pc-2zed3m89cw7xxxxxx:1234567890, "+
+				"or an import block's identity = { cluster_id = \"pc-2zed3m89cw7xxxxxx\", backup_id = \"1234567890\" }.")
+		return
+	}
+	for name, v := range map[string]any{"id": id.BackupID, "backup_id": id.BackupID, "cluster_id": id.ClusterID, "retain_on_destroy": types.BoolValue(false)} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, id)...)
+}

@@ -1,0 +1,352 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
+	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
+)
+
+// The polardb_backup resource's tests through the CLI, under every CLI of
+// the matrix (OpenTofu and Terraform before 1.14 included); the import by
+// identity and terraform query need Terraform 1.12 and 1.14, and run with
+// the CLI that runs actions (testsupport.RequireActions).
+
+const backupAddress = "polardb_backup.this"
+
+// backupResourceConfig is a polardb_backup "this" of clusterID, with the
+// settings (HCL lines) given.
+func backupResourceConfig(clusterID string, settings ...string) string {
+	return fmt.Sprintf("\nresource \"polardb_backup\" \"this\" {\n  cluster_id = %q\n  %s\n}\n", clusterID, strings.Join(settings, "\n  "))
+}
+
+// cbd is the lifecycle the docs' examples give the resource.
+const cbd = "lifecycle {\n    create_before_destroy = true\n  }"
+
+// deletes is the emulator's record of DeleteBackup calls, each with the
+// code it was answered with unless it succeeded.
+func (e *testEmulator) deletes() []string {
+	var calls []string
+	for _, call := range e.record() {
+		if strings.HasPrefix(call, "DeleteBackup") {
+			calls = append(calls, call)
+		}
+	}
+	return calls
+}
+
+// expectDeletes checks the DeleteBackup calls so far.
+func (e *testEmulator) expectDeletes(want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := e.deletes(); !slices.Equal(got, want) {
+			return fmt.Errorf("DeleteBackup calls %q, want %q", got, want)
+		}
+		return nil
+	}
+}
+
+// rfc3339UTC is a timestamp as the state shows times.
+var rfc3339UTC = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// takenBackup is what the state holds of a backup the resource took.
+var takenBackup = []statecheck.StateCheck{
+	statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("backup_status"), knownvalue.StringExact("Success")),
+	statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("backup_mode"), knownvalue.StringExact("Manual")),
+	statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("backup_level"), knownvalue.StringExact("Level-1")),
+	statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("available"), knownvalue.Bool(true)),
+	statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("retain_on_destroy"), knownvalue.Bool(false)),
+	statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("start_time"), knownvalue.StringRegexp(rfc3339UTC)),
+	statecheck.CompareValuePairs(backupAddress, tfjsonpath.New("id"), backupAddress, tfjsonpath.New("backup_id"), compare.ValuesSame()),
+	statecheck.CompareValuePairs(backupAddress, tfjsonpath.New("backup_job_id"), backupAddress, tfjsonpath.New("backup_id"), compare.ValuesSame()),
+}
+
+// The life of one backup: taken once though CreateBackup's answer is lost
+// after the service acted, no changes on a second plan, retain_on_destroy
+// and timeouts changed in place with no call, a replacement that keeps
+// the retained backup, one that deletes the old one, and the destroy,
+// whose DeleteBackup answer is lost too: one deletion in effect.
+func TestAccBackupResourceLifecycle(t *testing.T) {
+	e := startEmulator(t)
+	e.SetClusterFaults(clusterWithoutJobs, emulator.Faults{Fault: emulator.FaultLostAnswer, First: 1})
+	config := func(settings ...string) string {
+		return e.config(backupResourceConfig(clusterWithoutJobs, append(settings, cbd)...))
+	}
+	lost := "DeleteBackup fault:" + string(emulator.FaultLostAnswer)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config(`triggers = { engine = "8.0.1" }`),
+				ConfigStateChecks: takenBackup,
+				Check: resource.ComposeTestCheckFunc(e.backupsTaken(1), func(*terraform.State) error {
+					if calls := e.record(); calls[0] != "CreateBackup fault:"+string(emulator.FaultLostAnswer) || e.calls("CreateBackup", "") != 1 {
+						return fmt.Errorf("calls %q, want CreateBackup's answer lost, then one CreateBackup answered", calls)
+					}
+					if tokens := e.clientTokens(); len(tokens) != 1 {
+						return fmt.Errorf("ClientTokens %q, want one", tokens)
+					}
+					return nil
+				}),
+			},
+			{Config: config(`triggers = { engine = "8.0.1" }`), PlanOnly: true},
+			{
+				Config: config(`triggers = { engine = "8.0.1" }`, "retain_on_destroy = true", `timeouts = { create = "2h", delete = "45m" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("retain_on_destroy"), knownvalue.Bool(true))},
+				Check:             resource.ComposeTestCheckFunc(e.backupsTaken(1), e.expectDeletes()),
+			},
+			{
+				Config: config(`triggers = { engine = "8.0.1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionUpdate)}},
+				Check: resource.ComposeTestCheckFunc(e.backupsTaken(1), e.expectDeletes()),
+			},
+			{ // replaced: the new backup is taken, then the old one deleted
+				Config: config(`triggers = { engine = "8.0.2" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionCreateBeforeDestroy)}},
+				ConfigStateChecks: takenBackup,
+				Check:             resource.ComposeTestCheckFunc(e.backupsTaken(2), e.expectDeletes("DeleteBackup")),
+			},
+			{Config: config(`triggers = { engine = "8.0.2" }`, "retain_on_destroy = true")},
+			{ // replaced while retained: the old backup is kept
+				Config: config(`triggers = { engine = "8.0.3" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionCreateBeforeDestroy)}},
+				Check: resource.ComposeTestCheckFunc(e.backupsTaken(3), e.expectDeletes("DeleteBackup"), func(*terraform.State) error {
+					// The destroy's DeleteBackup answer is lost after the service acted.
+					e.SetClusterFaults(clusterWithoutJobs, emulator.Faults{Fault: emulator.FaultLostAnswer, First: 1, Operation: "DeleteBackup"})
+					return nil
+				}),
+			},
+		},
+		CheckDestroy: e.expectDeletes("DeleteBackup", lost, "DeleteBackup InvalidBackupSetID.NotFound"),
+	})
+	if listed := e.listedManualBackups(clusterWithoutJobs); len(listed) != 1 {
+		t.Errorf("manual backups left %v, want only the one retained", listed)
+	}
+}
+
+// listedManualBackups are the manual backups DescribeBackups lists now.
+func (e *testEmulator) listedManualBackups(clusterID string) []string {
+	var ids []string
+	for _, b := range e.Backups(clusterID) {
+		if b.BackupMode == "Manual" {
+			ids = append(ids, b.BackupId)
+		}
+	}
+	return ids
+}
+
+// A backup deleted outside Terraform is gone from the state at the next
+// refresh, and the plan takes a new one; throttled calls are retried.
+func TestAccBackupResourceDrift(t *testing.T) {
+	e := startEmulator(t)
+	e.SetFaults(emulator.Faults{Fault: emulator.FaultThrottling, First: 3})
+	config := e.config(backupResourceConfig(clusterWithoutJobs))
+	var first string
+	testSteps(t,
+		resource.TestStep{Config: config, ConfigStateChecks: takenBackup, Check: resource.ComposeTestCheckFunc(e.backupsTaken(1),
+			func(s *terraform.State) error {
+				first = s.RootModule().Resources[backupAddress].Primary.ID
+				return nil
+			})},
+		resource.TestStep{
+			PreConfig: func() {
+				if err := e.DeleteBackupSet(clusterWithoutJobs, first); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionCreate)}},
+			ConfigStateChecks: takenBackup,
+			Check: resource.ComposeTestCheckFunc(e.backupsTaken(2), func(s *terraform.State) error {
+				if id := s.RootModule().Resources[backupAddress].Primary.ID; id == first {
+					return fmt.Errorf("the state still holds the deleted backup %s", id)
+				}
+				return nil
+			}),
+		},
+	)
+}
+
+// recentBackup is a level-1 backup set of mode, started age ago: within
+// the window an import searches.
+func recentBackup(id, mode string, age time.Duration) emulator.Backup {
+	b := manualBackup(id)
+	b.BackupMode, b.BackupStartTime = mode, time.Now().Add(-age).UTC().Format(time.RFC3339)
+	b.BackupEndTime = time.Now().Add(-age + time.Minute).UTC().Format(time.RFC3339)
+	return b
+}
+
+// clusterWithRecentBackups has a manual and an automated backup set from 3 days
+// ago, and a level-2 copy of the manual one.
+const clusterWithRecentBackups = "pc-2zeacc0000000009"
+
+func backupsCluster() emulator.Cluster {
+	copied := recentBackup("5100000001", "Manual", 72*time.Hour)
+	copied.BackupsLevel, copied.IsAvail = "Level-2", "0"
+	return emulator.Cluster{ID: clusterWithRecentBackups, Backups: []emulator.Backup{
+		recentBackup("5100000001", "Manual", 72*time.Hour), copied, recentBackup("5100000002", "Automated", 73*time.Hour)}}
+}
+
+// terraform import of "cluster:backup" gives the backup's level-1 set, and
+// no changes on the next plan; triggers set for the first time are
+// recorded without a new backup. An automated backup is refused at
+// destroy, until retain_on_destroy lets Terraform forget it.
+func TestAccBackupResourceImport(t *testing.T) {
+	e := startEmulator(t, backupsCluster())
+	config := func(settings ...string) string {
+		return e.config(backupResourceConfig(clusterWithRecentBackups, settings...))
+	}
+	testSteps(t,
+		resource.TestStep{
+			Config: config(), ImportState: true, ImportStatePersist: true, ResourceName: backupAddress,
+			ImportStateId: clusterWithRecentBackups + ":5100000001",
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				a := states[0].Attributes
+				if a["backup_level"] != "Level-1" || a["backup_mode"] != "Manual" || a["available"] != "true" || a["retain_on_destroy"] != "false" || a["id"] != "5100000001" {
+					return fmt.Errorf("imported %v", a)
+				}
+				return nil
+			},
+		},
+		resource.TestStep{Config: config(), PlanOnly: true},
+		resource.TestStep{
+			Config: config(`triggers = { engine = "8.0.1" }`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionUpdate)}},
+			Check: resource.ComposeTestCheckFunc(e.expectDeletes(), func(*terraform.State) error {
+				if n := e.calls("CreateBackup", ""); n != 0 {
+					return fmt.Errorf("%d backups taken, want none", n)
+				}
+				return nil
+			}),
+		},
+		resource.TestStep{Config: config(`triggers = { engine = "8.0.1" }`), PlanOnly: true},
+		// A backup that is not there, at import: the window searched is named.
+		resource.TestStep{
+			Config: config(), ImportState: true, ResourceName: backupAddress, ImportStateId: clusterWithRecentBackups + ":5199999999",
+			ExpectError: errorWith("PolarDB backup not found", "no level-1 backup set 5199999999", "the last 14 days"),
+		},
+	)
+	if deletes := e.deletes(); len(deletes) != 1 {
+		t.Errorf("DeleteBackup calls %q, want the destroy's one", deletes)
+	}
+
+	e = startEmulator(t, backupsCluster())
+	testSteps(t,
+		resource.TestStep{Config: config(), ImportState: true, ImportStatePersist: true, ResourceName: backupAddress,
+			ImportStateId: clusterWithRecentBackups + ":5100000002"},
+		resource.TestStep{Config: e.config(""), ExpectError: errorWith("Automated PolarDB backups cannot be deleted",
+			"expires", "retain_on_destroy = true")},
+		resource.TestStep{Config: config("retain_on_destroy = true"), Check: e.expectDeletes()},
+	)
+	if deletes := e.deletes(); len(deletes) != 0 {
+		t.Errorf("DeleteBackup calls %q, want none: an automated backup is refused before any call", deletes)
+	}
+}
+
+// Malformed input is refused at plan time, naming the attribute, with no
+// call sent.
+func TestAccBackupResourceBadInput(t *testing.T) {
+	e := startEmulator(t)
+	for _, tt := range []struct{ setting, want string }{
+		{`cluster_id = "db-1"`, `Attribute cluster_id`},
+		{`triggers = { "" = "x" }`, `triggers`},
+		{`timeouts = { create = "soon" }`, `timeouts.create`},
+		{`timeouts = { delete = "-5m" }`, `timeouts.delete`},
+	} {
+		t.Run(tt.setting, func(t *testing.T) {
+			config := backupResourceConfig(clusterWithoutJobs, tt.setting)
+			if strings.HasPrefix(tt.setting, "cluster_id") {
+				config = "\nresource \"polardb_backup\" \"this\" {\n  " + tt.setting + "\n}\n"
+			}
+			testSteps(t, resource.TestStep{Config: e.config(config), PlanOnly: true, ExpectError: errorWith(tt.want)})
+		})
+	}
+	if n := len(e.Requests()); n != 0 {
+		t.Errorf("%d calls sent, want none", n)
+	}
+}
+
+// Import by identity (Terraform 1.12 and later) gives the state the import
+// by ID gives; terraform query (1.14 and later) lists the backups newest
+// first, each with its identity and, with include_resource, the resource.
+func TestAccBackupResourceIdentityAndQuery(t *testing.T) {
+	testsupport.RequireActions(t)
+	e := startEmulator(t, backupsCluster())
+	identity := map[string]knownvalue.Check{"cluster_id": knownvalue.StringExact(clusterWithRecentBackups), "backup_id": knownvalue.StringExact("5100000001")}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: e.config(fmt.Sprintf("\nimport {\n  to = %s\n  identity = {\n    cluster_id = %q\n    backup_id  = \"5100000001\"\n  }\n}\n", backupAddress, clusterWithRecentBackups) +
+					backupResourceConfig(clusterWithRecentBackups)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionNoop)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(backupAddress, identity),
+					statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("backup_level"), knownvalue.StringExact("Level-1")),
+					statecheck.ExpectKnownValue(backupAddress, tfjsonpath.New("retain_on_destroy"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				Config: e.config(backupResourceConfig(clusterWithRecentBackups)), ResourceName: backupAddress, ImportState: true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				Query: true,
+				Config: fmt.Sprintf(`
+list "polardb_backup" "all" {
+  provider         = polardb
+  include_resource = true
+  config {
+    cluster_id = %q
+  }
+}
+
+list "polardb_backup" "automated" {
+  provider = polardb
+  limit    = 1
+  config {
+    cluster_id  = %q
+    backup_mode = "Automated"
+  }
+}
+`, clusterWithRecentBackups, clusterWithRecentBackups),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("polardb_backup.all", 2),
+					querycheck.ExpectIdentity("polardb_backup.all", identity),
+					querycheck.ExpectResourceKnownValues("polardb_backup.all", queryfilter.ByResourceIdentity(identity), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("backup_mode"), KnownValue: knownvalue.StringExact("Manual")},
+						{Path: tfjsonpath.New("backup_level"), KnownValue: knownvalue.StringExact("Level-1")},
+						{Path: tfjsonpath.New("available"), KnownValue: knownvalue.Bool(true)},
+					}),
+					querycheck.ExpectLength("polardb_backup.automated", 1),
+					querycheck.ExpectIdentity("polardb_backup.automated", map[string]knownvalue.Check{
+						"cluster_id": knownvalue.StringExact(clusterWithRecentBackups), "backup_id": knownvalue.StringExact("5100000002")}),
+				},
+			},
+		},
+	})
+}
