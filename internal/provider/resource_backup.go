@@ -109,7 +109,7 @@ func (r *backupResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		"id": schema.StringAttribute{MarkdownDescription: "The backup set's ID, as `backup_id`.", Computed: true,
 			PlanModifiers: []planmodifier.String{kept}},
 		"cluster_id": schema.StringAttribute{
-			MarkdownDescription: clusterIDDescription + " Changing it takes a backup of the other cluster, and deletes this one.",
+			MarkdownDescription: clusterIDDescription + " Changing it takes a backup of the other cluster, and deletes this one unless `retain_on_destroy` is set.",
 			Required:            true,
 			Validators:          clusterIDValidators(),
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
