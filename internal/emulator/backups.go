@@ -251,6 +251,9 @@ func (s *Server) backupsAt(clusterID string, cl *cluster, now time.Time, counted
 			continue
 		}
 		if b, ok := s.taskBackup(clusterID, job, now, delay); ok {
+			if cl.failTaken && job.BackupProgressStatus != "Finished" { // progressed while the emulator runs
+				b.BackupStatus, b.IsAvail, b.ConsistentTime = backupFailed, "0", ""
+			}
 			out = append(out, b)
 		}
 	}

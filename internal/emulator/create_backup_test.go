@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -165,4 +166,26 @@ func requestCodes(s *Server, action string) []string {
 		}
 	}
 	return codes
+}
+
+// On a cluster with FailTakenBackups, the backup CreateBackup took is
+// listed Failed, not available, once its task finishes; the data's are
+// as they are.
+func TestCreateBackupFailsWhereTold(t *testing.T) {
+	const cluster = "pc-bp1failing0000001"
+	clock := newFixedClock()
+	s := New(backupData(Cluster{ID: cluster, FailTakenBackups: true, Backups: []Backup{
+		testBackup("2400000001", "Success", "Manual", "2024-05-20T09:00:00Z")}}), WithClock(clock.now), WithFinishAfter(time.Second))
+	created, apiErr := createBackupAt(s, clock, cluster, "tf-a")
+	if apiErr != nil {
+		t.Fatal(apiErr)
+	}
+	clock.set(t, time.Second)
+	statuses := map[string]string{}
+	for _, b := range mustListBackups(t, s, cluster, clock.now()).Items.Backup {
+		statuses[b.BackupId] = b.BackupStatus + " " + b.IsAvail
+	}
+	if want := map[string]string{"2400000001": "Success 1", created: "Failed 0"}; !maps.Equal(statuses, want) {
+		t.Errorf("listed %v, want %v", statuses, want)
+	}
 }

@@ -108,6 +108,10 @@ type Cluster struct {
 	// OmitFields are top-level fields the cluster's PolarDB answers leave
 	// out, whatever the operation, as some answers of the cloud do.
 	OmitFields []string `json:"omit_fields,omitempty"`
+	// FailTakenBackups lists the backup set of a task that finishes while
+	// the emulator runs (one CreateBackup started, say) as Failed and not
+	// available, as a backup the service could not take.
+	FailTakenBackups bool `json:"fail_taken_backups,omitempty"`
 }
 
 // BackupPolicy is a cluster's data backup policy, whose JSON names are the

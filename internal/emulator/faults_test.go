@@ -412,6 +412,20 @@ func TestClusterFaults(t *testing.T) {
 			t.Errorf("recorded codes %q, want %q", got, want)
 		}
 	})
+	t.Run("limited to one operation", func(t *testing.T) {
+		s, endpoint := startServer(t)
+		c := newClient(t, endpoint, clientConfig{ak: testAK, secret: testSecret})
+		s.SetClusterFaults(clusterJobs, Faults{Fault: FaultUnavailable, Operation: "DeleteBackup"})
+		mustCall(t, c, apiParams(), query("DBClusterId", clusterJobs))
+		s.SetClusterFaults(clusterJobs, Faults{Fault: FaultUnavailable, Operation: "DescribeBackupTasks"})
+		_, _ = call(t, c, apiParams(), query("DBClusterId", clusterJobs))
+		if got, want := codes(s), []string{"", "ServiceUnavailable"}; !slices.Equal(got, want) {
+			t.Errorf("recorded codes %q, want %q", got, want)
+		}
+		if err := (Faults{Fault: FaultUnavailable, Operation: "DropCluster"}).Validate(); err == nil || !strings.Contains(err.Error(), `"DropCluster"`) {
+			t.Errorf("an operation the emulator does not serve: %v, want it refused by name", err)
+		}
+	})
 	t.Run("setting faults starts their count afresh", func(t *testing.T) {
 		f := Faults{Fault: FaultInternalError, First: 1}
 		s, endpoint := startServer(t)

@@ -105,6 +105,7 @@ type cluster struct {
 	listingDelay Duration      // 0: the server's
 	quirks       []AnswerQuirk // of its answers
 	omitFields   []string      // of its answers
+	failTaken    bool          // Cluster.FailTakenBackups
 	// deleted is when DeleteBackup deleted each of its backups, by ID;
 	// guarded by Server.mu.
 	deleted map[string]time.Time
@@ -196,6 +197,7 @@ func New(data Data, opts ...Option) *Server {
 			listingDelay: c.ListingDelay,
 			quirks:       append([]AnswerQuirk(nil), c.AnswerQuirks...),
 			omitFields:   append([]string(nil), c.OmitFields...),
+			failTaken:    c.FailTakenBackups,
 
 			backupPolicy:    c.BackupPolicy.withDefaults(),
 			logBackupPolicy: c.LogBackupPolicy.withDefaults(),

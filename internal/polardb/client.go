@@ -98,14 +98,22 @@ func NewClient(cfg Config) (*Client, error) {
 // Endpoint is the API host this client calls.
 func (c *Client) Endpoint() string { return c.endpoint }
 
+// ErrDoneBeforeRetry ends a write that was not sent again because a read
+// before the retry found its work done: an attempt whose answer was lost
+// had acted.
+var ErrDoneBeforeRetry = errors.New("polardb: not sent again: a read before the retry found it done")
+
 // call runs one API call, retrying transient failures as the retry policy
 // says, and converts any failure to APIError, ResponseError or
 // NetworkError, wrapped in RetriesError after more than one attempt. ctx
 // bounds everything, waits included: a retry that could not start before
 // its deadline is not waited for. A cancelled or expired ctx is reported as
 // a NetworkError wrapping context.Cause(ctx) (ctx.Err() unless a cause was
-// given), so errors.Is(err, context.DeadlineExceeded) holds.
-func (c *Client) call(ctx context.Context, do func(context.Context) error) error {
+// given), so errors.Is(err, context.DeadlineExceeded) holds. needed, when
+// not nil, is asked before each retry whether the call is still needed: a
+// write whose lost answer may have acted reads first, and when its work is
+// done the call ends with ErrDoneBeforeRetry, not sent again.
+func (c *Client) call(ctx context.Context, do func(context.Context) error, needed func(context.Context) bool) error {
 	var err error
 	for n := 1; ; n++ {
 		if waitErr := c.limiter.wait(ctx); waitErr != nil {
@@ -136,6 +144,9 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error) error
 		}
 		if sleepErr := c.retry.sleep(ctx, delay); sleepErr != nil {
 			return c.stopped(ctx, sleepErr, n, err)
+		}
+		if needed != nil && !needed(ctx) {
+			return withAttempts(ErrDoneBeforeRetry, n, "")
 		}
 	}
 }

@@ -32,7 +32,7 @@ func (c *Client) CreateBackup(ctx context.Context, request *CreateBackupRequest)
 	if dara.StringValue(request.ClientToken) == "" {
 		return nil, errors.New("polardb: CreateBackup needs a ClientToken, so that a retry cannot start a second backup")
 	}
-	return call[CreateBackupResponseBody](ctx, c, "CreateBackup", request)
+	return call[CreateBackupResponseBody](ctx, c, "CreateBackup", request, nil) // the ClientToken makes a retry safe
 }
 
 // NewClientToken is a fresh idempotency token for one CreateBackup: "tf-"

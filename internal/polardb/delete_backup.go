@@ -35,14 +35,23 @@ const CodeBackupNotFound = "InvalidBackupSetID.NotFound"
 // of an attempt the service acted on but whose answer was lost (a dropped
 // connection, a 5xx from a gateway after the service) finds the backup
 // gone and is answered CodeBackupNotFound, which a caller deleting one
-// backup counts as done (BackupGone).
+// backup counts as done (BackupGone). DeleteBackupUnlessGone reads before
+// each retry.
 func (c *Client) DeleteBackup(ctx context.Context, request *DeleteBackupRequest) (*DeleteBackupResponse, error) {
-	return call[DeleteBackupResponseBody](ctx, c, "DeleteBackup", request)
+	return c.DeleteBackupUnlessGone(ctx, request, nil)
 }
 
-// BackupGone reports whether err is the API's answer that the backup set
-// is not found (CodeBackupNotFound), after any retries.
+// DeleteBackupUnlessGone is DeleteBackup that asks listed, before each
+// retry, whether the backup is still listed: when it is not, an attempt
+// whose answer was lost deleted it, and the call ends with
+// ErrDoneBeforeRetry instead of being sent again.
+func (c *Client) DeleteBackupUnlessGone(ctx context.Context, request *DeleteBackupRequest, listed func(context.Context) bool) (*DeleteBackupResponse, error) {
+	return call[DeleteBackupResponseBody](ctx, c, "DeleteBackup", request, listed)
+}
+
+// BackupGone reports whether err says the backup set is deleted already:
+// the API's CodeBackupNotFound, or ErrDoneBeforeRetry, after any retries.
 func BackupGone(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.Code == CodeBackupNotFound
+	return errors.Is(err, ErrDoneBeforeRetry) || (errors.As(err, &apiErr) && apiErr.Code == CodeBackupNotFound)
 }

@@ -138,3 +138,50 @@ func TestDeleteBackupThroughALostAnswer(t *testing.T) {
 		})
 	}
 }
+
+// DeleteBackupUnlessGone reads before a retry: when the attempt whose
+// answer was lost deleted the backup, no retry is sent and the call ends
+// with ErrDoneBeforeRetry, which BackupGone counts as done; while the
+// backup is still listed, the retry is sent.
+func TestDeleteBackupUnlessGoneReadsBeforeTheRetry(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		delay    time.Duration
+		want     string // the attempts' codes
+		wantGone bool
+	}{
+		{"gone at once", 0, "fault:lost_answer", true},
+		{"still listed", time.Minute, "fault:lost_answer,", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			server, client := newEmulatedClient(t, quickRetry, []emulator.Cluster{deleteCluster()},
+				emulator.WithFaults(emulator.Faults{Fault: emulator.FaultLostAnswer, First: 1, Operation: "DeleteBackup"}), emulator.WithDeleteDelay(tt.delay))
+			reads := 0
+			listed := func(context.Context) bool {
+				reads++
+				for _, id := range listedBackups(t, client) {
+					if id == manualBackup {
+						return true
+					}
+				}
+				return false
+			}
+			_, err := client.DeleteBackupUnlessGone(context.Background(), &DeleteBackupRequest{DBClusterId: dara.String(matrixCluster), BackupId: dara.String(manualBackup)}, listed)
+			if gone := BackupGone(err); gone != tt.wantGone || (gone && !errors.Is(err, ErrDoneBeforeRetry)) || (!gone && err != nil) || reads != 1 {
+				t.Errorf("DeleteBackupUnlessGone: %v after %d reads; BackupGone = %v, want %v after 1 read", err, reads, gone, tt.wantGone)
+			}
+			var codes []string
+			for _, r := range server.Requests() {
+				if r.Action == "DeleteBackup" {
+					codes = append(codes, r.Code)
+				}
+			}
+			if got := strings.Join(codes, ","); got != tt.want {
+				t.Errorf("DeleteBackup attempts answered %q, want %q", got, tt.want)
+			}
+			if deleted := server.DeletedBackups(matrixCluster); len(deleted) != 1 {
+				t.Errorf("deleted %v, want %s once", deleted, manualBackup)
+			}
+		})
+	}
+}

@@ -37,5 +37,5 @@ type DescribeBackupsResponseBodyItemsBackup struct {
 // describeBackups makes one DescribeBackups call, for one page: see
 // DescribeAllBackups for them all.
 func (c *Client) describeBackups(ctx context.Context, request *DescribeBackupsRequest) (*DescribeBackupsResponse, error) {
-	return call[DescribeBackupsResponseBody](ctx, c, "DescribeBackups", request)
+	return call[DescribeBackupsResponseBody](ctx, c, "DescribeBackups", request, nil)
 }

@@ -31,21 +31,22 @@ import (
 func read[B any](ctx context.Context, c *Client, action string, request any) (*Response[B], error) {
 	query := openapiutil.Query(request)
 	return shared(ctx, c, sharedKey(action, query), func(ctx context.Context) (*Response[B], error) {
-		return invoke[B](ctx, c, action, query)
+		return invoke[B](ctx, c, action, query, nil)
 	})
 }
 
 // call makes one call of the operation action for request, B being the
-// body of the operation's response.
-func call[B any](ctx context.Context, c *Client, action string, request any) (*Response[B], error) {
-	return invoke[B](ctx, c, action, openapiutil.Query(request))
+// body of the operation's response; needed, when not nil, is asked before
+// each retry whether it is still needed (Client.call).
+func call[B any](ctx context.Context, c *Client, action string, request any, needed func(context.Context) bool) (*Response[B], error) {
+	return invoke[B](ctx, c, action, openapiutil.Query(request), needed)
 }
 
 // invoke makes one call of the operation action with the parameters query,
 // through Client.call (the retry policy, the shared limiter), and returns
 // its answer, decoded afresh at each attempt into a new B (rawAnswer.decode).
 // ctx bounds the whole call: cancelling it aborts the HTTP exchange.
-func invoke[B any](ctx context.Context, c *Client, action string, query map[string]*string) (*Response[B], error) {
+func invoke[B any](ctx context.Context, c *Client, action string, query map[string]*string, needed func(context.Context) bool) (*Response[B], error) {
 	params := RPCParams(action)
 	req := &openapiutil.OpenApiRequest{Query: query}
 	var body *B
@@ -60,7 +61,7 @@ func invoke[B any](ctx context.Context, c *Client, action string, query map[stri
 		// The transport kept the answer, decoded here once (see rawAnswer).
 		body = new(B)
 		return raw.decode(body, action)
-	})
+	}, needed)
 	if err != nil {
 		return nil, err
 	}

@@ -365,9 +365,9 @@ func (r *backupResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 // Delete deletes the backup, unless retain_on_destroy: a backup still being
-// taken is waited for first; DeleteBackup is sent until it is answered, a
-// backup already gone counting as deleted (a retry after a lost answer
-// meets that), then the wait until it is no longer listed.
+// taken is waited for first; DeleteBackup is sent, and sent again only
+// while the backup is still listed, a backup already gone counting as
+// deleted; then the wait until it is no longer listed.
 func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state backupModel
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
@@ -415,11 +415,17 @@ func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 
 	started := time.Now()
-	_, err := r.provider.client.DeleteBackup(ctx, &polardb.DeleteBackupRequest{DBClusterId: &clusterID, BackupId: &id})
+	// No token makes DeleteBackup safe to send again: before a retry, a read
+	// tells whether the attempt whose answer was lost deleted the backup.
+	stillListed := func(ctx context.Context) bool {
+		found, _, err := r.find(ctx, state)
+		return err != nil || found != nil
+	}
+	_, err := r.provider.client.DeleteBackupUnlessGone(ctx, &polardb.DeleteBackupRequest{DBClusterId: &clusterID, BackupId: &id}, stillListed)
 	r.provider.logCall(ctx, "DeleteBackup", started, map[string]any{"cluster_id": clusterID, "backup_id": id}, err)
 	var apiErr *polardb.APIError
 	switch {
-	case polardb.BackupGone(err): // deleted already: by the attempt whose answer was lost, or outside Terraform
+	case polardb.BackupGone(err): // deleted already: by an attempt whose answer was lost, or outside Terraform
 	case clusterGone(err):
 		resp.Diagnostics.Append(clusterGoneWarning(state))
 		return

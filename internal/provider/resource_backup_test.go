@@ -137,7 +137,7 @@ func TestAccBackupResourceLifecycle(t *testing.T) {
 				}),
 			},
 		},
-		CheckDestroy: e.expectDeletes("DeleteBackup", lost, "DeleteBackup InvalidBackupSetID.NotFound"),
+		CheckDestroy: e.expectDeletes("DeleteBackup", lost), // read before a retry: the lost attempt had deleted it
 	})
 	if listed := e.listedManualBackups(clusterWithoutJobs); len(listed) != 1 {
 		t.Errorf("manual backups left %v, want only the one retained", listed)
@@ -348,5 +348,75 @@ list "polardb_backup" "automated" {
 				},
 			},
 		},
+	})
+}
+
+// A backup that ends Failed is an error naming it, and leaves nothing in
+// the state; one still being taken at the create timeout is kept in the
+// state, tainted: the next apply waits for it, deletes it and takes a new
+// one.
+func TestAccBackupResourceUnfinished(t *testing.T) {
+	t.Run("failed", func(t *testing.T) {
+		e := startEmulator(t, emulator.Cluster{ID: "pc-2zeacc0000000010", FailTakenBackups: true})
+		testSteps(t, resource.TestStep{
+			Config:      e.config(backupResourceConfig("pc-2zeacc0000000010")),
+			ExpectError: errorWith("PolarDB backup failed", "Backup 2300000001 of pc-2zeacc0000000010", "is listed with status Failed", "not kept in the state"),
+		})
+		if n := e.calls("DeleteBackup", ""); n != 0 {
+			t.Errorf("%d DeleteBackup calls, want none: nothing was in the state", n)
+		}
+	})
+
+	t.Run("timeout", func(t *testing.T) {
+		server := emulator.New(emulator.Data{Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+			Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(8*time.Second))
+		e := serveEmulator(t, server)
+		config := func(create string) string {
+			return e.config(backupResourceConfig(clusterWithoutJobs, fmt.Sprintf("timeouts = { create = %q }", create)))
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: config("2s"), ExpectError: errorWith("PolarDB backup not done at the create timeout", "Backup 2300000001", "recorded in the state", "tainted")},
+				{
+					Config: config("2m"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionDestroyBeforeCreate)}},
+					ConfigStateChecks: takenBackup,
+					Check: func(*terraform.State) error {
+						if deleted := e.DeletedBackups(clusterWithoutJobs); !slices.Equal(deleted, []string{"2300000001"}) {
+							return fmt.Errorf("deleted %v, want the tainted backup, once it was taken", deleted)
+						}
+						return nil
+					},
+				},
+			},
+		})
+	})
+}
+
+// A backup that stays listed a while after its deletion: the destroy whose
+// DeleteBackup answer is lost sends it again (the backup is still listed),
+// which changes nothing, and waits until the backup is no longer listed.
+func TestAccBackupResourceDeleteWhileListed(t *testing.T) {
+	server := emulator.New(emulator.Data{Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
+		Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(time.Second), emulator.WithDeleteDelay(5*time.Second))
+	e := serveEmulator(t, server)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.config(backupResourceConfig(clusterWithoutJobs)),
+			Check: func(*terraform.State) error {
+				e.SetFaults(emulator.Faults{Fault: emulator.FaultLostAnswer, First: 1, Operation: "DeleteBackup"})
+				return nil
+			},
+		}},
+		CheckDestroy: resource.ComposeTestCheckFunc(e.expectDeletes("DeleteBackup fault:"+string(emulator.FaultLostAnswer), "DeleteBackup"),
+			func(*terraform.State) error {
+				if listed, deleted := e.listedManualBackups(clusterWithoutJobs), e.DeletedBackups(clusterWithoutJobs); len(listed) != 0 || len(deleted) != 1 {
+					return fmt.Errorf("listed %v after the destroy, deleted %v: want none listed, one deleted", listed, deleted)
+				}
+				return nil
+			}),
 	})
 }
