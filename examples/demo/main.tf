@@ -99,15 +99,25 @@ output "recovery_window" {
   value       = data.polardb_recovery_window.this
 }
 
+variable "take_backup" {
+  description = "Whether the demo holds a backup: make demo applies true, then false, which deletes it."
+  type        = bool
+  default     = true
+}
+
 # A manual backup taken by the apply, under every CLI: the apply returns
 # once it is listed as available. The demo's emulator starts afresh each
 # time, so the backup is taken on every run.
 resource "polardb_backup" "demo" {
+  count      = var.take_backup ? 1 : 0
   cluster_id = local.cluster_id
   triggers   = { reason = "make demo" }
 }
 
 output "backup" {
-  description = "The backup the apply took."
-  value       = "${polardb_backup.demo.backup_id} ${polardb_backup.demo.backup_mode} ${polardb_backup.demo.backup_status}, available ${polardb_backup.demo.available}, started ${polardb_backup.demo.start_time}"
+  description = "The backup the apply took, if it holds one."
+  value = one([
+    for b in polardb_backup.demo :
+    "${b.backup_id} ${b.backup_mode} ${b.backup_status}, available ${b.available}, started ${b.start_time}"
+  ])
 }

@@ -4,8 +4,8 @@
 // and runs `init` and `apply` of examples/demo with the CLI that
 // TF_ACC_TERRAFORM_PATH names (the GNUmakefile has scripts/terraform-cli.sh
 // choose it), printing the sample cluster's backup tasks and backups and
-// taking a backup with the polardb_backup resource, which it then destroys,
-// deleting the backup (the cluster has 3 manual backups at most); then it
+// taking a backup with the polardb_backup resource, which a second apply
+// deletes (the cluster keeps 3 manual backups at most); then it
 // invokes the action of examples/demo/backup.tf, taking a backup, with
 // the CLI that runs actions (testsupport.ActionsCLI: that one, or, if it
 // has none, Terraform 1.15.9 from the shared tools, as it says). No cloud
@@ -76,18 +76,19 @@ func run() error {
 	return runCLIs(runs, filepath.Join(home, "work"), env)
 }
 
-// cliRuns are the demo's runs: init, apply and the backup's destroy of
-// main.tf with cli, the CLI under test, then the invocation of backup.tf's action with the CLI
+// cliRuns are the demo's runs: init and two applies of main.tf with cli,
+// the CLI under test (the second deletes the backup the first took), then
+// the invocation of backup.tf's action with the CLI
 // that runs actions, if there is one; it says which, or why there is none.
 func cliRuns(cli string) []cliRun {
 	runs := []cliRun{
 		{cli, []string{"main.tf"}, []string{"init", "-input=false"}},
 		{cli, nil, []string{"apply", "-auto-approve", "-input=false"}},
-		{cli, nil, []string{"destroy", "-target=polardb_backup.demo", "-auto-approve", "-input=false"}},
+		{cli, nil, []string{"apply", "-var=take_backup=false", "-auto-approve", "-input=false"}},
 	}
 	actionsCLI, _, note := testsupport.ActionsCLI()
 	if actionsCLI == "" {
-		say("the demo takes no backup: " + note)
+		say("the demo invokes no action: " + note)
 		return runs
 	}
 	if note != "" {
