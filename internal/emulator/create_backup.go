@@ -3,7 +3,6 @@ package emulator
 // CreateBackup: a manual backup task that progresses as the data's do.
 
 import (
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -17,17 +16,6 @@ const createdBackupDuration = 5 * time.Second
 // maxManualBackups is how many manual backups a cluster keeps; CreateBackup
 // refuses another (errBackupTimesExceeded).
 const maxManualBackups = 3
-
-// The refusals of CreateBackup. The codes and statuses are those of its
-// error table and of the API's common error codes (InvalidParameter,
-// IdempotentParameterMismatch); BackupTimesExceeded's message is the one
-// its description says users get, where the table has "The maximum number
-// of backups per day is exceeded.".
-var (
-	errBackupTimesExceeded  = &apiError{http.StatusForbidden, "BackupTimesExceeded", "Exceeding the daily backup times of this DB cluster."}
-	errClientTokenMalformed = &apiError{http.StatusBadRequest, "InvalidParameter", "The parameter ClientToken is not valid: at most 64 ASCII characters."}
-	errIdempotentMismatch   = &apiError{http.StatusBadRequest, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request."}
-)
 
 // firstCreatedJobID is the ID of the first task CreateBackup starts, unless
 // the data has IDs above it: a 10-digit number, as the service's are.

@@ -6,23 +6,9 @@ package emulator
 import (
 	"errors"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
-)
-
-// The refusals of DeleteBackup. InvalidBackupSetID.NotFound is its page's,
-// with the 404 of errWriteClusterNotFound; the page has no code for an
-// automatic backup or for one not in Success: OperationDenied.BackupMode
-// is a guess, IncorrectBackupSetState the code of PolarDB's restore
-// operations for a backup set in the wrong state. MissingBackupId follows
-// the gateway's MissingDBClusterId.
-var (
-	errMissingBackupID      = &apiError{http.StatusBadRequest, "MissingBackupId", "BackupId is mandatory for this action."}
-	errBackupSetNotFound    = &apiError{http.StatusBadRequest, "InvalidBackupSetID.NotFound", "The specified parameter BackupId is not valid."}
-	errAutomatedNotDeleted  = &apiError{http.StatusForbidden, "OperationDenied.BackupMode", "Automatic backups cannot be deleted manually: they are kept for the retention period of the backup policy."}
-	errBackupSetStateDenied = &apiError{http.StatusBadRequest, "IncorrectBackupSetState", "Current backup set state does not support operations."}
 )
 
 // deleteBackupResponse is the DeleteBackup answer: nothing in it says when

@@ -54,6 +54,26 @@ var (
 	// and DeleteBackup's pages): 404, where the reads answer 400.
 	errWriteClusterNotFound = &apiError{http.StatusNotFound, errClusterNotFound.code, errClusterNotFound.message}
 
+	// The refusals of CreateBackup. The codes and statuses are those of its
+	// error table and of the API's common error codes (InvalidParameter,
+	// IdempotentParameterMismatch); BackupTimesExceeded's message is the one
+	// its description says users get, where the table has "The maximum number
+	// of backups per day is exceeded.".
+	errBackupTimesExceeded  = &apiError{http.StatusForbidden, "BackupTimesExceeded", "Exceeding the daily backup times of this DB cluster."}
+	errClientTokenMalformed = &apiError{http.StatusBadRequest, "InvalidParameter", "The parameter ClientToken is not valid: at most 64 ASCII characters."}
+	errIdempotentMismatch   = &apiError{http.StatusBadRequest, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request."}
+
+	// The refusals of DeleteBackup. InvalidBackupSetID.NotFound is its page's,
+	// with the 404 of errWriteClusterNotFound; the page has no code for an
+	// automatic backup or for one not in Success: OperationDenied.BackupMode
+	// is a guess, IncorrectBackupSetState the code of PolarDB's restore
+	// operations for a backup set in the wrong state. MissingBackupId follows
+	// the gateway's MissingDBClusterId.
+	errMissingBackupID      = &apiError{http.StatusBadRequest, "MissingBackupId", "BackupId is mandatory for this action."}
+	errBackupSetNotFound    = &apiError{http.StatusBadRequest, "InvalidBackupSetID.NotFound", "The specified parameter BackupId is not valid."}
+	errAutomatedNotDeleted  = &apiError{http.StatusForbidden, "OperationDenied.BackupMode", "Automatic backups cannot be deleted manually: they are kept for the retention period of the backup policy."}
+	errBackupSetStateDenied = &apiError{http.StatusBadRequest, "IncorrectBackupSetState", "Current backup set state does not support operations."}
+
 	// DescribeBackups. Its page documents only InvalidDBClusterId.Malformed;
 	// these are the codes and messages that the DescribeBackups pages of
 	// ApsaraDB for Redis and MongoDB and PolarDB's other paged APIs document

@@ -518,7 +518,10 @@ func TestDescribeAllBackupsRetriesAThrottledPage(t *testing.T) {
 	}
 }
 
-func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
+// heldBackupsClient is a client of a server listing 250 backups whose
+// first page waits until release is closed: reads started meanwhile are
+// in flight together.
+func heldBackupsClient(t *testing.T) (*backupServer, *Client, chan struct{}) {
 	release := make(chan struct{})
 	s := &backupServer{list: always(backupIDs(1, 250)), page: func(_, pageNumber int) http.HandlerFunc {
 		if pageNumber == 1 {
@@ -526,7 +529,11 @@ func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
 		}
 		return nil
 	}}
-	client := newBackupsClient(t, s)
+	return s, newBackupsClient(t, s), release
+}
+
+func TestDescribeAllBackupsSharesIdenticalReads(t *testing.T) {
+	s, client, release := heldBackupsClient(t)
 
 	// Four identical reads (the page asked for is ignored), and one with
 	// another filter, at the same time.
@@ -751,14 +758,7 @@ func TestBackupPagesNewestFirst(t *testing.T) {
 // Reads of as many first pages share a read, as all does with
 // DescribeAllBackups; reads of other pages do not.
 func TestDescribeNewestBackupsSharesIdenticalReads(t *testing.T) {
-	release := make(chan struct{})
-	s := &backupServer{list: always(backupIDs(1, 250)), page: func(_, pageNumber int) http.HandlerFunc {
-		if pageNumber == 1 {
-			<-release
-		}
-		return nil
-	}}
-	client := newBackupsClient(t, s)
+	s, client, release := heldBackupsClient(t)
 	read := func(ctx context.Context, n int) (*BackupSets, error) {
 		if n < 0 {
 			return client.DescribeAllBackups(ctx, backupsRequest)

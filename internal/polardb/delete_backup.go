@@ -5,6 +5,17 @@ import (
 	"errors"
 )
 
+// CodeBackupNotFound is the API's code for a backup set ID the cluster
+// does not have: unknown, or already deleted.
+const CodeBackupNotFound = "InvalidBackupSetID.NotFound"
+
+// BackupGone reports whether err says the backup set is deleted already:
+// the API's CodeBackupNotFound, or ErrDoneBeforeRetry, after any retries.
+func BackupGone(err error) bool {
+	var apiErr *APIError
+	return errors.Is(err, ErrDoneBeforeRetry) || (errors.As(err, &apiErr) && apiErr.Code == CodeBackupNotFound)
+}
+
 // DeleteBackupRequest is the request of DeleteBackup. Nil fields are not
 // sent.
 type DeleteBackupRequest struct {
@@ -26,10 +37,6 @@ type DeleteBackupResponseBody struct {
 // GetRequestId is the answer's RequestId, as the SDK's getter is.
 func (s *DeleteBackupResponseBody) GetRequestId() *string { return s.RequestId }
 
-// CodeBackupNotFound is the API's code for a backup set ID the cluster
-// does not have: unknown, or already deleted.
-const CodeBackupNotFound = "InvalidBackupSetID.NotFound"
-
 // DeleteBackup deletes manual backup sets of a cluster. It is a write,
 // never shared with another caller. The API takes no ClientToken: a retry
 // of an attempt the service acted on but whose answer was lost (a dropped
@@ -47,11 +54,4 @@ func (c *Client) DeleteBackup(ctx context.Context, request *DeleteBackupRequest)
 // ErrDoneBeforeRetry instead of being sent again.
 func (c *Client) DeleteBackupUnlessGone(ctx context.Context, request *DeleteBackupRequest, listed func(context.Context) bool) (*DeleteBackupResponse, error) {
 	return call[DeleteBackupResponseBody](ctx, c, "DeleteBackup", request, listed)
-}
-
-// BackupGone reports whether err says the backup set is deleted already:
-// the API's CodeBackupNotFound, or ErrDoneBeforeRetry, after any retries.
-func BackupGone(err error) bool {
-	var apiErr *APIError
-	return errors.Is(err, ErrDoneBeforeRetry) || (errors.As(err, &apiErr) && apiErr.Code == CodeBackupNotFound)
 }

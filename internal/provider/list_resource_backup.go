@@ -32,41 +32,30 @@ var (
 
 func newBackupListResource() list.ListResource { return &backupListResource{} }
 
-// backupListModel is the configuration of a list block.
-type backupListModel struct {
-	ClusterID  types.String `tfsdk:"cluster_id"`
-	StartTime  types.String `tfsdk:"start_time"`
-	EndTime    types.String `tfsdk:"end_time"`
-	BackupMode types.String `tfsdk:"backup_mode"`
-}
-
 func (l *backupListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_backup"
 }
 
 func (l *backupListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attributes := map[string]schema.Attribute{
+		"cluster_id": schema.StringAttribute{MarkdownDescription: clusterIDDescription, Required: true, Validators: clusterIDValidators()},
+		"backup_mode": schema.StringAttribute{
+			MarkdownDescription: "Only backups of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
+		},
+	}
+	for name, description := range map[string]string{
+		"start_time": "Beginning of the window, an RFC 3339 timestamp. Default: 7 days before `end_time`. A backup is in the window when it started within it.",
+		"end_time":   "End of the window, an RFC 3339 timestamp, not before `start_time`. Default: the time of the query.",
+	} {
+		attributes[name] = schema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: []validator.String{timestamp{}}}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: withRAMAction("Lists the backup sets of a PolarDB cluster within a time window (API `DescribeBackups`), newest first, "+
 			"for `terraform query` (Terraform 1.14 or later): each with its identity, to import it as a `polardb_backup`, "+
 			"and with `include_resource = true` every attribute the resource has.", "DescribeBackups"),
-		Attributes: map[string]schema.Attribute{
-			"cluster_id": schema.StringAttribute{MarkdownDescription: clusterIDDescription, Required: true, Validators: clusterIDValidators()},
-			"start_time": schema.StringAttribute{
-				MarkdownDescription: "Beginning of the window, an RFC 3339 timestamp. Default: 7 days before `end_time`. A backup is in the window when it started within it.",
-				Optional:            true,
-				Validators:          []validator.String{timestamp{}},
-			},
-			"end_time": schema.StringAttribute{
-				MarkdownDescription: "End of the window, an RFC 3339 timestamp, not before `start_time`. Default: the time of the query.",
-				Optional:            true,
-				Validators:          []validator.String{timestamp{}},
-			},
-			"backup_mode": schema.StringAttribute{
-				MarkdownDescription: "Only backups of this backup mode (`BackupMode`): `Automated` or `Manual`, case-sensitive.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("Automated", "Manual")},
-			},
-		},
+		Attributes: attributes,
 	}
 }
 
@@ -76,11 +65,11 @@ func (l *backupListResource) Configure(_ context.Context, req resource.Configure
 
 // ValidateListResourceConfig refuses a window that ends before it starts.
 func (l *backupListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
-	var config backupListModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() || config.StartTime.IsUnknown() || config.EndTime.IsUnknown() {
+	config := backupValuesOf(req.Config.Raw)
+	if !config["start_time"].IsKnown() || !config["end_time"].IsKnown() {
 		return
 	}
-	if _, problem := windowOf(config.StartTime.ValueString(), config.EndTime.ValueString(), time.Now()); problem != nil {
+	if _, problem := windowOf(config.text("start_time"), config.text("end_time"), time.Now()); problem != nil {
 		resp.Diagnostics.Append(problem)
 	}
 }
@@ -89,12 +78,12 @@ func (l *backupListResource) ValidateListResourceConfig(ctx context.Context, req
 // they need) when Terraform asks for the results: the calls are made in
 // the results' iterator, which outlives List.
 func (l *backupListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config backupListModel
-	diags := req.Config.Get(ctx, &config)
+	config := backupValuesOf(req.Config.Raw)
+	var diags diag.Diagnostics
 	if l.provider == nil {
 		diags.Append(notConfigured("no backup can be listed"))
 	}
-	w, problem := windowOf(config.StartTime.ValueString(), config.EndTime.ValueString(), time.Now())
+	w, problem := windowOf(config.text("start_time"), config.text("end_time"), time.Now())
 	if problem != nil {
 		diags.Append(problem)
 	}
@@ -105,12 +94,15 @@ func (l *backupListResource) List(ctx context.Context, req list.ListRequest, str
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(l.provider.masked(ctx), defaultReadTimeout)
 		defer cancel()
-		clusterID := config.ClusterID.ValueString()
-		read, err := l.provider.readNewestBackups(ctx, polardb.DescribeBackupsRequest{DBClusterId: &clusterID,
-			BackupMode: optionalString(config.BackupMode)}, w, int(req.Limit))
+		clusterID, mode := config.text("cluster_id"), config.text("backup_mode")
+		request := polardb.DescribeBackupsRequest{DBClusterId: &clusterID}
+		if mode != "" {
+			request.BackupMode = &mode
+		}
+		read, err := l.provider.readNewestBackups(ctx, request, w, int(req.Limit))
 		if err != nil {
 			rc := l.provider.readContext("DescribeBackups", "Listing PolarDB backups", clusterID, defaultReadTimeout)
-			rc.backupMode, rc.timeoutSetting = config.BackupMode.ValueString(), "the fixed limit of a query"
+			rc.backupMode, rc.timeoutSetting = mode, "the fixed limit of a query"
 			push(list.ListResult{Diagnostics: readErrorDiagnostics(err, rc)})
 			return
 		}
@@ -124,7 +116,7 @@ func (l *backupListResource) List(ctx context.Context, req list.ListRequest, str
 			}
 			result := req.NewListResult(ctx)
 			result.DisplayName = fmt.Sprintf("%s %s backup %s of %s, %s", deref(b.BackupStatus), deref(b.BackupMode), deref(b.BackupId), clusterID, deref(b.BackupStartTime))
-			result.Diagnostics.Append(result.Identity.Set(ctx, backupIdentity{ClusterID: config.ClusterID, BackupID: types.StringPointerValue(b.BackupId)})...)
+			result.Diagnostics.Append(result.Identity.Set(ctx, backupIdentity{ClusterID: types.StringValue(clusterID), BackupID: types.StringPointerValue(b.BackupId)})...)
 			if req.IncludeResource {
 				result.Resource.Raw, diags = resourceOf(result.Resource.Raw.Type(), clusterID, b)
 				result.Diagnostics.Append(diags...)

@@ -9,11 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
@@ -143,46 +140,4 @@ func (b *newBackup) pollListing(ctx context.Context) (polled[backupsRead], error
 func (b *newBackup) report(status string) {
 	b.lastSeen = status
 	b.progress("Backup of " + b.clusterID + ": " + status)
-}
-
-// createErrorDiagnostic explains a CreateBackup that failed: the refusals
-// a user can act on by name, the rest as a read's.
-func (b *newBackup) createErrorDiagnostic(err error) diag.Diagnostic {
-	var apiErr *polardb.APIError
-	switch {
-	case errors.Is(err, errNoJobID):
-		return diag.NewErrorDiagnostic("PolarDB backup started without a job ID",
-			fmt.Sprintf("CreateBackup answered (request ID %s) without a BackupJobId, so the new backup of %s cannot be followed. "+
-				"It may be running: see the polardb_backup_tasks data source with backup_mode = \"Manual\".", b.requestID, b.clusterID))
-	case errors.As(err, &apiErr) && (apiErr.Code == "BackupTimesExceeded" || strings.Contains(apiErr.Message, "daily backup times")):
-		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster has its maximum of manual backups",
-			fmt.Sprintf("PolarDB refused a new backup of %s: a cluster keeps at most %d manual backups (automated backups do not count), "+
-				"and takes only so many backups a day. If it has %d manual backups, delete one that is no longer needed (in the console "+
-				"under Backup and Restore, with the DeleteBackup API, or by destroying its polardb_backup) and %s again; if not, the day's backups are used up: "+
-				"%s again tomorrow. No backup was started.%s\n\n%s",
-				b.clusterID, manualBackupLimit, manualBackupLimit, b.surface.again, b.surface.again, b.surface.atLimit, apiErrorFacts(apiErr, "CreateBackup")))
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
-		verb := "timed out"
-		if errors.Is(err, context.Canceled) {
-			verb = "was cancelled"
-		}
-		return diag.NewErrorDiagnostic("Starting a PolarDB backup "+verb,
-			fmt.Sprintf("CreateBackup for %s got no answer in time (%v). The service may have started the backup all the same: "+
-				"check the polardb_backup_tasks data source (backup_mode = \"Manual\") before you %s again. "+
-				"It may take %s (%s).", b.clusterID, err, b.surface.again, durationText(b.timeout), b.surface.timeoutSetting))
-	}
-	d := readErrorDiagnostics(err, b.readContext("CreateBackup", "Starting a PolarDB backup"))[0]
-	if polardb.Retryable(err) { // the last attempt's answer may have been lost after the service acted
-		d = withDetail(d, fmt.Sprintf("\n\nThe service may have started the backup all the same: check the polardb_backup_tasks data source "+
-			"(backup_mode = \"Manual\") for a backup of %s started since %s before you %s again.",
-			b.clusterID, b.started.UTC().Format(time.RFC3339), b.surface.again))
-	}
-	return d
-}
-
-// readContext is the context of a failed call, for its diagnostic.
-func (b *newBackup) readContext(operation, doing string) readContext {
-	rc := b.provider.readContext(operation, doing, b.clusterID, b.timeout)
-	rc.timeoutSetting = b.surface.timeoutSetting
-	return rc
 }

@@ -63,26 +63,27 @@ var (
 
 func newBackupResource() resource.Resource { return &backupResource{} }
 
-// backupModel is the resource's state and plan. The state is written with
-// the schema's types (backupState); the model reads it.
-type backupModel struct {
-	ID              types.String   `tfsdk:"id"`
-	ClusterID       types.String   `tfsdk:"cluster_id"`
-	Triggers        types.Map      `tfsdk:"triggers"`
-	RetainOnDestroy types.Bool     `tfsdk:"retain_on_destroy"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
-	BackupID        types.String   `tfsdk:"backup_id"`
-	BackupJobID     types.String   `tfsdk:"backup_job_id"`
-	BackupStatus    types.String   `tfsdk:"backup_status"`
-	BackupMode      types.String   `tfsdk:"backup_mode"`
-	BackupMethod    types.String   `tfsdk:"backup_method"`
-	BackupType      types.String   `tfsdk:"backup_type"`
-	BackupLevel     types.String   `tfsdk:"backup_level"`
-	StartTime       types.String   `tfsdk:"start_time"`
-	EndTime         types.String   `tfsdk:"end_time"`
-	ConsistentTime  types.String   `tfsdk:"consistent_time"`
-	SizeBytes       types.Int64    `tfsdk:"size_bytes"`
-	Available       types.Bool     `tfsdk:"available"`
+// backupValues are an object's attributes by name, of the schema's types:
+// a polardb_backup's plan or state, or the configuration of its list block.
+type backupValues map[string]tftypes.Value
+
+// backupValuesOf reads value's attributes.
+func backupValuesOf(value tftypes.Value) backupValues {
+	var attrs map[string]tftypes.Value
+	_ = value.As(&attrs) // an object, as the schema has it
+	return attrs
+}
+
+// text is the string attribute name; "" when null or unknown.
+func (s backupValues) text(name string) string {
+	var v *string
+	_ = s[name].As(&v) // nil for a null value; an unknown one is an error, and leaves it nil
+	return deref(v)
+}
+
+// identity is the state's identity.
+func (s backupValues) identity() backupIdentity {
+	return backupIdentity{ClusterID: types.StringValue(s.text("cluster_id")), BackupID: types.StringValue(s.text("backup_id"))}
 }
 
 // backupIdentity is the resource's identity: the backup set, and the
@@ -176,21 +177,12 @@ func (r *backupResource) Configure(_ context.Context, req resource.ConfigureRequ
 // taken at the timeout is recorded, and Terraform marks it tainted, so that
 // no backup is lost track of.
 func (r *backupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan backupModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+	ctx, cancel, timeout := r.begin(ctx, req.Plan, timeouts.Value.Create, defaultWaitTimeout, "no backup can be taken", &resp.Diagnostics)
+	if cancel == nil {
 		return
 	}
-	if r.provider == nil {
-		resp.Diagnostics.Append(notConfigured("no backup can be taken"))
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.provider.masked(ctx), timeout)
 	defer cancel()
-	b := &newBackup{provider: r.provider, clusterID: plan.ClusterID.ValueString(), surface: resourceSurface, timeout: timeout,
+	b := &newBackup{provider: r.provider, clusterID: backupValuesOf(req.Plan.Raw).text("cluster_id"), surface: resourceSurface, timeout: timeout,
 		progress: func(message string) { tflog.Info(ctx, message) }}
 	if err := b.create(ctx); err != nil {
 		resp.Diagnostics.Append(b.createErrorDiagnostic(err))
@@ -215,6 +207,28 @@ func (r *backupResource) Create(ctx context.Context, req resource.CreateRequest,
 	if err != nil {
 		resp.Diagnostics.Append(b.unfinishedDiagnostic(err))
 	}
+}
+
+// begin is the context of a create or a delete: bounded by the timeout
+// that limit reads from the timeouts attribute of value (byDefault when not
+// set), with secrets masked. cancel is nil, with diagnostics, when nothing
+// can be done: cannot says what.
+func (r *backupResource) begin(ctx context.Context, value interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}, limit func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), byDefault time.Duration, cannot string, diags *diag.Diagnostics,
+) (_ context.Context, cancel context.CancelFunc, timeout time.Duration) {
+	if r.provider == nil {
+		diags.Append(notConfigured(cannot))
+		return ctx, nil, 0
+	}
+	var limits timeouts.Value
+	diags.Append(value.GetAttribute(ctx, path.Root("timeouts"), &limits)...)
+	timeout, problems := limit(limits, ctx, byDefault)
+	if diags.Append(problems...); diags.HasError() {
+		return ctx, nil, 0
+	}
+	ctx, cancel = context.WithTimeout(r.provider.masked(ctx), timeout)
+	return ctx, cancel, timeout
 }
 
 // unfinishedDiagnostic explains a create whose wait err ended: the backup
@@ -277,11 +291,8 @@ func setBackupAttributes(attrs map[string]tftypes.Value, set *backupSet, jobID *
 // the state, so that the next plan takes a new one; the identity is set
 // first, from the state, as the framework wants it even then.
 func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state backupModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, backupIdentity{ClusterID: state.ClusterID, BackupID: state.BackupID})...)
+	state := backupValuesOf(req.State.Raw)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, state.identity())...)
 	if r.provider == nil {
 		resp.Diagnostics.Append(notConfigured("the backup cannot be read"))
 		return
@@ -304,11 +315,11 @@ func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// Not listed: gone, unless it was never listed (an import, or a create
 	// that timed out while the backup was being taken).
 	switch {
-	case state.BackupStatus.ValueString() != "":
+	case state.text("backup_status") != "":
 		tflog.Warn(ctx, "The PolarDB backup is no longer listed: removed from the state", map[string]any{
-			"cluster_id": state.ClusterID.ValueString(), "backup_id": state.BackupID.ValueString()})
+			"cluster_id": state.text("cluster_id"), "backup_id": state.text("backup_id")})
 		resp.State.RemoveResource(ctx)
-	case state.BackupJobID.ValueString() != "":
+	case state.text("backup_job_id") != "":
 		running, err := r.taskListed(ctx, state)
 		if err != nil {
 			resp.Diagnostics.Append(r.callFailed(err, "DescribeBackupTasks", "Reading the PolarDB backup", state, defaultReadTimeout, "")...)
@@ -320,48 +331,44 @@ func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.AddAttributeError(path.Root("backup_id"), "PolarDB backup not found",
 			fmt.Sprintf("DescribeBackups lists no level-1 backup set %s of %s between %s and %s, the last %d days: the longest PolarDB keeps one. "+
 				"Check the backup ID (in the console under Backup and Restore, or with the polardb_backups data source), and that it is not a level-2 copy.",
-				state.BackupID.ValueString(), state.ClusterID.ValueString(), start, end, int(importWindow.Hours()/24)))
+				state.text("backup_id"), state.text("cluster_id"), start, end, int(importWindow.Hours()/24)))
 	}
 }
 
 // find looks the backup up by its ID, in a window around its start time,
 // or the last importWindow when that is not known: one DescribeBackups call.
-func (r *backupResource) find(ctx context.Context, state backupModel) (*backupSet, backupWindow, error) {
+func (r *backupResource) find(ctx context.Context, state backupValues) (*backupSet, backupWindow, error) {
 	now := time.Now()
 	w := backupWindow{start: now.Add(-importWindow - backupClockSkew), end: now.Add(backupClockSkew)}
-	if started, err := time.Parse(time.RFC3339, state.StartTime.ValueString()); err == nil {
+	if started, err := time.Parse(time.RFC3339, state.text("start_time")); err == nil {
 		w = backupWindow{start: started.Add(-backupClockSkew), end: started.Add(backupClockSkew)}
 	}
-	read, err := r.provider.readBackups(ctx, polardb.DescribeBackupsRequest{DBClusterId: state.ClusterID.ValueStringPointer(),
-		BackupId: state.BackupID.ValueStringPointer()}, w)
+	read, err := r.provider.readBackups(ctx, polardb.DescribeBackupsRequest{DBClusterId: new(state.text("cluster_id")),
+		BackupId: new(state.text("backup_id"))}, w)
 	if err != nil {
 		return nil, w, err
 	}
-	return levelOne(read.backups, state.BackupID.ValueString()), w, nil
+	return levelOne(read.backups, state.text("backup_id")), w, nil
 }
 
 // taskListed says whether the backup's job is still listed as a task: a
 // backup being taken, not yet listed as a backup set.
-func (r *backupResource) taskListed(ctx context.Context, state backupModel) (bool, error) {
-	tasks, err := r.provider.describeTasks(ctx, &polardb.DescribeBackupTasksRequest{DBClusterId: state.ClusterID.ValueStringPointer(),
-		BackupJobId: state.BackupJobID.ValueStringPointer()})
+func (r *backupResource) taskListed(ctx context.Context, state backupValues) (bool, error) {
+	tasks, err := r.provider.describeTasks(ctx, &polardb.DescribeBackupTasksRequest{DBClusterId: new(state.text("cluster_id")),
+		BackupJobId: new(state.text("backup_job_id"))})
 	if err != nil {
 		return false, err
 	}
 	return slices.ContainsFunc(jobsOf(tasks), func(j *backupJob) bool {
-		return j != nil && deref(j.BackupJobId) == state.BackupJobID.ValueString()
+		return j != nil && deref(j.BackupJobId) == state.text("backup_job_id")
 	}), nil
 }
 
 // Update changes only what sends no call: retain_on_destroy, timeouts, and
 // triggers set for the first time or removed.
 func (r *backupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan backupModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
-		return
-	}
 	resp.State.Raw = req.Plan.Raw
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, backupIdentity{ClusterID: plan.ClusterID, BackupID: plan.BackupID})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, backupValuesOf(req.Plan.Raw).identity())...)
 }
 
 // Delete deletes the backup, unless retain_on_destroy: a backup still being
@@ -369,36 +376,29 @@ func (r *backupResource) Update(ctx context.Context, req resource.UpdateRequest,
 // while the backup is still listed, a backup already gone counting as
 // deleted; then the wait until it is no longer listed.
 func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state backupModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
-	id, clusterID := state.BackupID.ValueString(), state.ClusterID.ValueString()
+	state := backupValuesOf(req.State.Raw)
+	id, clusterID := state.text("backup_id"), state.text("cluster_id")
 	switch {
-	case state.RetainOnDestroy.ValueBool():
+	case state["retain_on_destroy"].Equal(tftypes.NewValue(tftypes.Bool, true)):
 		tflog.Info(ctx, "retain_on_destroy: the PolarDB backup is kept, and forgotten", map[string]any{"cluster_id": clusterID, "backup_id": id})
 		return
-	case state.BackupMode.ValueString() == "Automated":
+	case state.text("backup_mode") == "Automated":
 		resp.Diagnostics.Append(automatedDiagnostic(state, ""))
 		return
-	case r.provider == nil:
-		resp.Diagnostics.Append(notConfigured("the backup cannot be deleted"))
+	}
+	ctx, cancel, timeout := r.begin(ctx, req.State, timeouts.Value.Delete, defaultDeleteTimeout, "the backup cannot be deleted", &resp.Diagnostics)
+	if cancel == nil {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.provider.masked(ctx), timeout)
 	defer cancel()
 	failed := func(err error, operation string) diag.Diagnostics {
 		return r.callFailed(err, operation, "Deleting the PolarDB backup", state, timeout, "`timeouts = { delete = \"...\" }` on the resource")
 	}
 
-	if state.BackupStatus.ValueString() != backupSuccess { // tainted, still being taken: DeleteBackup takes only a Success
+	if state.text("backup_status") != backupSuccess { // tainted, still being taken: DeleteBackup takes only a Success
 		b := &newBackup{provider: r.provider, clusterID: clusterID, jobID: id, started: time.Now().Add(-importWindow),
 			progress: func(message string) { tflog.Info(ctx, message) }}
-		if started, err := time.Parse(time.RFC3339, state.StartTime.ValueString()); err == nil {
+		if started, err := time.Parse(time.RFC3339, state.text("start_time")); err == nil {
 			b.started = started
 		}
 		var failedBackup *backupFailedError
@@ -452,8 +452,8 @@ func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 // callFailed is the diagnostic of a failed call of the resource's.
-func (r *backupResource) callFailed(err error, operation, doing string, state backupModel, timeout time.Duration, setting string) diag.Diagnostics {
-	rc := r.provider.readContext(operation, doing, state.ClusterID.ValueString(), timeout)
+func (r *backupResource) callFailed(err error, operation, doing string, state backupValues, timeout time.Duration, setting string) diag.Diagnostics {
+	rc := r.provider.readContext(operation, doing, state.text("cluster_id"), timeout)
 	if setting != "" {
 		rc.timeoutSetting = setting
 	}
@@ -474,20 +474,20 @@ func clusterGone(err error) bool {
 
 // clusterGoneWarning tells that a backup's cluster no longer exists: the
 // backup is out of the resource's reach, and forgotten.
-func clusterGoneWarning(state backupModel) diag.Diagnostic {
+func clusterGoneWarning(state backupValues) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("PolarDB cluster no longer exists: backup forgotten",
 		fmt.Sprintf("Cluster %s no longer exists, so its backup %s is out of this resource's reach: Terraform forgets it. "+
 			"Backups a deleted cluster keeps (see its backup policy's retention on deletion) are in the console's Cluster Recycle Bin.",
-			state.ClusterID.ValueString(), state.BackupID.ValueString()))
+			state.text("cluster_id"), state.text("backup_id")))
 }
 
 // automatedDiagnostic refuses to delete an automated backup, which PolarDB
 // does not delete by hand; facts are the API's refusal, if there was one.
-func automatedDiagnostic(state backupModel, facts string) diag.Diagnostic {
+func automatedDiagnostic(state backupValues, facts string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("retain_on_destroy"), "Automated PolarDB backups cannot be deleted",
 		fmt.Sprintf("Backup %s of %s is an automated backup: it expires at the end of the backup policy's retention period, when PolarDB deletes it, "+
 			"and PolarDB refuses to delete it by hand. Set retain_on_destroy = true and apply: then Terraform forgets it when it is destroyed.%s",
-			state.BackupID.ValueString(), state.ClusterID.ValueString(), facts))
+			state.text("backup_id"), state.text("cluster_id"), facts))
 }
 
 // ImportState takes "pc-xxx:BACKUP_ID", or the identity; Read then finds
