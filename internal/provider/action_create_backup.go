@@ -20,9 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// manualBackupLimit is how many manual backups PolarDB keeps per cluster.
-const manualBackupLimit = 3
-
 type createBackupAction struct {
 	configured
 }

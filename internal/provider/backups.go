@@ -239,3 +239,39 @@ var backupFields = []backupField{
 	{name: "expire_time", description: "When a sparse backup expires (`ExpectExpireTime`); null when not set.", kind: tftypes.String, listOnly: true},
 	{name: "expire_type", description: "How a sparse backup expires (`ExpectExpireType`); null when not set.", kind: tftypes.String, listOnly: true},
 }
+
+// backupFieldValues are one backup's values by attribute name, as
+// backupValue reads them.
+func backupFieldValues(b *backupSet, words map[string]tftypes.Value) map[string]tftypes.Value {
+	word := func(s *string) tftypes.Value {
+		if s == nil {
+			return nullString
+		}
+		v, ok := words[*s]
+		if !ok {
+			v = tftypes.NewValue(tftypes.String, *s)
+			words[*s] = v
+		}
+		return v
+	}
+	available := tftypes.NewValue(tftypes.Bool, nil)
+	if v, ok := availableOf(b.IsAvail); ok {
+		available = tftypes.NewValue(tftypes.Bool, v)
+	}
+	return map[string]tftypes.Value{
+		"backup_id":       stringValue(b.BackupId),
+		"backup_status":   word(b.BackupStatus),
+		"backup_mode":     word(b.BackupMode),
+		"backup_method":   word(b.BackupMethod),
+		"backup_type":     word(b.BackupType),
+		"backup_level":    word(b.BackupsLevel),
+		"start_time":      stringValue(b.BackupStartTime),
+		"end_time":        stringValue(b.BackupEndTime),
+		"consistent_time": unlessEmpty(utcTime(deref(b.ConsistentTime))),
+		"size_bytes":      wholeNumberValue(b.BackupSetSize),
+		"available":       available,
+		"comment":         unlessEmpty(b.Comment),
+		"expire_time":     unlessEmpty(b.ExpectExpireTime),
+		"expire_type":     unlessEmpty(b.ExpectExpireType),
+	}
+}

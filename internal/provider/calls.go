@@ -45,6 +45,14 @@ func (p *providerData) readContext(action, doing, clusterID string, readTimeout 
 	}
 }
 
+// maskAccessKeyID keeps enough of an AccessKey ID to tell keys apart.
+func maskAccessKeyID(id string) string {
+	if len(id) < 12 {
+		return "****"
+	}
+	return id[:4] + "****" + id[len(id)-4:]
+}
+
 // logCall logs a call of the API operation action at DEBUG, with where it
 // went, with which credentials (the key masked), how long it took, and
 // fields: what was asked and answered. It runs in the read's context,

@@ -194,14 +194,6 @@ func inRegion(region string) string {
 	return " (region " + region + ")"
 }
 
-// maskAccessKeyID keeps enough of an AccessKey ID to tell keys apart.
-func maskAccessKeyID(id string) string {
-	if len(id) < 12 {
-		return "****"
-	}
-	return id[:4] + "****" + id[len(id)-4:]
-}
-
 // createErrorDiagnostic explains a CreateBackup that failed: the refusals
 // a user can act on by name, the rest as a read's.
 func (b *newBackup) createErrorDiagnostic(err error) diag.Diagnostic {

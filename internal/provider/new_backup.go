@@ -21,6 +21,9 @@ import (
 // machine's by as much as the API tolerates in a request's timestamp.
 const backupClockSkew = 15 * time.Minute
 
+// manualBackupLimit is how many manual backups PolarDB keeps per cluster.
+const manualBackupLimit = 3
+
 // newBackup is one backup asked for, and what was last seen of it.
 type newBackup struct {
 	provider  *providerData

@@ -35,10 +35,6 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
-// defaultDeleteTimeout bounds a delete and its wait when timeouts.delete is
-// not set; a create's default is defaultWaitTimeout, the action's.
-const defaultDeleteTimeout = 30 * time.Minute
-
 // importWindow is how far back a backup imported by its ID is looked for:
 // the longest that PolarDB keeps a level-1 backup.
 const importWindow = 14 * 24 * time.Hour

@@ -19,6 +19,10 @@ import (
 // not set.
 const defaultReadTimeout = 5 * time.Minute
 
+// defaultDeleteTimeout bounds a delete and its wait when timeouts.delete is
+// not set; a create's default is defaultWaitTimeout, the action's.
+const defaultDeleteTimeout = 30 * time.Minute
+
 // dataSourceTimeoutSetting is what bounds a data source's read, as its
 // diagnostics name it.
 const dataSourceTimeoutSetting = "`timeouts = { read = \"...\" }` on the data source"
