@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/polardb-community/terraform-provider-polardb/internal/emulator"
 	"github.com/polardb-community/terraform-provider-polardb/internal/testsupport"
 )
 
@@ -75,6 +77,48 @@ list "polardb_backup" "automated" {
 						"cluster_id": knownvalue.StringExact(clusterWithRecentBackups), "backup_id": knownvalue.StringExact("5100000002")}),
 				},
 			},
+		},
+	})
+}
+
+// terraform query reads no more pages than its limit needs from an API
+// that lists newest first (the emulator lists its data in order): a
+// limit of 100 reads one page of 100, 1,000 backups at a limit of 1,000
+// ten pages, read 10 at a time after the first.
+func TestAccBackupListResourcePages(t *testing.T) {
+	testsupport.RequireActions(t)
+	const cluster = "pc-2zeacc0000000011"
+	backups := make([]emulator.Backup, 1000)
+	for i := range backups {
+		backups[i] = recentBackup(fmt.Sprintf("%d", 6000000001+i), "Manual", time.Duration(i+1)*time.Minute)
+	}
+	e := startEmulator(t, emulator.Cluster{ID: cluster, Backups: backups})
+	query := func(limit int) string {
+		return fmt.Sprintf("\nlist \"polardb_backup\" \"recent\" {\n  provider = polardb\n  limit    = %d\n  config {\n    cluster_id = %q\n  }\n}\n", limit, cluster)
+	}
+	pages := 0
+	expectPages := func(want int) func() {
+		return func() {
+			if got := e.calls("DescribeBackups", "") - pages; got != want {
+				t.Errorf("the query read %d pages, want %d", got, want)
+			}
+			pages += want
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: e.config("")},
+			{Query: true, Config: query(100), QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("polardb_backup.recent", 100),
+				querycheck.ExpectIdentity("polardb_backup.recent", map[string]knownvalue.Check{
+					"cluster_id": knownvalue.StringExact(cluster), "backup_id": knownvalue.StringExact("6000000001")}),
+			}},
+			{PreConfig: expectPages(1), Query: true, Config: query(1000), QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("polardb_backup.recent", 1000),
+			}},
+			{PreConfig: expectPages(10), Config: e.config("")},
 		},
 	})
 }
