@@ -54,7 +54,7 @@ func (s *Server) createBackup(c *apiCall) (any, *apiError) {
 	if len(token) > 64 || !isASCII(token) {
 		return nil, errClientTokenMalformed
 	}
-	cl, ok := s.clusters[clusterID]
+	cl, ok := s.cluster(clusterID)
 	if !ok {
 		return nil, errWriteClusterNotFound
 	}

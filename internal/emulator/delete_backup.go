@@ -30,7 +30,7 @@ func (s *Server) deleteBackup(c *apiCall) (any, *apiError) {
 	case ids == "":
 		return nil, errMissingBackupID
 	}
-	cl, ok := s.clusters[clusterID]
+	cl, ok := s.cluster(clusterID)
 	if !ok {
 		return nil, errWriteClusterNotFound
 	}

@@ -163,3 +163,21 @@ func TestDeleteBackupOverHTTP(t *testing.T) {
 		t.Errorf("DeleteBackup calls recorded as %q, want the denied, the lost one, then not found", codes)
 	}
 }
+
+// A released cluster is one that does not exist, for the reads and the
+// writes alike.
+func TestReleasedClusterIsNotFound(t *testing.T) {
+	const cluster = "pc-bp1released000001"
+	clock := newFixedClock()
+	s := New(backupData(Cluster{ID: cluster, Backups: []Backup{testBackup("2400000001", "Success", "Manual", "2024-05-20T09:00:00Z")}}), WithClock(clock.now))
+	s.ReleaseCluster(cluster)
+	if _, apiErr := listBackups(s, cluster, clock.now()); apiErr != errClusterNotFound {
+		t.Errorf("DescribeBackups: %v, want %v", apiErr, errClusterNotFound)
+	}
+	if apiErr := deleteBackupAt(s, clock, cluster, "2400000001"); apiErr != errWriteClusterNotFound {
+		t.Errorf("DeleteBackup: %v, want %v", apiErr, errWriteClusterNotFound)
+	}
+	if _, apiErr := createBackupAt(s, clock, cluster, "tf-a"); apiErr != errWriteClusterNotFound {
+		t.Errorf("CreateBackup: %v, want %v", apiErr, errWriteClusterNotFound)
+	}
+}

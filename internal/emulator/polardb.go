@@ -125,9 +125,24 @@ func (s *Server) readCluster(clusterID, mode string) (*cluster, *apiError) {
 	if mode != "" && mode != jobModeAutomated && mode != jobModeManual {
 		return nil, errBackupModeMalformed
 	}
-	cl, ok := s.clusters[clusterID]
+	cl, ok := s.cluster(clusterID)
 	if !ok {
 		return nil, errClusterNotFound
 	}
 	return cl, nil
+}
+
+// cluster is the cluster clusterID names, unless there is none or it was
+// released (ReleaseCluster).
+func (s *Server) cluster(clusterID string) (*cluster, bool) {
+	cl, ok := s.clusters[clusterID]
+	return cl, ok && !cl.released.Load()
+}
+
+// ReleaseCluster releases a cluster, as the console does: every call that
+// names it is then answered as for a cluster that does not exist.
+func (s *Server) ReleaseCluster(clusterID string) {
+	if cl, ok := s.clusters[clusterID]; ok {
+		cl.released.Store(true)
+	}
 }

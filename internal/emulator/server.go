@@ -23,6 +23,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -106,6 +107,7 @@ type cluster struct {
 	quirks       []AnswerQuirk // of its answers
 	omitFields   []string      // of its answers
 	failTaken    bool          // Cluster.FailTakenBackups
+	released     atomic.Bool   // ReleaseCluster
 	// deleted is when DeleteBackup deleted each of its backups, by ID;
 	// guarded by Server.mu.
 	deleted map[string]time.Time

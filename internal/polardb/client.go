@@ -110,10 +110,11 @@ var ErrDoneBeforeRetry = errors.New("polardb: not sent again: a read before the 
 // its deadline is not waited for. A cancelled or expired ctx is reported as
 // a NetworkError wrapping context.Cause(ctx) (ctx.Err() unless a cause was
 // given), so errors.Is(err, context.DeadlineExceeded) holds. needed, when
-// not nil, is asked before each retry whether the call is still needed: a
-// write whose lost answer may have acted reads first, and when its work is
-// done the call ends with ErrDoneBeforeRetry, not sent again.
-func (c *Client) call(ctx context.Context, do func(context.Context) error, needed func(context.Context) bool) error {
+// not nil, is asked before each retry, with the failed attempt's error,
+// whether the call is still needed: a write whose lost answer may have
+// acted reads first, and when its work is done the call ends with
+// ErrDoneBeforeRetry, not sent again.
+func (c *Client) call(ctx context.Context, do func(context.Context) error, needed func(context.Context, error) bool) error {
 	var err error
 	for n := 1; ; n++ {
 		if waitErr := c.limiter.wait(ctx); waitErr != nil {
@@ -145,7 +146,7 @@ func (c *Client) call(ctx context.Context, do func(context.Context) error, neede
 		if sleepErr := c.retry.sleep(ctx, delay); sleepErr != nil {
 			return c.stopped(ctx, sleepErr, n, err)
 		}
-		if needed != nil && !needed(ctx) {
+		if needed != nil && !needed(ctx, err) {
 			return withAttempts(ErrDoneBeforeRetry, n, "")
 		}
 	}

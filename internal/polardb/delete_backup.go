@@ -48,10 +48,10 @@ func (c *Client) DeleteBackup(ctx context.Context, request *DeleteBackupRequest)
 	return c.DeleteBackupUnlessGone(ctx, request, nil)
 }
 
-// DeleteBackupUnlessGone is DeleteBackup that asks listed, before each
-// retry, whether the backup is still listed: when it is not, an attempt
-// whose answer was lost deleted it, and the call ends with
-// ErrDoneBeforeRetry instead of being sent again.
-func (c *Client) DeleteBackupUnlessGone(ctx context.Context, request *DeleteBackupRequest, listed func(context.Context) bool) (*DeleteBackupResponse, error) {
-	return call[DeleteBackupResponseBody](ctx, c, "DeleteBackup", request, listed)
+// DeleteBackupUnlessGone is DeleteBackup that asks needed, before each
+// retry, with the failed attempt's error, whether the backup is still to
+// be deleted: when it is not, an attempt whose answer was lost deleted it,
+// and the call ends with ErrDoneBeforeRetry instead of being sent again.
+func (c *Client) DeleteBackupUnlessGone(ctx context.Context, request *DeleteBackupRequest, needed func(context.Context, error) bool) (*DeleteBackupResponse, error) {
+	return call[DeleteBackupResponseBody](ctx, c, "DeleteBackup", request, needed)
 }

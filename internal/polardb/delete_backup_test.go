@@ -157,7 +157,10 @@ func TestDeleteBackupUnlessGoneReadsBeforeTheRetry(t *testing.T) {
 			server, client := newEmulatedClient(t, quickRetry, []emulator.Cluster{deleteCluster()},
 				emulator.WithFaults(emulator.Faults{Fault: emulator.FaultLostAnswer, First: 1, Operation: "DeleteBackup"}), emulator.WithDeleteDelay(tt.delay))
 			reads := 0
-			listed := func(context.Context) bool {
+			listed := func(_ context.Context, failed error) bool {
+				if !Retryable(failed) {
+					t.Errorf("asked before a retry after %v", failed)
+				}
 				reads++
 				for _, id := range listedBackups(t, client) {
 					if id == manualBackup {

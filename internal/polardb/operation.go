@@ -38,7 +38,7 @@ func read[B any](ctx context.Context, c *Client, action string, request any) (*R
 // call makes one call of the operation action for request, B being the
 // body of the operation's response; needed, when not nil, is asked before
 // each retry whether it is still needed (Client.call).
-func call[B any](ctx context.Context, c *Client, action string, request any, needed func(context.Context) bool) (*Response[B], error) {
+func call[B any](ctx context.Context, c *Client, action string, request any, needed func(context.Context, error) bool) (*Response[B], error) {
 	return invoke[B](ctx, c, action, openapiutil.Query(request), needed)
 }
 
@@ -46,7 +46,7 @@ func call[B any](ctx context.Context, c *Client, action string, request any, nee
 // through Client.call (the retry policy, the shared limiter), and returns
 // its answer, decoded afresh at each attempt into a new B (rawAnswer.decode).
 // ctx bounds the whole call: cancelling it aborts the HTTP exchange.
-func invoke[B any](ctx context.Context, c *Client, action string, query map[string]*string, needed func(context.Context) bool) (*Response[B], error) {
+func invoke[B any](ctx context.Context, c *Client, action string, query map[string]*string, needed func(context.Context, error) bool) (*Response[B], error) {
 	params := RPCParams(action)
 	req := &openapiutil.OpenApiRequest{Query: query}
 	var body *B

@@ -93,6 +93,7 @@ func (w backupWindow) contains(started time.Time, known bool) bool {
 type backupsRead struct {
 	backups []*backupSet
 	total   int
+	partial bool // only the first pages were read (polardb.BackupSets.Partial)
 }
 
 // readBackups reads the backups request asks for in window w (which sets
@@ -110,7 +111,7 @@ func (p *providerData) readNewestBackups(ctx context.Context, request polardb.De
 	if err != nil {
 		return backupsRead{}, err
 	}
-	return backupsRead{backups: newestFirst(sets.Backups, w), total: sets.Total}, nil
+	return backupsRead{backups: newestFirst(sets.Backups, w), total: sets.Total, partial: sets.Partial}, nil
 }
 
 // describeBackups reads the pages of request that hold its n newest
@@ -199,6 +200,17 @@ func availability(id string, read backupsRead) polled[backupsRead] {
 	default:
 		return pendingUnless(read, []string{"backup " + id + " is listed as " + status + ", not available"})
 	}
+}
+
+// levelOnes are backups without their level-2 copies, in their order.
+func levelOnes(backups []*backupSet) []*backupSet {
+	out := make([]*backupSet, 0, len(backups))
+	for _, b := range backups {
+		if deref(b.BackupsLevel) != backupLevel2 {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // levelOne is the level-1 backup set with ID id in backups, nil if none

@@ -100,18 +100,21 @@ func (l *backupListResource) List(ctx context.Context, req list.ListRequest, str
 			request.BackupMode = &mode
 		}
 		read, err := l.provider.readNewestBackups(ctx, request, w, int(req.Limit))
+		sets := levelOnes(read.backups)
+		if err == nil && read.partial && int64(len(sets)) < req.Limit {
+			// Level-2 copies, or backups outside the window, took places
+			// on the pages read: the rest are read too.
+			read, err = l.provider.readBackups(ctx, request, w)
+			sets = levelOnes(read.backups)
+		}
 		if err != nil {
 			rc := l.provider.readContext("DescribeBackups", "Listing PolarDB backups", clusterID, defaultReadTimeout)
 			rc.backupMode, rc.timeoutSetting = mode, "the fixed limit of a query"
 			push(list.ListResult{Diagnostics: readErrorDiagnostics(err, rc)})
 			return
 		}
-		listed := int64(0)
-		for _, b := range read.backups {
-			if deref(b.BackupsLevel) == backupLevel2 { // a copy of a set, which is the resource
-				continue
-			}
-			if listed++; listed > req.Limit {
+		for i, b := range sets {
+			if int64(i) >= req.Limit {
 				return
 			}
 			result := req.NewListResult(ctx)

@@ -44,6 +44,10 @@ func TestAccBackupResourceIdentityAndQuery(t *testing.T) {
 				Config: e.config(backupResourceConfig(clusterWithRecentBackups)), ResourceName: backupAddress, ImportState: true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
+			{ // by ID: the same state as by identity
+				Config: e.config(backupResourceConfig(clusterWithRecentBackups)), ResourceName: backupAddress, ImportState: true,
+				ImportStateKind: resource.ImportCommandWithID, ImportStateId: clusterWithRecentBackups + ":5100000001", ImportStateVerify: true,
+			},
 			{
 				Query: true,
 				Config: fmt.Sprintf(`

@@ -5,10 +5,10 @@ package provider
 // effect, imported by "cluster:backup" or by identity.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -43,8 +43,8 @@ const importWindow = 14 * 24 * time.Hour
 var resourceSurface = backupSurface{
 	timeoutSetting: "`timeouts = { create = \"...\" }` on the resource",
 	again:          "apply",
-	atLimit: " With create_before_destroy, a replacement takes its new backup before it deletes the old one, " +
-		"so the backup it would replace is kept: delete another manual backup first, or apply without create_before_destroy once.",
+	atLimit: " If this create replaces a polardb_backup with create_before_destroy, the backup it would replace is kept: " +
+		"a replacement takes its new backup before it deletes the old one. Delete another manual backup first, or apply once without create_before_destroy.",
 }
 
 type backupResource struct {
@@ -234,10 +234,14 @@ func (b *newBackup) unfinishedDiagnostic(err error) diag.Diagnostic {
 		"Terraform marks it tainted, so the next apply deletes it once it is done and takes a new one. "+
 		"To keep it instead: terraform untaint, once it is listed as Success.", b.jobID, b.clusterID, b.requestID)
 	var ended *waitEndedError
-	if errors.As(err, &ended) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || (errors.As(err, &ended) && errors.Is(ended.cause, context.Canceled)) {
+		return diag.NewErrorDiagnostic("Waiting for the new PolarDB backup was cancelled",
+			fmt.Sprintf("The apply was interrupted after waiting %s; last seen: %s.%s", time.Since(b.started).Round(time.Second), cmp.Or(b.lastSeen, "nothing yet"), kept))
+	}
+	if errors.As(err, &ended) || errors.Is(err, context.DeadlineExceeded) {
 		return diag.NewErrorDiagnostic("PolarDB backup not done at the create timeout",
 			fmt.Sprintf("Waited %s for the backup to be listed as Success and available; last seen: %s. "+
-				"The wait is bounded by %s (%s; default %s).%s", time.Since(b.started).Round(time.Second), b.lastSeen,
+				"The wait is bounded by %s (%s; default %s).%s", time.Since(b.started).Round(time.Second), cmp.Or(b.lastSeen, "nothing yet"),
 				b.surface.timeoutSetting, durationText(b.timeout), durationText(defaultWaitTimeout), kept))
 	}
 	operation := "DescribeBackupTasks"
@@ -284,8 +288,10 @@ func setBackupAttributes(attrs map[string]tftypes.Value, set *backupSet, jobID *
 }
 
 // Read finds the backup by its ID. A backup no longer listed is removed from
-// the state, so that the next plan takes a new one; the identity is set
-// first, from the state, as the framework wants it even then.
+// the state, so that the next plan takes a new one; one never listed yet
+// (being taken when its create timed out) and one whose cluster is not
+// found are kept, never lost track of. The identity is set first, from the
+// state, as the framework wants it even then.
 func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state := backupValuesOf(req.State.Raw)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, state.identity())...)
@@ -298,8 +304,10 @@ func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, res
 	found, w, err := r.find(ctx, state)
 	switch {
 	case clusterGone(err):
-		resp.Diagnostics.Append(clusterGoneWarning(state))
-		resp.State.RemoveResource(ctx)
+		resp.Diagnostics.AddAttributeWarning(path.Root("cluster_id"), "PolarDB cluster not found: backup not read",
+			fmt.Sprintf("No PolarDB cluster %s is found at %s, so backup %s was not read, and is kept in the state as it was. "+
+				"If the provider's region or endpoint is wrong, correct it. If the cluster was released, its backup is out of this resource's reach: "+
+				"destroying the resource forgets it.", state.text("cluster_id"), r.provider.client.Endpoint(), state.text("backup_id")))
 		return
 	case err != nil:
 		resp.Diagnostics.Append(r.callFailed(err, "DescribeBackups", "Reading the PolarDB backup", state, defaultReadTimeout, "")...)
@@ -316,12 +324,10 @@ func (r *backupResource) Read(ctx context.Context, req resource.ReadRequest, res
 			"cluster_id": state.text("cluster_id"), "backup_id": state.text("backup_id")})
 		resp.State.RemoveResource(ctx)
 	case state.text("backup_job_id") != "":
-		running, err := r.taskListed(ctx, state)
-		if err != nil {
-			resp.Diagnostics.Append(r.callFailed(err, "DescribeBackupTasks", "Reading the PolarDB backup", state, defaultReadTimeout, "")...)
-		} else if !running {
-			resp.State.RemoveResource(ctx)
-		}
+		// Taken by this resource and not listed yet: a backup is listed some
+		// time after its task finished.
+		tflog.Info(ctx, "The PolarDB backup is not listed yet: kept in the state", map[string]any{
+			"cluster_id": state.text("cluster_id"), "backup_id": state.text("backup_id")})
 	default:
 		start, end := w.apiWindow()
 		resp.Diagnostics.AddAttributeError(path.Root("backup_id"), "PolarDB backup not found",
@@ -347,19 +353,6 @@ func (r *backupResource) find(ctx context.Context, state backupValues) (*backupS
 	return levelOne(read.backups, state.text("backup_id")), w, nil
 }
 
-// taskListed says whether the backup's job is still listed as a task: a
-// backup being taken, not yet listed as a backup set.
-func (r *backupResource) taskListed(ctx context.Context, state backupValues) (bool, error) {
-	tasks, err := r.provider.describeTasks(ctx, &polardb.DescribeBackupTasksRequest{DBClusterId: new(state.text("cluster_id")),
-		BackupJobId: new(state.text("backup_job_id"))})
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(jobsOf(tasks), func(j *backupJob) bool {
-		return j != nil && deref(j.BackupJobId) == state.text("backup_job_id")
-	}), nil
-}
-
 // Update changes only what sends no call: retain_on_destroy, timeouts, and
 // triggers set for the first time or removed.
 func (r *backupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -368,9 +361,9 @@ func (r *backupResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 // Delete deletes the backup, unless retain_on_destroy: a backup still being
-// taken is waited for first; DeleteBackup is sent, and sent again only
-// while the backup is still listed, a backup already gone counting as
-// deleted; then the wait until it is no longer listed.
+// taken is waited for first; DeleteBackup is sent again only when needed
+// (deleteNeeded), a backup already gone counting as deleted; then the wait
+// until it is no longer listed.
 func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state := backupValuesOf(req.State.Raw)
 	id, clusterID := state.text("backup_id"), state.text("cluster_id")
@@ -404,6 +397,9 @@ func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest,
 				fmt.Sprintf("Backup %s of %s is listed with status Failed: it restores nothing, and PolarDB deletes only backups in status Success. "+
 					"Terraform forgets it.", id, clusterID))
 			return
+		case clusterGone(err):
+			resp.Diagnostics.Append(clusterGoneWarning(state))
+			return
 		case err != nil:
 			resp.Diagnostics.Append(failed(err, "DescribeBackups")...)
 			return
@@ -411,13 +407,7 @@ func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 
 	started := time.Now()
-	// No token makes DeleteBackup safe to send again: before a retry, a read
-	// tells whether the attempt whose answer was lost deleted the backup.
-	stillListed := func(ctx context.Context) bool {
-		found, _, err := r.find(ctx, state)
-		return err != nil || found != nil
-	}
-	_, err := r.provider.client.DeleteBackupUnlessGone(ctx, &polardb.DeleteBackupRequest{DBClusterId: &clusterID, BackupId: &id}, stillListed)
+	_, err := r.provider.client.DeleteBackupUnlessGone(ctx, &polardb.DeleteBackupRequest{DBClusterId: &clusterID, BackupId: &id}, r.deleteNeeded(state))
 	r.provider.logCall(ctx, "DeleteBackup", started, map[string]any{"cluster_id": clusterID, "backup_id": id}, err)
 	var apiErr *polardb.APIError
 	switch {
@@ -425,26 +415,62 @@ func (r *backupResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	case clusterGone(err):
 		resp.Diagnostics.Append(clusterGoneWarning(state))
 		return
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 403 && apiErr.Code != "Forbidden.RAM" && apiErr.Code != "NoPermission":
-		// The code of the refusal of an automated backup is not documented.
-		resp.Diagnostics.Append(automatedDiagnostic(state, "\n\n"+apiErrorFacts(apiErr, "DeleteBackup")))
-		return
+	case errors.As(err, &apiErr):
+		// The code of the refusal of an automated backup is not documented:
+		// the listing tells whether that is why.
+		if found, _, _ := r.find(ctx, state); found != nil && deref(found.BackupMode) == "Automated" {
+			resp.Diagnostics.Append(automatedDiagnostic(state, "\n\n"+apiErrorFacts(apiErr, "DeleteBackup")))
+			return
+		}
+		fallthrough
 	case err != nil:
 		resp.Diagnostics.Append(failed(err, "DeleteBackup")...)
 		return
 	}
 	tflog.Info(ctx, "Deleting PolarDB backup "+id+" of "+clusterID+": waiting until it is no longer listed")
-	_, err = waiter[*backupSet]{subject: "the PolarDB backup's deletion", field: "backup", until: stateGone,
-		poll: func(ctx context.Context) (polled[*backupSet], error) {
-			found, _, err := r.find(ctx, state)
-			if found == nil {
-				return polled[*backupSet]{state: stateGone}, err
-			}
-			return polled[*backupSet]{state: statePending, answer: found, held: []string{"backup " + id + " is still listed as " + deref(found.BackupStatus)}}, err
-		}}.wait(ctx)
-	if err != nil {
+	if _, err = r.waitUntilGone(ctx, state, ""); err != nil {
 		resp.Diagnostics.Append(failed(err, "DescribeBackups")...)
 	}
+}
+
+// deleteGrace is how long a backup is given, after a DeleteBackup whose
+// answer was lost, to stop being listed as Success before the call is sent
+// again: the service may list a backup a while after it deleted it.
+const deleteGrace = time.Minute
+
+// deleteNeeded says, before DeleteBackup is sent again after the attempt
+// that failed, whether the backup is still to be deleted. A refusal
+// (throttling) did nothing: it is. An attempt that may have acted (its
+// answer lost) is given deleteGrace: it is not when the backup stops being
+// listed as Success meanwhile.
+func (r *backupResource) deleteNeeded(state backupValues) func(context.Context, error) bool {
+	return func(ctx context.Context, failed error) bool {
+		var apiErr *polardb.APIError
+		if errors.As(failed, &apiErr) && apiErr.StatusCode < 500 {
+			return true
+		}
+		ctx, cancel := context.WithTimeout(ctx, deleteGrace)
+		defer cancel()
+		_, err := r.waitUntilGone(ctx, state, backupSuccess)
+		return err != nil
+	}
+}
+
+// waitUntilGone polls until DescribeBackups no longer lists the backup or,
+// with only set, no longer lists it with that status.
+func (r *backupResource) waitUntilGone(ctx context.Context, state backupValues, only string) (*backupSet, error) {
+	return waiter[*backupSet]{subject: "the PolarDB backup's deletion", field: "backup", until: stateGone,
+		poll: func(ctx context.Context) (polled[*backupSet], error) {
+			found, _, err := r.find(ctx, state)
+			switch {
+			case err != nil:
+				return polled[*backupSet]{}, err
+			case found == nil || (only != "" && deref(found.BackupStatus) != only):
+				return polled[*backupSet]{state: stateGone}, nil
+			}
+			return polled[*backupSet]{state: statePending, answer: found,
+				held: []string{"backup " + state.text("backup_id") + " is still listed as " + deref(found.BackupStatus)}}, nil
+		}}.wait(ctx)
 }
 
 // callFailed is the diagnostic of a failed call of the resource's.
@@ -499,7 +525,7 @@ func (r *backupResource) ImportState(ctx context.Context, req resource.ImportSta
 	} else {
 		given = fmt.Sprintf("The identity (cluster_id = %q, backup_id = %q) is", id.ClusterID.ValueString(), id.BackupID.ValueString())
 	}
-	if !clusterIDPattern.MatchString(id.ClusterID.ValueString()) || !backupIDPattern.MatchString(id.BackupID.ValueString()) {
+	if !clusterIDPattern.MatchString(id.ClusterID.ValueString()) || !backupIDPattern.MatchString(id.BackupID.ValueString()) || strings.Contains(id.BackupID.ValueString(), ",") {
 		resp.Diagnostics.AddError("Invalid PolarDB backup to import",
 			given+" not a cluster ID and a backup ID: import with the two joined by a colon, such as pc-2zed3m89cw7xxxxxx:1234567890, "+
 				"or an import block's identity = { cluster_id = \"pc-2zed3m89cw7xxxxxx\", backup_id = \"1234567890\" }.")

@@ -151,7 +151,8 @@ func (e *testEmulator) listedManualBackups(clusterID string) []string {
 }
 
 // A backup deleted outside Terraform is gone from the state at the next
-// refresh, and the plan takes a new one; throttled calls are retried.
+// refresh, and the plan takes a new one; throttled calls are retried, the
+// create's and the destroy's.
 func TestAccBackupResourceDrift(t *testing.T) {
 	e := startEmulator(t)
 	e.SetFaults(emulator.Faults{Fault: emulator.FaultThrottling, First: 3})
@@ -177,10 +178,14 @@ func TestAccBackupResourceDrift(t *testing.T) {
 				if id := s.RootModule().Resources[backupAddress].Primary.ID; id == first {
 					return fmt.Errorf("the state still holds the deleted backup %s", id)
 				}
+				e.SetFaults(emulator.Faults{Fault: emulator.FaultThrottling, First: 2, Operation: "DeleteBackup"}) // for the destroy
 				return nil
 			}),
 		},
 	)
+	if want := []string{"DeleteBackup Throttling.User", "DeleteBackup Throttling.User", "DeleteBackup"}; !slices.Equal(e.deletes(), want) {
+		t.Errorf("the destroy's DeleteBackup calls %q, want %q: throttled twice, then deleted", e.deletes(), want)
+	}
 }
 
 // recentBackup is a level-1 backup set of mode, started age ago: within
@@ -237,6 +242,10 @@ func TestAccBackupResourceImport(t *testing.T) {
 			}),
 		},
 		resource.TestStep{Config: config(`triggers = { engine = "8.0.1" }`), PlanOnly: true},
+		resource.TestStep{
+			Config: config(), ImportState: true, ResourceName: backupAddress, ImportStateId: clusterWithRecentBackups + ":5100000001,5100000002",
+			ExpectError: errorWith("Invalid PolarDB backup to import", "not a cluster ID and a backup ID"),
+		},
 		// A backup that is not there, at import: the window searched is named.
 		resource.TestStep{
 			Config: config(), ImportState: true, ResourceName: backupAddress, ImportStateId: clusterWithRecentBackups + ":5199999999",
@@ -328,8 +337,8 @@ func TestAccBackupResourceUnfinished(t *testing.T) {
 }
 
 // A backup that stays listed a while after its deletion: the destroy whose
-// DeleteBackup answer is lost sends it again (the backup is still listed),
-// which changes nothing, and waits until the backup is no longer listed.
+// DeleteBackup answer is lost gives it time to stop being listed, and does
+// not send DeleteBackup again.
 func TestAccBackupResourceDeleteWhileListed(t *testing.T) {
 	server := emulator.New(emulator.Data{Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
 		Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(time.Second), emulator.WithDeleteDelay(5*time.Second))
@@ -343,12 +352,82 @@ func TestAccBackupResourceDeleteWhileListed(t *testing.T) {
 				return nil
 			},
 		}},
-		CheckDestroy: resource.ComposeTestCheckFunc(e.expectDeletes("DeleteBackup fault:"+string(emulator.FaultLostAnswer), "DeleteBackup"),
+		CheckDestroy: resource.ComposeTestCheckFunc(e.expectDeletes("DeleteBackup fault:"+string(emulator.FaultLostAnswer)),
 			func(*terraform.State) error {
 				if listed, deleted := e.listedManualBackups(clusterWithoutJobs), e.DeletedBackups(clusterWithoutJobs); len(listed) != 0 || len(deleted) != 1 {
 					return fmt.Errorf("listed %v after the destroy, deleted %v: want none listed, one deleted", listed, deleted)
 				}
 				return nil
 			}),
+	})
+}
+
+// A released cluster: its backup is kept in the state at the refresh,
+// with a warning, and the destroy forgets it, with a warning, sending
+// DeleteBackup once, answered not found.
+func TestAccBackupResourceClusterReleased(t *testing.T) {
+	e := startEmulator(t)
+	config := e.config(backupResourceConfig(clusterWithoutJobs))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: takenBackup},
+			{PreConfig: func() { e.ReleaseCluster(clusterWithoutJobs) }, Config: config, PlanOnly: true},
+		},
+		CheckDestroy: resource.ComposeTestCheckFunc(e.expectDeletes("DeleteBackup InvalidDBClusterId.NotFound"), func(*terraform.State) error {
+			if deleted := e.DeletedBackups(clusterWithoutJobs); len(deleted) != 0 {
+				return fmt.Errorf("deleted %v, want none", deleted)
+			}
+			return nil
+		}),
+	})
+}
+
+// Refusals of the create and the delete, each named with what to do: at
+// the manual-backup limit no backup is taken, and a replacement with
+// create_before_destroy keeps the backup it was to replace; credentials
+// that may not delete are named, and the backup stays in the state.
+func TestAccBackupResourceRefusals(t *testing.T) {
+	t.Run("manual-backup limit", func(t *testing.T) {
+		e := startEmulator(t, emulator.Cluster{ID: clusterWithRecentBackups, Backups: []emulator.Backup{
+			recentBackup("5100000001", "Manual", time.Hour), recentBackup("5100000002", "Manual", 2*time.Hour)}})
+		config := func(engine string) string {
+			return e.config(backupResourceConfig(clusterWithRecentBackups, fmt.Sprintf("triggers = { engine = %q }", engine), cbd))
+		}
+		var taken string
+		testSteps(t,
+			resource.TestStep{Config: config("8.0.1"), Check: func(s *terraform.State) error {
+				taken = s.RootModule().Resources[backupAddress].Primary.ID
+				return nil
+			}},
+			resource.TestStep{Config: config("8.0.2"), ExpectError: errorWith("PolarDB cluster has its maximum of manual backups",
+				"at most 3 manual backups", "No backup was started", "the backup it would replace is kept")},
+			resource.TestStep{Config: config("8.0.2"), PlanOnly: true, ExpectNonEmptyPlan: true, Check: func(s *terraform.State) error {
+				if id := s.RootModule().Resources[backupAddress].Primary.ID; id != taken {
+					return fmt.Errorf("the state holds %s, want the backup taken first, %s", id, taken)
+				}
+				return nil
+			}},
+		)
+		if deletes := e.deletes(); !slices.Equal(deletes, []string{"DeleteBackup"}) {
+			t.Errorf("DeleteBackup calls %q, want only the destroy's", deletes)
+		}
+	})
+
+	t.Run("delete not allowed", func(t *testing.T) {
+		server := emulator.New(emulator.Data{
+			Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret, DeniedActions: []string{"DeleteBackup"}}},
+			Clusters:    []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(time.Second))
+		e := serveEmulator(t, server)
+		testSteps(t,
+			resource.TestStep{Config: e.config(backupResourceConfig(clusterWithoutJobs))},
+			resource.TestStep{Config: e.config(""), ExpectError: errorWith("Not authorized to call polardb:DeleteBackup", "Request ID")},
+			resource.TestStep{Config: e.config(backupResourceConfig(clusterWithoutJobs, "retain_on_destroy = true")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupAddress, plancheck.ResourceActionUpdate)}}},
+		)
+		if deletes := e.deletes(); !slices.Equal(deletes, []string{"DeleteBackup Forbidden.RAM"}) {
+			t.Errorf("DeleteBackup calls %q, want the one refused", deletes)
+		}
 	})
 }
