@@ -91,6 +91,12 @@ type testEmulator struct {
 // the extra clusters given.
 func startEmulator(t *testing.T, extra ...emulator.Cluster) *testEmulator {
 	t.Helper()
+	return startEmulatorWith(t, nil, extra...)
+}
+
+// startEmulatorWith is startEmulator with the server's options.
+func startEmulatorWith(t *testing.T, opts []emulator.Option, extra ...emulator.Cluster) *testEmulator {
+	t.Helper()
 	server := emulator.New(emulator.Data{
 		Credentials: []emulator.Credential{
 			{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret},
@@ -102,7 +108,7 @@ func startEmulator(t *testing.T, extra ...emulator.Cluster) *testEmulator {
 			{ID: clusterWithJobs, BackupJobs: testJobs},
 			{ID: clusterWithoutJobs},
 		}, extra...),
-	})
+	}, opts...)
 	return serveEmulator(t, server)
 }
 

@@ -31,6 +31,13 @@ func backupResourceConfig(clusterID string, settings ...string) string {
 	return fmt.Sprintf("\nresource \"polardb_backup\" \"this\" {\n  cluster_id = %q\n  %s\n}\n", clusterID, strings.Join(settings, "\n  "))
 }
 
+// startBackupEmulator is startEmulator whose backups take a second, not
+// the 5 s a demo wants to see them run.
+func startBackupEmulator(t *testing.T, extra ...emulator.Cluster) *testEmulator {
+	t.Helper()
+	return startEmulatorWith(t, []emulator.Option{emulator.WithFinishAfter(time.Second)}, extra...)
+}
+
 // cbd is the lifecycle the docs' examples give the resource.
 const cbd = "lifecycle {\n    create_before_destroy = true\n  }"
 
@@ -77,7 +84,7 @@ var takenBackup = []statecheck.StateCheck{
 // the retained backup, one that deletes the old one, and the destroy,
 // whose DeleteBackup answer is lost too: one deletion in effect.
 func TestAccBackupResourceLifecycle(t *testing.T) {
-	e := startEmulator(t)
+	e := startBackupEmulator(t)
 	e.SetClusterFaults(clusterWithoutJobs, emulator.Faults{Fault: emulator.FaultLostAnswer, First: 1})
 	config := func(settings ...string) string {
 		return e.config(backupResourceConfig(clusterWithoutJobs, append(settings, cbd)...))
@@ -154,7 +161,7 @@ func (e *testEmulator) listedManualBackups(clusterID string) []string {
 // refresh, and the plan takes a new one; throttled calls are retried, the
 // create's and the destroy's.
 func TestAccBackupResourceDrift(t *testing.T) {
-	e := startEmulator(t)
+	e := startBackupEmulator(t)
 	e.SetFaults(emulator.Faults{Fault: emulator.FaultThrottling, First: 3})
 	config := e.config(backupResourceConfig(clusterWithoutJobs))
 	var first string
@@ -272,7 +279,7 @@ func TestAccBackupResourceImport(t *testing.T) {
 // Malformed input is refused at plan time, naming the attribute, with no
 // call sent.
 func TestAccBackupResourceBadInput(t *testing.T) {
-	e := startEmulator(t)
+	e := startBackupEmulator(t)
 	for _, tt := range []struct{ setting, want string }{
 		{`cluster_id = "db-1"`, `Attribute cluster_id`},
 		{`triggers = { "" = "x" }`, `triggers`},
@@ -298,7 +305,7 @@ func TestAccBackupResourceBadInput(t *testing.T) {
 // one.
 func TestAccBackupResourceUnfinished(t *testing.T) {
 	t.Run("failed", func(t *testing.T) {
-		e := startEmulator(t, emulator.Cluster{ID: "pc-2zeacc0000000010", FailTakenBackups: true})
+		e := startBackupEmulator(t, emulator.Cluster{ID: "pc-2zeacc0000000010", FailTakenBackups: true})
 		testSteps(t, resource.TestStep{
 			Config:      e.config(backupResourceConfig("pc-2zeacc0000000010")),
 			ExpectError: errorWith("PolarDB backup failed", "Backup 2300000001 of pc-2zeacc0000000010", "is listed with status Failed", "not kept in the state"),
@@ -310,7 +317,7 @@ func TestAccBackupResourceUnfinished(t *testing.T) {
 
 	t.Run("timeout", func(t *testing.T) {
 		server := emulator.New(emulator.Data{Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
-			Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(8*time.Second))
+			Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(4*time.Second))
 		e := serveEmulator(t, server)
 		config := func(create string) string {
 			return e.config(backupResourceConfig(clusterWithoutJobs, fmt.Sprintf("timeouts = { create = %q }", create)))
@@ -318,7 +325,7 @@ func TestAccBackupResourceUnfinished(t *testing.T) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{
-				{Config: config("2s"), ExpectError: errorWith("PolarDB backup not done at the create timeout", "Backup 2300000001", "recorded in the state", "tainted")},
+				{Config: config("1s"), ExpectError: errorWith("PolarDB backup not done at the create timeout", "Backup 2300000001", "recorded in the state", "tainted")},
 				{
 					Config: config("2m"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -341,7 +348,7 @@ func TestAccBackupResourceUnfinished(t *testing.T) {
 // not send DeleteBackup again.
 func TestAccBackupResourceDeleteWhileListed(t *testing.T) {
 	server := emulator.New(emulator.Data{Credentials: []emulator.Credential{{AccessKeyID: testAccessKeyID, AccessKeySecret: testAccessKeySecret}},
-		Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(time.Second), emulator.WithDeleteDelay(5*time.Second))
+		Clusters: []emulator.Cluster{{ID: clusterWithoutJobs}}}, emulator.WithFinishAfter(time.Second), emulator.WithDeleteDelay(3*time.Second))
 	e := serveEmulator(t, server)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -366,7 +373,7 @@ func TestAccBackupResourceDeleteWhileListed(t *testing.T) {
 // with a warning, and the destroy forgets it, with a warning, sending
 // DeleteBackup once, answered not found.
 func TestAccBackupResourceClusterReleased(t *testing.T) {
-	e := startEmulator(t)
+	e := startBackupEmulator(t)
 	config := e.config(backupResourceConfig(clusterWithoutJobs))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -389,7 +396,7 @@ func TestAccBackupResourceClusterReleased(t *testing.T) {
 // that may not delete are named, and the backup stays in the state.
 func TestAccBackupResourceRefusals(t *testing.T) {
 	t.Run("manual-backup limit", func(t *testing.T) {
-		e := startEmulator(t, emulator.Cluster{ID: clusterWithRecentBackups, Backups: []emulator.Backup{
+		e := startBackupEmulator(t, emulator.Cluster{ID: clusterWithRecentBackups, Backups: []emulator.Backup{
 			recentBackup("5100000001", "Manual", time.Hour), recentBackup("5100000002", "Manual", 2*time.Hour)}})
 		config := func(engine string) string {
 			return e.config(backupResourceConfig(clusterWithRecentBackups, fmt.Sprintf("triggers = { engine = %q }", engine), cbd))
