@@ -139,13 +139,7 @@ func (b *backupInProgress) run(ctx context.Context) diag.Diagnostics {
 			fmt.Sprintf("Backup %s of %s, started by this action (CreateBackup request ID %s), is listed with status Failed: "+
 				"it will never be available to restore from. Invoke the action again to take a new backup.", b.jobID, b.clusterID, b.requestID))}
 	}
-	operation := "DescribeBackupTasks"
-	var readErr *backupsReadError
-	if errors.As(err, &readErr) {
-		operation, err = "DescribeBackups", readErr.err
-	}
-	diags := readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))
-	return diag.Diagnostics{withDetail(diags[0], fmt.Sprintf("\n\nBackup job %s of %s was started (CreateBackup request ID %s) and keeps running: "+
+	return diag.Diagnostics{withDetail(b.waitCallDiagnostic(err), fmt.Sprintf("\n\nBackup job %s of %s was started (CreateBackup request ID %s) and keeps running: "+
 		"follow it with the polardb_backup_tasks data source (backup_job_id = %q).", b.jobID, b.clusterID, b.requestID, b.jobID))}
 }
 

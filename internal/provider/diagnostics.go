@@ -14,6 +14,15 @@ import (
 	"github.com/polardb-community/terraform-provider-polardb/internal/polardb"
 )
 
+// clusterGone says whether err is the API's "no such cluster":
+// DescribeLocalAvailableRecoveryTime says InvalidDBCluster.NotFound (404)
+// where the other operations say InvalidDBClusterId.NotFound (400 for the
+// reads, 404 for the writes).
+func clusterGone(err error) bool {
+	var apiErr *polardb.APIError
+	return errors.As(err, &apiErr) && (apiErr.Code == "InvalidDBClusterId.NotFound" || apiErr.Code == "InvalidDBCluster.NotFound")
+}
+
 // readContext is what a diagnostic may tell about the failed call. It holds
 // no secret.
 type readContext struct {
@@ -98,9 +107,7 @@ func withDetail(d diag.Diagnostic, more string) diag.Diagnostic {
 func apiErrorDiagnostic(e *polardb.APIError, rc readContext) diag.Diagnostic {
 	facts := apiErrorFacts(e, rc.action)
 	switch code := e.Code; {
-	// DescribeLocalAvailableRecoveryTime says InvalidDBCluster.NotFound (404)
-	// where the other operations say InvalidDBClusterId.NotFound (400).
-	case code == "InvalidDBClusterId.NotFound" || code == "InvalidDBCluster.NotFound":
+	case clusterGone(e):
 		return diag.NewAttributeErrorDiagnostic(path.Root("cluster_id"), "PolarDB cluster not found",
 			fmt.Sprintf("No PolarDB cluster %q exists at endpoint %s%s. Check the cluster ID, and that the provider's "+
 				"`region` (or `endpoint`) is the cluster's region.\n\n%s", rc.clusterID, rc.endpoint, inRegion(rc.region), facts))
@@ -234,4 +241,16 @@ func (b *newBackup) readContext(operation, doing string) readContext {
 	rc := b.provider.readContext(operation, doing, b.clusterID, b.timeout)
 	rc.timeoutSetting = b.surface.timeoutSetting
 	return rc
+}
+
+// waitCallDiagnostic explains a call that failed while a new backup was
+// waited for: a DescribeBackupTasks of the task's wait, or a
+// DescribeBackups of the listing's (backupsReadError).
+func (b *newBackup) waitCallDiagnostic(err error) diag.Diagnostic {
+	operation := "DescribeBackupTasks"
+	var readErr *backupsReadError
+	if errors.As(err, &readErr) {
+		operation, err = "DescribeBackups", readErr.err
+	}
+	return readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))[0]
 }

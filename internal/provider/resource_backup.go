@@ -244,12 +244,7 @@ func (b *newBackup) unfinishedDiagnostic(err error) diag.Diagnostic {
 				"The wait is bounded by %s (%s; default %s).%s", time.Since(b.started).Round(time.Second), cmp.Or(b.lastSeen, "nothing yet"),
 				b.surface.timeoutSetting, durationText(b.timeout), durationText(defaultWaitTimeout), kept))
 	}
-	operation := "DescribeBackupTasks"
-	var readErr *backupsReadError
-	if errors.As(err, &readErr) {
-		operation, err = "DescribeBackups", readErr.err
-	}
-	return withDetail(readErrorDiagnostics(err, b.readContext(operation, "Waiting for the new PolarDB backup"))[0], kept)
+	return withDetail(b.waitCallDiagnostic(err), kept)
 }
 
 // save sets state to base with the backup set's attributes (null where
@@ -262,9 +257,7 @@ func (r *backupResource) save(ctx context.Context, base tftypes.Value, set *back
 		return
 	}
 	state.Raw = value
-	var clusterID types.String
-	diags.Append(state.GetAttribute(ctx, path.Root("cluster_id"), &clusterID)...)
-	diags.Append(identity.Set(ctx, backupIdentity{ClusterID: clusterID, BackupID: types.StringPointerValue(set.BackupId)})...)
+	diags.Append(identity.Set(ctx, backupValuesOf(value).identity())...)
 }
 
 // setBackupAttributes sets a polardb_backup's attributes from the backup
@@ -486,12 +479,6 @@ func (r *backupResource) callFailed(err error, operation, doing string, state ba
 				"a backup already deleted counts as deleted.", ended.waited.Round(time.Second), strings.Join(ended.held, "; "), rc.timeoutSetting, durationText(timeout)))}
 	}
 	return readErrorDiagnostics(err, rc)
-}
-
-// clusterGone says whether err is the API's "no such cluster".
-func clusterGone(err error) bool {
-	var apiErr *polardb.APIError
-	return errors.As(err, &apiErr) && (apiErr.Code == "InvalidDBClusterId.NotFound" || apiErr.Code == "InvalidDBCluster.NotFound")
 }
 
 // clusterGoneWarning tells that a backup's cluster no longer exists: the
